@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// AlbumPlan: the validated, immutable result of reading a manifest. Every user mistake is caught
+// while building it, before any audio is read or written; stages only assert.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lacquer/dynamics/params.hpp"
+#include "lacquer/eq/params.hpp"
+#include "lacquer/limiter/params.hpp"
+#include "lacquer/reverb/params.hpp"
+
+namespace lacquer {
+
+// Where something was written in the manifest, 1-based, for messages "album.yaml:12:7".
+struct SourceLoc {
+    std::string file;  // as the user named it (display form)
+    int line = 0;
+    int column = 0;
+    std::string str() const;  // "file:line:col" (or just file when line is 0)
+};
+
+// The processing chain. Album-wide in `chain:`, overridden key by key by a track's `chain:`.
+// (`eq:` replaces the whole band list; `reverb:`/`multiband:`/... replace their whole block.)
+struct ChainParams {
+    eq::Bands eq;                                       // empty = no EQ
+    std::optional<reverb::Params> reverb;
+    std::optional<dynamics::MultibandParams> multiband;
+    std::optional<dynamics::StereoParams> stereo;
+    std::optional<dynamics::DeesserParams> deesser;
+};
+
+enum class LoudnessMode { Album, Track };
+
+struct LoudnessParams {
+    LoudnessMode mode = LoudnessMode::Album;
+    double targetLufs = -14.0;
+    // Most gain reduction the limiter may apply to meet the target; past it the render finishes
+    // and report.json's checks say which track missed and by how much.
+    double maxLimitingDb = 6.0;
+};
+
+enum class FadeCurve { Linear, EqualPower, Logarithmic };
+
+enum class ExportFormat { Flac, Wav, Cd };
+enum class DitherKind { None, Tpdf, Shaped };
+
+struct ExportSpec {
+    ExportFormat format = ExportFormat::Flac;
+    int sampleRateHz = 48000;
+    int bitDepth = 24;           // 16, 24, or 32 (32 = float, WAV only)
+    DitherKind dither = DitherKind::Tpdf;  // applied only when bitDepth == 16
+};
+
+struct TrackPlan {
+    int number = 0;                   // 1-based position in the running order
+    std::filesystem::path file;       // absolute
+    std::string title;
+    std::string artist;               // defaults to the album artist
+    std::string composer;             // optional (CD-TEXT SONGWRITER, COMPOSER tag)
+    std::string isrc;                 // optional, validated CCOOOYYNNNNN, stored without dashes
+    double fadeInS = 0.0;
+    double fadeOutS = 0.0;
+    FadeCurve fadeInCurve = FadeCurve::EqualPower;
+    FadeCurve fadeOutCurve = FadeCurve::EqualPower;
+    double loudnessOffsetLu = 0.0;    // relative to the album/track target
+    double crossfadeS = 0.0;          // into the next track (0 = none, then the gap applies)
+    FadeCurve crossfadeCurve = FadeCurve::EqualPower;
+    std::optional<double> gapAfterS;  // overrides sequence.gap_s after this track
+    ChainParams chain;                // resolved: album chain merged with this track's overrides
+    SourceLoc loc;                    // where the track's entry starts in the manifest
+};
+
+struct SequenceParams {
+    double gapS = 2.0;                // silence between tracks without a crossfade
+};
+
+// A delivery variant: a delta on the album settings plus its export.
+struct VariantPlan {
+    std::string name;                 // folder name under the output folder
+    LoudnessParams loudness;          // resolved (album loudness merged with the variant's)
+    std::optional<limiter::Params> limiter;  // resolved; nullopt = no limiter (e.g. vinyl without brickwall)
+    double monoBassHz = 0.0;          // 0 = off
+    ExportSpec exportSpec;
+    std::map<std::string, std::vector<int>> sides;  // vinyl sides: name → track numbers
+    SourceLoc loc;
+};
+
+struct AlbumMeta {
+    std::string title;
+    std::string artist;
+    std::string date;
+    std::string genre;
+    std::string catalog;              // 13 digits (EAN-13) after validation; UPC-A gets a leading 0
+    std::optional<std::filesystem::path> cover;  // absolute; PNG or JPEG
+    int discNumber = 1;
+    int discTotal = 1;
+};
+
+struct AlbumPlan {
+    std::filesystem::path manifestPath;  // absolute
+    std::string manifestSha256;          // of the manifest's bytes
+    AlbumMeta album;
+    int processingRateHz = 96000;
+    ChainParams albumChain;              // as written at album level (tracks hold resolved copies)
+    std::optional<limiter::Params> albumLimiter;  // chain.limiter; variants inherit and override
+    LoudnessParams loudness;
+    SequenceParams sequence;
+    std::vector<TrackPlan> tracks;
+    std::vector<VariantPlan> variants;
+};
+
+}  // namespace lacquer

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <filesystem>
+
+namespace lacquer::reverb {
+
+// Convolution reverb settings. The IR is read by io/ (any rate, mono or stereo) and handed to the
+// stage as audio; stages never open files.
+struct Params {
+    std::filesystem::path irPath;  // absolute after manifest resolution
+    double mix = 0.0;              // wet gain, linear, 0..1 (dry stays at 1)
+    double predelayMs = 0.0;       // 0..500
+    double wetLowCutHz = 0.0;      // 0 = off
+    double wetHighCutHz = 0.0;     // 0 = off
+};
+
+}  // namespace lacquer::reverb
