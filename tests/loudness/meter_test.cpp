@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// loudness::Meter behaviour beyond the EBU conformance cases: undefined values are null, NaN never
+// becomes a number, block splitting does not matter, album loudness is gated over all tracks,
+// mono channel weighting, the 100 ms history.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "lacquer/common/error.hpp"
+#include "lacquer/io/decode.hpp"
+#include "lacquer/loudness/meter.hpp"
+#include "signals.hpp"
+#include "support/paths.hpp"
+
+namespace lacquer::test {
+namespace {
+
+// Tech 3341's tolerance for M, S and I readings of steady sines.
+constexpr double kLoudnessToleranceLu = 0.1;
+
+TEST(LoudnessMeter, SilenceHasNoLoudnessAndNoPeak) {
+    AudioBuffer silence(2, 5 * 48000, 48000);
+    const auto m = loudness::measure(silence);
+    EXPECT_FALSE(m.integratedLufs.has_value());
+    EXPECT_FALSE(m.loudnessRangeLu.has_value());
+    EXPECT_FALSE(m.truePeakDbtp.has_value());
+    EXPECT_FALSE(m.samplePeakDbfs.has_value());
+    // Exact: 240000 frames at 48 kHz.
+    EXPECT_DOUBLE_EQ(m.durationS, 5.0);
+}
+
+TEST(LoudnessMeter, ProgrammeUnder400MsHasNoIntegratedLoudness) {
+    // BS.1770's first gating block is 400 ms long; a 300 ms tone has none.
+    const auto m = loudness::measure(sineSegments({{-20, 0.3}}));
+    EXPECT_FALSE(m.integratedLufs.has_value());
+    EXPECT_FALSE(m.loudnessRangeLu.has_value());
+    // Its peaks are still defined: 0.05 dB covers libebur128's interpolation ripple at 1 kHz.
+    ASSERT_TRUE(m.truePeakDbtp.has_value());
+    EXPECT_NEAR(*m.truePeakDbtp, -20.0, 0.05);
+}
+
+TEST(LoudnessMeter, EmptyMeterHasNoLoudness) {
+    loudness::Meter meter(2, 48000);
+    const auto m = meter.result();
+    EXPECT_FALSE(m.integratedLufs.has_value());
+    EXPECT_FALSE(m.truePeakDbtp.has_value());
+    EXPECT_FALSE(meter.momentaryLufs().has_value());
+    EXPECT_FALSE(meter.shortTermLufs().has_value());
+    EXPECT_EQ(m.durationS, 0.0);
+}
+
+TEST(LoudnessMeter, NanInputNeverBecomesANumber) {
+    // libebur128 answers NaN input with -inf loudness and +inf true peak and a success code; the
+    // wrapper must turn every such value into null.
+    AudioBuffer audio = sineSegments({{-20, 5}});
+    audio.samples[0][48000] = std::numeric_limits<float>::quiet_NaN();
+    const auto m = loudness::measure(audio, {.history = loudness::History::Every100Ms});
+    EXPECT_FALSE(m.integratedLufs.has_value());
+    EXPECT_FALSE(m.loudnessRangeLu.has_value());
+    EXPECT_FALSE(m.truePeakDbtp.has_value());
+    EXPECT_FALSE(m.samplePeakDbfs.has_value());
+    for (const auto& v : m.shortTermHistoryLufs) {
+        if (v) EXPECT_TRUE(std::isfinite(*v));
+    }
+    for (const auto& v : m.momentaryHistoryLufs) {
+        if (v) EXPECT_TRUE(std::isfinite(*v));
+    }
+}
+
+TEST(LoudnessMeter, DecodeRefusesNanBeforeItReachesTheMeter) {
+    AudioBuffer audio = sineSegments({{-20, 1}});
+    audio.samples[1][100] = std::numeric_limits<float>::quiet_NaN();
+    const auto file = scratchDir() / "nan.wav";
+    writeWav(file, audio, WavSample::Float32);
+    EXPECT_THROW(io::decode(file, io::Channels::Native), Error);
+}
+
+TEST(LoudnessMeter, ResultDoesNotDependOnBlockSplits) {
+    // Pink-ish noise with a level change so that every reading moves.
+    std::mt19937 rng(7);
+    std::normal_distribution<float> noise(0.0f, 0.1f);
+    AudioBuffer audio(2, 6 * 44100 + 123, 44100);
+    float lp0 = 0, lp1 = 0;
+    for (std::size_t n = 0; n < audio.frames(); ++n) {
+        const float g = n < audio.frames() / 2 ? 1.0f : 0.3f;
+        lp0 = 0.9f * lp0 + noise(rng);
+        lp1 = 0.9f * lp1 + noise(rng);
+        audio.samples[0][n] = g * lp0 * 0.2f;
+        audio.samples[1][n] = g * lp1 * 0.2f;
+    }
+    const loudness::MeterOptions options{.history = loudness::History::Every100Ms};
+    const auto whole = loudness::measure(audio, options);
+
+    loudness::Meter meter(2, 44100, options);
+    std::mt19937 splits(11);
+    std::uniform_int_distribution<std::size_t> size(1, 9000);
+    BlockView view = audio.view();
+    for (std::size_t at = 0; at < audio.frames();) {
+        const std::size_t n = std::min(size(splits), audio.frames() - at);
+        meter.add(view.slice(at, n));
+        at += n;
+    }
+    const auto split = meter.result();
+    // Exact: libebur128 filters sample by sample, so the split cannot change any value.
+    EXPECT_EQ(whole.integratedLufs, split.integratedLufs);
+    EXPECT_EQ(whole.loudnessRangeLu, split.loudnessRangeLu);
+    EXPECT_EQ(whole.truePeakDbtp, split.truePeakDbtp);
+    EXPECT_EQ(whole.samplePeakDbfs, split.samplePeakDbfs);
+    EXPECT_EQ(whole.shortTermHistoryLufs, split.shortTermHistoryLufs);
+    EXPECT_EQ(whole.momentaryHistoryLufs, split.momentaryHistoryLufs);
+    // 6 s + 123 frames: 60 complete 100 ms periods.
+    EXPECT_EQ(split.shortTermHistoryLufs.size(), 60u);
+}
+
+TEST(LoudnessMeter, HistoryAgreesWithLibebur128Windows) {
+    // 10 s at -30 then 10 s at -20: the history's last entries must equal libebur128's own
+    // momentary and short-term readings (the programme ends on a 100 ms boundary).
+    AudioBuffer audio = sineSegments({{-30, 10}, {-20, 10}});
+    loudness::Meter meter(2, 48000, {.history = loudness::History::Every100Ms});
+    meter.add(audio.view());
+    const auto m = meter.result();
+    ASSERT_EQ(m.shortTermHistoryLufs.size(), 200u);
+    ASSERT_TRUE(m.shortTermHistoryLufs.back() && meter.shortTermLufs());
+    ASSERT_TRUE(m.momentaryHistoryLufs.back() && meter.momentaryLufs());
+    // 1e-9 LU: the same energies summed in a different order.
+    EXPECT_NEAR(*m.shortTermHistoryLufs.back(), *meter.shortTermLufs(), 1e-9);
+    EXPECT_NEAR(*m.momentaryHistoryLufs.back(), *meter.momentaryLufs(), 1e-9);
+    // After 3 s at -30 the short-term window holds only -30 audio (Tech 3341 tolerance).
+    ASSERT_TRUE(m.shortTermHistoryLufs[49].has_value());
+    EXPECT_NEAR(*m.shortTermHistoryLufs[49], -30.0, kLoudnessToleranceLu);
+    ASSERT_TRUE(m.maxShortTermLufs && m.maxMomentaryLufs);
+    EXPECT_NEAR(*m.maxShortTermLufs, -20.0, kLoudnessToleranceLu);
+    EXPECT_NEAR(*m.maxMomentaryLufs, -20.0, kLoudnessToleranceLu);
+    // Without the option no history is kept.
+    EXPECT_TRUE(loudness::measure(audio).shortTermHistoryLufs.empty());
+}
+
+TEST(LoudnessMeter, AlbumLoudnessIsGatedOverAllTracksNotAnAverage) {
+    // 20 s at -23 and 20 s at -33 (stereo, 1 kHz): all blocks pass both gates, so the album reads
+    // the mean energy, -23 + 10·log10((1 + 0.1) / 2) = -25.60 LUFS; an average of the two track
+    // readings would say -28.
+    loudness::Meter a(2, 48000), b(2, 44100);
+    AudioBuffer loud = sineSegments({{-23, 20}});
+    AudioBuffer quiet = sineSegments({{-33, 20}}, 44100);
+    a.add(loud.view());
+    b.add(quiet.view());
+    const auto album = loudness::Meter::combinedIntegratedLufs({&a, &b});
+    ASSERT_TRUE(album.has_value());
+    EXPECT_NEAR(*album, -23.0 + 10.0 * std::log10(0.55), kLoudnessToleranceLu);
+    // Two steady levels 10 LU apart: LRA as Tech 3342 case 1 (±1 LU).
+    const auto lra = loudness::Meter::combinedLoudnessRangeLu({&a, &b});
+    ASSERT_TRUE(lra.has_value());
+    EXPECT_NEAR(*lra, 10.0, 1.0);
+    EXPECT_FALSE(loudness::Meter::combinedIntegratedLufs({}).has_value());
+}
+
+TEST(LoudnessMeter, AlbumOfSilenceHasNoLoudness) {
+    loudness::Meter a(2, 48000);
+    AudioBuffer silence(2, 48000 * 2, 48000);
+    a.add(silence.view());
+    EXPECT_FALSE(loudness::Meter::combinedIntegratedLufs({&a}).has_value());
+    EXPECT_FALSE(loudness::Meter::combinedLoudnessRangeLu({&a}).has_value());
+}
+
+TEST(LoudnessMeter, MonoIsOneFrontChannelUnlessDualMono) {
+    // BS.1770 weights each front channel 1.0: one channel carrying a -23 dBFS sine has half the
+    // power of two, so it reads -23 - 3.01 LUFS; as dual mono it reads -23 (Tech 3341 tolerance).
+    const AudioBuffer mono = sineSegments({{-23, 10}}, 48000, 1);
+    const auto single = loudness::measure(mono);
+    const auto dual = loudness::measure(mono, {.mono = loudness::MonoMode::DualMono});
+    ASSERT_TRUE(single.integratedLufs && dual.integratedLufs);
+    EXPECT_NEAR(*single.integratedLufs, -23.0 - 10.0 * std::log10(2.0), kLoudnessToleranceLu);
+    EXPECT_NEAR(*dual.integratedLufs, -23.0, kLoudnessToleranceLu);
+}
+
+TEST(LoudnessMeter, MovedMeterKeepsItsState) {
+    AudioBuffer audio = sineSegments({{-23, 5}});
+    loudness::Meter first(2, 48000);
+    first.add(audio.view());
+    loudness::Meter second = std::move(first);
+    const auto m = second.result();
+    ASSERT_TRUE(m.integratedLufs.has_value());
+    EXPECT_NEAR(*m.integratedLufs, -23.0, kLoudnessToleranceLu);  // Tech 3341 tolerance
+    EXPECT_EQ(second.framesAdded(), audio.frames());
+}
+
+TEST(LoudnessMeter, RefusedParametersThrowIoErrorNamingTheCall) {
+    try {
+        loudness::Meter meter(0, 48000);
+        FAIL() << "0 channels accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Io);
+        EXPECT_NE(std::string(e.what()).find("ebur128_init"), std::string::npos) << e.what();
+    }
+    try {
+        loudness::Meter meter(2, 1.0);  // libebur128 refuses rates under 16 Hz
+        FAIL() << "1 Hz accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Io);
+        EXPECT_NE(std::string(e.what()).find("ebur128_init"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace lacquer::test

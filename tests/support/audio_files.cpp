@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "support/audio_files.hpp"
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <stdexcept>
+
+namespace lacquer::test {
+
+AudioBuffer sine(double freqHz, double amplitude, double seconds, double rateHz, int channels, double phaseRad) {
+    AudioBuffer b(channels, static_cast<std::size_t>(std::llround(seconds * rateHz)), rateHz);
+    for (std::size_t i = 0; i < b.frames(); ++i) {
+        const float v = static_cast<float>(amplitude * std::sin(phaseRad + 2.0 * std::numbers::pi * freqHz * static_cast<double>(i) / rateHz));
+        for (auto& ch : b.samples) ch[i] = v;
+    }
+    return b;
+}
+
+AudioBuffer musicNoise(double seconds, double rateHz, int channels, unsigned seed) {
+    AudioBuffer b(channels, static_cast<std::size_t>(std::llround(seconds * rateHz)), rateHz);
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> n(0.0, 1.0);
+    for (int c = 0; c < channels; ++c) {
+        // Paul Kellet's economy pink filter, then a 2-second amplitude swell.
+        double b0 = 0, b1 = 0, b2 = 0;
+        for (std::size_t i = 0; i < b.frames(); ++i) {
+            const double w = n(rng);
+            b0 = 0.99765 * b0 + w * 0.0990460;
+            b1 = 0.96300 * b1 + w * 0.2965164;
+            b2 = 0.57000 * b2 + w * 1.0526913;
+            const double pink = (b0 + b1 + b2 + w * 0.1848) * 0.05;
+            const double env = 0.6 + 0.4 * std::sin(2.0 * std::numbers::pi * 0.5 * static_cast<double>(i) / rateHz + c);
+            b.samples[static_cast<std::size_t>(c)][i] = static_cast<float>(pink * env);
+        }
+    }
+    return b;
+}
+
+void writeAudio(const std::filesystem::path& file, const AudioBuffer& audio, int sfFormat) {
+    SF_INFO info{};
+    info.samplerate = static_cast<int>(audio.sampleRateHz);
+    info.channels = audio.channels();
+    info.format = sfFormat;
+    SNDFILE* f = sf_open(file.c_str(), SFM_WRITE, &info);
+    if (!f) throw std::runtime_error("writeAudio: cannot open " + file.string() + ": " + sf_strerror(nullptr));
+    sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    std::vector<float> inter(audio.frames() * static_cast<std::size_t>(audio.channels()));
+    for (std::size_t i = 0; i < audio.frames(); ++i)
+        for (int c = 0; c < audio.channels(); ++c)
+            inter[i * static_cast<std::size_t>(audio.channels()) + static_cast<std::size_t>(c)] = audio.samples[static_cast<std::size_t>(c)][i];
+    sf_writef_float(f, inter.data(), static_cast<sf_count_t>(audio.frames()));
+    sf_close(f);
+}
+
+double nullDb(const std::vector<float>& a, const std::vector<float>& b) {
+    const std::size_t n = std::min(a.size(), b.size());
+    double diff = 0, ref = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = static_cast<double>(a[i]) - b[i];
+        diff += d * d;
+        ref += static_cast<double>(b[i]) * b[i];
+    }
+    if (ref == 0) return diff == 0 ? -400.0 : 400.0;
+    return 10.0 * std::log10(diff / ref);
+}
+
+}  // namespace lacquer::test
