@@ -56,13 +56,15 @@ std::string rangeText(const Range& r) {
 
 std::string rangeTodo(const Range& r) {
     std::string unit = r.unit.empty() ? "" : " " + std::string(r.unit);
-    if (r.zeroMeansOff) return fmt::format("use 0 (off) or a value from {} to {}{}", num(r.lo), num(r.hi), unit);
+    if (r.zeroMeansOff)
+        return fmt::format("use 0 (off) or a value from {} to {}{}", num(r.lo), num(r.hi), unit);
     return fmt::format("use a value from {} to {}{}", num(r.lo), num(r.hi), unit);
 }
 
 }  // namespace
 
-std::optional<std::string> closestMatch(std::string_view word, const std::vector<std::string_view>& candidates) {
+std::optional<std::string> closestMatch(std::string_view word,
+                                        const std::vector<std::string_view>& candidates) {
     const std::string w = folded(word);
     std::optional<std::string> best;
     std::size_t bestDistance = 0;
@@ -126,7 +128,9 @@ std::optional<double> parseNumber(std::string_view text) {
     return value;
 }
 
-std::string num(double value) { return fmt::format("{}", value); }
+std::string num(double value) {
+    return fmt::format("{}", value);
+}
 
 std::optional<double> Checker::number(const Node& v, std::string_view name, const Range& range) {
     if (v.kind == Node::Kind::Invalid) return std::nullopt;
@@ -157,7 +161,8 @@ std::optional<double> Checker::frequency(const Node& v, std::string_view name, c
     return f;
 }
 
-std::optional<int> Checker::integer(const Node& v, std::string_view name, int lo, int hi, std::string_view unit) {
+std::optional<int> Checker::integer(const Node& v, std::string_view name, int lo, int hi,
+                                    std::string_view unit) {
     if (v.kind == Node::Kind::Invalid) return std::nullopt;
     const std::string unitText = unit.empty() ? "" : " " + std::string(unit);
     const std::string todo = fmt::format("use a whole number from {} to {}{}", lo, hi, unitText);
@@ -223,17 +228,18 @@ MapView::MapView(Checker& checker, const Node* node, std::string name, std::vect
     : checker_(checker), name_(std::move(name)), context_(std::move(context)) {
     if (!node || node->kind == Node::Kind::Invalid) return;
     if (node->kind != Node::Kind::Mapping) {
-        checker_.error(*node, fmt::format("{}: expected a mapping (key: value lines), got {}", name_, describe(*node)),
-                       "write its settings as 'key: value' lines indented under it, or as { key: value }");
+        checker_.error(
+            *node, fmt::format("{}: expected a mapping (key: value lines), got {}", name_, describe(*node)),
+            "write its settings as 'key: value' lines indented under it, or as { key: value }");
         return;
     }
     map_ = node;
     for (const auto& [key, value] : node->entries) {
         if (std::find(keys.begin(), keys.end(), key.text) != keys.end()) continue;
         const std::optional<std::string> guess = closestMatch(key.text, keys);
-        checker_.error(key, fmt::format("unknown key '{}' {}", key.text, context_),
-                       guess ? fmt::format("did you mean '{}'?", *guess)
-                             : "valid keys here: " + joinWords(keys, ", "));
+        checker_.error(
+            key, fmt::format("unknown key '{}' {}", key.text, context_),
+            guess ? fmt::format("did you mean '{}'?", *guess) : "valid keys here: " + joinWords(keys, ", "));
     }
 }
 

@@ -19,7 +19,7 @@ namespace lacquer::manifest::detail {
 struct Range {
     double lo;
     double hi;
-    std::string_view unit;  // "" for plain ratios
+    std::string_view unit;      // "" for plain ratios
     bool zeroMeansOff = false;  // 0 is also accepted (and means "off")
 };
 
@@ -31,14 +31,15 @@ struct InputRef {
     std::string written;         // as in the manifest
     int line = 0;
     int column = 0;
-    int trackIndex = -1;         // Kind::Track: index into AlbumPlan::tracks
+    int trackIndex = -1;  // Kind::Track: index into AlbumPlan::tracks
 };
 
 // Damerau-Levenshtein (optimal string alignment) distance.
 std::size_t editDistance(std::string_view a, std::string_view b);
 // The candidate closest to `word`, if close enough to be a plausible typo (case, '_' and '-'
 // differences are forgiven: "fadeIns" finds "fade_in_s").
-std::optional<std::string> closestMatch(std::string_view word, const std::vector<std::string_view>& candidates);
+std::optional<std::string> closestMatch(std::string_view word,
+                                        const std::vector<std::string_view>& candidates);
 
 bool isValidUtf8(std::string_view text);
 
@@ -96,8 +97,8 @@ public:
     const Node& node() const { return *map_; }
     const std::string& context() const { return context_; }
 
-    const Node* get(std::string_view key) const;     // the value, or null when absent
-    const Node* keyOf(std::string_view key) const;   // the key itself (for its position)
+    const Node* get(std::string_view key) const;    // the value, or null when absent
+    const Node* keyOf(std::string_view key) const;  // the key itself (for its position)
     // Reports "missing required key 'k' in <block>" at the mapping's position when absent.
     const Node* require(std::string_view key, std::string todo = {});
 

@@ -74,7 +74,9 @@ constexpr std::array kRatesHz{44100, 48000, 88200, 96000, 176400, 192000};
 const std::vector<std::string_view> kFadeCurveWords{"linear", "equal_power", "log"};
 constexpr std::array kFadeCurves{FadeCurve::Linear, FadeCurve::EqualPower, FadeCurve::Logarithmic};
 
-bool isOff(const Node& v) { return v.kind == Node::Kind::Scalar && !v.quoted && (v.text == "off" || v.text == "false"); }
+bool isOff(const Node& v) {
+    return v.kind == Node::Kind::Scalar && !v.quoted && (v.text == "off" || v.text == "false");
+}
 
 std::string rateList() {
     std::string s;
@@ -152,7 +154,8 @@ private:
     void readExport(const Node* node, ExportSpec& spec);
 
     template <class Block>
-    std::optional<std::optional<Block>> offOr(const Node* v, std::optional<Block> (Resolver::*read)(const Node&)) {
+    std::optional<std::optional<Block>> offOr(const Node* v,
+                                              std::optional<Block> (Resolver::*read)(const Node&)) {
         if (!v) return std::nullopt;
         if (isOff(*v)) return std::optional<Block>{};
         std::optional<Block> block = (this->*read)(*v);
@@ -172,8 +175,10 @@ AlbumPlan Resolver::run(const Node& root) {
                 "at the top level");
     if (!top.valid()) return plan_;
 
-    if (const Node* v = top.require("lacquer", "add 'lacquer: 1' as the first line (the manifest format version)")) {
-        if (std::optional<int> version = c_.integer(*v, "lacquer", 1, 1'000'000, ""); version && *version != 1) {
+    if (const Node* v =
+            top.require("lacquer", "add 'lacquer: 1' as the first line (the manifest format version)")) {
+        if (std::optional<int> version = c_.integer(*v, "lacquer", 1, 1'000'000, "");
+            version && *version != 1) {
             c_.error(*v, fmt::format("manifest format version {} is not supported", *version),
                      "this lacquer reads version 1; write 'lacquer: 1'");
         }
@@ -189,9 +194,11 @@ AlbumPlan Resolver::run(const Node& root) {
     MapView sequence(c_, top.get("sequence"), "sequence", {"gap_s"}, "in sequence");
     if (auto gap = sequence.number("gap_s", kGapS)) plan_.sequence.gapS = *gap;
 
-    readTracks(top.require("tracks", "add a tracks: list with one '- file: ..., title: ...' entry per track"));
+    readTracks(
+        top.require("tracks", "add a tracks: list with one '- file: ..., title: ...' entry per track"));
     // Each track's chain is the album chain with the track's overrides.
-    readVariants(top.require("variants", "add a variants: block, e.g. streaming: { export: { format: flac } }"));
+    readVariants(
+        top.require("variants", "add a variants: block, e.g. streaming: { export: { format: flac } }"));
     return plan_;
 }
 
@@ -207,7 +214,8 @@ void Resolver::readProcessing(const Node* node) {
 
 void Resolver::readAlbum(const Node* node) {
     MapView m(c_, node, "album",
-              {"title", "artist", "date", "genre", "catalog", "cover", "disc_number", "disc_total"}, "in album");
+              {"title", "artist", "date", "genre", "catalog", "cover", "disc_number", "disc_total"},
+              "in album");
     if (!m.valid()) return;
     AlbumMeta& a = plan_.album;
     if (auto t = m.text("title", true)) a.title = *t;
@@ -218,7 +226,8 @@ void Resolver::readAlbum(const Node* node) {
             // YYYY, YYYY-MM or YYYY-MM-DD: what FLAC DATE, ID3 TDRC and CD-TEXT readers accept.
             const std::string& d = *t;
             auto digits = [&](std::size_t from, std::size_t n) {
-                return std::all_of(d.begin() + from, d.begin() + from + n, [](char ch) { return ch >= '0' && ch <= '9'; });
+                return std::all_of(d.begin() + from, d.begin() + from + n,
+                                   [](char ch) { return ch >= '0' && ch <= '9'; });
             };
             const bool ok = (d.size() == 4 && digits(0, 4)) ||
                             (d.size() == 7 && digits(0, 4) && d[4] == '-' && digits(5, 2)) ||
@@ -238,7 +247,9 @@ void Resolver::readAlbum(const Node* node) {
             if (auto ean = normaliseCatalog(*t, &why)) {
                 a.catalog = *ean;
             } else {
-                c_.error(*v, fmt::format("catalog '{}' {}", *t, why.rfind("fails", 0) == 0 ? why : "is malformed: " + why),
+                c_.error(*v,
+                         fmt::format("catalog '{}' {}", *t,
+                                     why.rfind("fails", 0) == 0 ? why : "is malformed: " + why),
                          "check the barcode (EAN-13 or UPC-A) against the label's paperwork");
             }
         }
@@ -246,7 +257,8 @@ void Resolver::readAlbum(const Node* node) {
     if (const Node* v = m.get("cover")) {
         if (auto p = c_.path(*v, "cover")) {
             std::string ext = p->extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+            std::transform(ext.begin(), ext.end(), ext.begin(),
+                           [](unsigned char ch) { return std::tolower(ch); });
             if (ext != ".png" && ext != ".jpg" && ext != ".jpeg") {
                 c_.error(*v, fmt::format("cover '{}' is not a PNG or JPEG file", v->text),
                          "use a .png, .jpg or .jpeg image (players show only these as front covers)");
@@ -321,18 +333,23 @@ std::optional<eq::Band> Resolver::readBand(const Node& v) {
     if (!m.valid()) return std::nullopt;
     static const std::vector<std::string_view> kTypes{"highpass", "lowpass", "lowshelf", "highshelf",
                                                       "bell",     "notch",   "tilt"};
-    static constexpr std::array kTypeValues{eq::BandType::Highpass,  eq::BandType::Lowpass, eq::BandType::LowShelf,
-                                            eq::BandType::HighShelf, eq::BandType::Bell,    eq::BandType::Notch,
-                                            eq::BandType::Tilt};
+    static constexpr std::array kTypeValues{
+        eq::BandType::Highpass, eq::BandType::Lowpass, eq::BandType::LowShelf, eq::BandType::HighShelf,
+        eq::BandType::Bell,     eq::BandType::Notch,   eq::BandType::Tilt};
     const std::size_t errorsBefore = c_.diagnostics().size();
     eq::Band band;
     std::optional<std::size_t> type;
-    if (const Node* t = m.require("type", "add 'type:' (" + std::string("highpass, lowpass, lowshelf, highshelf, bell, notch or tilt") + ")"))
+    if (const Node* t =
+            m.require("type", "add 'type:' (highpass, lowpass, lowshelf, highshelf, bell, notch or tilt)"))
         type = c_.choice(*t, "type", kTypes);
     if (m.require("freq_hz")) {
         if (auto f = m.frequency("freq_hz", kFreqHz)) band.freqHz = *f;
     }
     if (!type) {
+        // Without a valid type the applicable keys are unknown; still check whatever values are given.
+        m.number("gain_db", kEqGainDb);
+        m.number("q", kQ);
+        m.number("slope_db_oct", kSlopeDbOct);
         return std::nullopt;
     }
     band.type = kTypeValues[*type];
@@ -342,7 +359,8 @@ std::optional<eq::Band> Resolver::readBand(const Node& v) {
     const bool hasQ = band.type != eq::BandType::Tilt && !isPass;
     auto notFor = [&](std::string_view key, std::string_view todo) {
         if (const Node* k = m.keyOf(key)) {
-            c_.error(*k, fmt::format("{} does not apply to a {} band", key, kTypes[*type]), std::string(todo));
+            c_.error(*k, fmt::format("{} does not apply to a {} band", key, kTypes[*type]),
+                     std::string(todo));
         }
     };
     if (hasGain) {
@@ -350,7 +368,8 @@ std::optional<eq::Band> Resolver::readBand(const Node& v) {
             if (auto g = m.number("gain_db", kEqGainDb)) band.gainDb = *g;
         }
     } else {
-        notFor("gain_db", isPass ? "remove it; a pass filter only cuts" : "remove it; a notch cuts fully at freq_hz");
+        notFor("gain_db",
+               isPass ? "remove it; a pass filter only cuts" : "remove it; a notch cuts fully at freq_hz");
     }
     if (hasQ) {
         if (auto q = m.number("q", kQ)) band.q = *q;
@@ -392,8 +411,8 @@ std::optional<reverb::Params> Resolver::readReverb(const Node& v, int trackIndex
     if (auto x = m.frequency("wet_highcut_hz", kCutHz)) p.wetHighCutHz = *x;
     if (p.wetLowCutHz > 0 && p.wetHighCutHz > 0 && p.wetLowCutHz >= p.wetHighCutHz) {
         c_.error(*m.get("wet_highcut_hz"),
-                 fmt::format("wet_highcut_hz {} Hz is not above wet_lowcut_hz {} Hz", detail::num(p.wetHighCutHz),
-                             detail::num(p.wetLowCutHz)),
+                 fmt::format("wet_highcut_hz {} Hz is not above wet_lowcut_hz {} Hz",
+                             detail::num(p.wetHighCutHz), detail::num(p.wetLowCutHz)),
                  "the wet band runs from the low cut up to the high cut; swap or fix them");
     }
     if (c_.diagnostics().size() != errorsBefore) return std::nullopt;
@@ -410,8 +429,10 @@ std::optional<dynamics::MultibandParams> Resolver::readMultiband(const Node& v) 
     bool crossoversOk = false;
     if (xs && xs->kind != Node::Kind::Invalid) {
         if (xs->kind != Node::Kind::Sequence) {
-            c_.error(*xs, fmt::format("crossovers_hz: expected a list of frequencies, got {}", detail::describe(*xs)),
-                     "write them like [120, 1000, 6000]");
+            c_.error(
+                *xs,
+                fmt::format("crossovers_hz: expected a list of frequencies, got {}", detail::describe(*xs)),
+                "write them like [120, 1000, 6000]");
         } else if (xs->items.empty() || xs->items.size() > 5) {
             c_.error(*xs, fmt::format("crossovers_hz has {} entries", xs->items.size()),
                      "give 1 to 5 crossover frequencies (2 to 6 bands)");
@@ -436,7 +457,8 @@ std::optional<dynamics::MultibandParams> Resolver::readMultiband(const Node& v) 
     }
     if (bands && bands->kind != Node::Kind::Invalid) {
         if (bands->kind != Node::Kind::Sequence) {
-            c_.error(*bands, fmt::format("bands: expected a list of compressors, got {}", detail::describe(*bands)),
+            c_.error(*bands,
+                     fmt::format("bands: expected a list of compressors, got {}", detail::describe(*bands)),
                      "write one '- { threshold_db: ..., ratio: ... }' line per band");
         } else {
             for (const Node& item : bands->items)
@@ -455,8 +477,8 @@ std::optional<dynamics::MultibandParams> Resolver::readMultiband(const Node& v) 
 
 std::optional<dynamics::CompressorParams> Resolver::readCompressor(const Node& v) {
     MapView m(c_, &v, "multiband band",
-              {"threshold_db", "ratio", "knee_db", "attack_ms", "release_ms", "makeup_db", "stereo_link", "detector",
-               "mode"},
+              {"threshold_db", "ratio", "knee_db", "attack_ms", "release_ms", "makeup_db", "stereo_link",
+               "detector", "mode"},
               "in multiband band");
     if (!m.valid()) return std::nullopt;
     dynamics::CompressorParams p;
@@ -508,7 +530,8 @@ std::optional<limiter::Params> Resolver::readLimiter(const Node& v, limiter::Par
 
 LoudnessParams Resolver::readLoudness(const Node* node, LoudnessParams base, const std::string& name) {
     MapView m(c_, node, name, {"mode", "target_lufs", "max_limiting_db"}, "in " + name);
-    if (auto x = m.choice("mode", {"album", "track"})) base.mode = *x == 0 ? LoudnessMode::Album : LoudnessMode::Track;
+    if (auto x = m.choice("mode", {"album", "track"}))
+        base.mode = *x == 0 ? LoudnessMode::Album : LoudnessMode::Track;
     if (auto x = m.number("target_lufs", kTargetLufs)) base.targetLufs = *x;
     if (auto x = m.number("max_limiting_db", kMaxLimitingDb)) base.maxLimitingDb = *x;
     return base;
@@ -526,8 +549,9 @@ void Resolver::readTracks(const Node* node) {
         return;
     }
     if (node->items.size() > kMaxTracks) {
-        c_.error(*node, fmt::format("tracks has {} entries, more than the {} an album can hold", node->items.size(),
-                                    kMaxTracks),
+        c_.error(*node,
+                 fmt::format("tracks has {} entries, more than the {} an album can hold", node->items.size(),
+                             kMaxTracks),
                  "split the release into several manifests (discs)");
         return;
     }
@@ -543,13 +567,15 @@ void Resolver::readTracks(const Node* node) {
         auto [it, inserted] = isrcs.emplace(t.isrc, std::make_pair(t.number, trackNodes_[i].isrc->line));
         if (!inserted) {
             c_.error(*trackNodes_[i].isrc,
-                     fmt::format("isrc {} is also track {}'s (line {})", t.isrc, it->second.first, it->second.second),
+                     fmt::format("isrc {} is also track {}'s (line {})", t.isrc, it->second.first,
+                                 it->second.second),
                      "every track needs its own ISRC");
         }
     }
     const std::size_t last = plan_.tracks.size() - 1;
     if (trackNodes_[last].crossfade && plan_.tracks[last].crossfadeS > 0) {
-        c_.error(*trackNodes_[last].crossfade, "crossfade_s is set on the last track, which has no next track",
+        c_.error(*trackNodes_[last].crossfade,
+                 "crossfade_s is set on the last track, which has no next track",
                  "remove it; use fade_out_s to end the album");
     }
 }
@@ -561,10 +587,11 @@ void Resolver::readTrack(const Node& v, int index) {
     t.loc = loc(v);
     t.artist = plan_.album.artist;
     t.chain = plan_.albumChain;
-    MapView m(c_, &v, "track",
-              {"file", "title", "artist", "composer", "isrc", "fade_in_s", "fade_out_s", "fade_in_curve",
-               "fade_out_curve", "crossfade_s", "crossfade_curve", "gap_after_s", "loudness_offset_lu", "chain"},
-              "in track");
+    MapView m(
+        c_, &v, "track",
+        {"file", "title", "artist", "composer", "isrc", "fade_in_s", "fade_out_s", "fade_in_curve",
+         "fade_out_curve", "crossfade_s", "crossfade_curve", "gap_after_s", "loudness_offset_lu", "chain"},
+        "in track");
     if (!m.valid()) return;
     if (auto p = m.path("file", true)) {
         t.file = *p;
@@ -600,26 +627,30 @@ void Resolver::readTrack(const Node& v, int index) {
         c_.error(*m.keyOf("gap_after_s"), "gap_after_s and crossfade_s are both set; a crossfade has no gap",
                  "remove one of them");
     }
-    if (const Node* chain = m.get("chain")) t.chain = applyChain(plan_.albumChain, readChain(chain, true, index));
+    if (const Node* chain = m.get("chain"))
+        t.chain = applyChain(plan_.albumChain, readChain(chain, true, index));
 }
 
 void Resolver::readVariants(const Node* node) {
     if (!node || node->kind == Node::Kind::Invalid) return;
     if (node->kind != Node::Kind::Mapping) {
-        c_.error(*node, fmt::format("variants: expected a mapping of variant names, got {}", detail::describe(*node)),
-                 "write each variant as 'name: { export: { format: flac } }' under variants:");
+        c_.error(
+            *node,
+            fmt::format("variants: expected a mapping of variant names, got {}", detail::describe(*node)),
+            "write each variant as 'name: { export: { format: flac } }' under variants:");
         return;
     }
     if (node->entries.empty()) {
-        c_.error(*node, "variants is empty", "add at least one variant, e.g. streaming: { export: { format: flac } }");
+        c_.error(*node, "variants is empty",
+                 "add at least one variant, e.g. streaming: { export: { format: flac } }");
         return;
     }
     std::map<std::string, const Node*> folded;  // lower-cased name → key, for case clashes
     for (const auto& [key, value] : node->entries) {
         const std::string& name = key.text;
         const bool charsOk = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
-            return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-                   ch == '_' || ch == '-';
+            return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                   ch == '.' || ch == '_' || ch == '-';
         });
         if (!charsOk || name == "." || name == "..") {
             c_.error(key, fmt::format("variant name '{}' cannot be a folder name", name),
@@ -627,12 +658,13 @@ void Resolver::readVariants(const Node* node) {
             continue;
         }
         std::string lower = name;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
         auto [it, inserted] = folded.emplace(lower, &key);
         if (!inserted) {
             c_.error(key,
-                     fmt::format("variant '{}' differs from '{}' (line {}) only in case", name, it->second->text,
-                                 it->second->line),
+                     fmt::format("variant '{}' differs from '{}' (line {}) only in case", name,
+                                 it->second->text, it->second->line),
                      "rename one: both would write the same folder on case-insensitive file systems");
             continue;
         }
@@ -671,8 +703,10 @@ void Resolver::readVariant(const Node& key, const Node& v) {
 void Resolver::readSides(const Node& v, VariantPlan& variant) {
     if (v.kind == Node::Kind::Invalid) return;
     if (v.kind != Node::Kind::Mapping) {
-        c_.error(v, fmt::format("sides: expected a mapping of sides to track numbers, got {}", detail::describe(v)),
-                 "write it like { A: [1, 2], B: [3, 4] }");
+        c_.error(
+            v,
+            fmt::format("sides: expected a mapping of sides to track numbers, got {}", detail::describe(v)),
+            "write it like { A: [1, 2], B: [3, 4] }");
         return;
     }
     const int trackCount = static_cast<int>(plan_.tracks.size());
@@ -681,7 +715,9 @@ void Resolver::readSides(const Node& v, VariantPlan& variant) {
         const std::string& side = key.text;
         if (list.kind == Node::Kind::Invalid) continue;
         if (list.kind != Node::Kind::Sequence) {
-            c_.error(list, fmt::format("side {}: expected a list of track numbers, got {}", side, detail::describe(list)),
+            c_.error(list,
+                     fmt::format("side {}: expected a list of track numbers, got {}", side,
+                                 detail::describe(list)),
                      "write it like [1, 2, 3]");
             continue;
         }
@@ -690,8 +726,10 @@ void Resolver::readSides(const Node& v, VariantPlan& variant) {
             std::optional<int> n = c_.integer(item, "track number", 1, kMaxTracks, "");
             if (!n) continue;
             if (trackCount > 0 && *n > trackCount) {
-                c_.error(item, fmt::format("side {}: there is no track {} (the album has {})", side, *n, trackCount),
-                         "use the track numbers of the running order, from 1");
+                c_.error(
+                    item,
+                    fmt::format("side {}: there is no track {} (the album has {})", side, *n, trackCount),
+                    "use the track numbers of the running order, from 1");
                 continue;
             }
             auto [it, inserted] = placed.emplace(*n, std::make_pair(side, item.line));
@@ -714,7 +752,8 @@ void Resolver::readExport(const Node* node, ExportSpec& spec) {
     static constexpr std::array kFormats{ExportFormat::Flac, ExportFormat::Wav, ExportFormat::Cd};
     static constexpr std::array kDithers{DitherKind::None, DitherKind::Tpdf, DitherKind::Shaped};
     std::optional<std::size_t> format;
-    if (const Node* f = m.require("format", "add 'format:' (flac, wav or cd)")) format = c_.choice(*f, "format", {"flac", "wav", "cd"});
+    if (const Node* f = m.require("format", "add 'format:' (flac, wav or cd)"))
+        format = c_.choice(*f, "format", {"flac", "wav", "cd"});
     if (format) spec.format = kFormats[*format];
     const bool cd = format && spec.format == ExportFormat::Cd;
     if (cd) {
@@ -732,12 +771,14 @@ void Resolver::readExport(const Node* node, ExportSpec& spec) {
     if (const Node* b = m.get("bit_depth")) {
         if (auto depth = c_.integer(*b, "bit_depth", 1, 64, "bit")) {
             if (*depth != 16 && *depth != 24 && *depth != 32) {
-                c_.error(*b, fmt::format("bit_depth {} is not supported", *depth), "use 16, 24 or 32 (32 = float WAV)");
+                c_.error(*b, fmt::format("bit_depth {} is not supported", *depth),
+                         "use 16, 24 or 32 (32 = float WAV)");
             } else if (cd && *depth != 16) {
                 c_.error(*b, fmt::format("a cd export is 16 bit, not {}", *depth),
                          "remove bit_depth or set it to 16 (Red Book)");
             } else if (*depth == 32 && format && spec.format != ExportFormat::Wav) {
-                c_.error(*b, "bit_depth 32 (float) is only available for wav", "use 16 or 24, or format: wav");
+                c_.error(*b, "bit_depth 32 (float) is only available for wav",
+                         "use 16 or 24, or format: wav");
             } else {
                 spec.bitDepth = *depth;
             }
@@ -748,9 +789,12 @@ void Resolver::readExport(const Node* node, ExportSpec& spec) {
 
 std::string inputKey(InputRef::Kind kind) {
     switch (kind) {
-    case InputRef::Kind::Track: return "file";
-    case InputRef::Kind::ImpulseResponse: return "ir";
-    case InputRef::Kind::Cover: return "cover";
+        case InputRef::Kind::Track:
+            return "file";
+        case InputRef::Kind::ImpulseResponse:
+            return "ir";
+        case InputRef::Kind::Cover:
+            return "cover";
     }
     return "file";
 }
@@ -763,8 +807,10 @@ void Resolver::checkInputs() {
         std::error_code ec;
         const fs::file_status status = fs::status(in.path, ec);
         if (!fs::exists(status)) {
-            diags.add(in.line, in.column, fmt::format("{} '{}' does not exist (looked for {})", key, in.written, in.path.string()),
-                      "check the path; relative paths start at the manifest's folder");
+            diags.add(
+                in.line, in.column,
+                fmt::format("{} '{}' does not exist (looked for {})", key, in.written, in.path.string()),
+                "check the path; relative paths start at the manifest's folder");
             continue;
         }
         if (fs::is_directory(status)) {
@@ -784,7 +830,8 @@ void Resolver::checkInputs() {
             const bool png = head == kPng;
             const bool jpeg = head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
             if (!png && !jpeg) {
-                diags.add(in.line, in.column, fmt::format("cover '{}' is neither a PNG nor a JPEG image", in.written),
+                diags.add(in.line, in.column,
+                          fmt::format("cover '{}' is neither a PNG nor a JPEG image", in.written),
                           "export the cover as PNG or JPEG");
             }
             continue;
@@ -799,7 +846,8 @@ void Resolver::checkInputs() {
                 why += (why.empty() ? "" : "; ") + d.what;
                 if (todo.empty()) todo = d.todo;
             }
-            diags.add(in.line, in.column, fmt::format("{} '{}' is not usable audio: {}", key, in.written, why),
+            diags.add(in.line, in.column,
+                      fmt::format("{} '{}' is not usable audio: {}", key, in.written, why),
                       todo.empty() ? "check that the file is a complete WAV, FLAC, AIFF or Ogg file" : todo);
             continue;
         }
@@ -807,7 +855,8 @@ void Resolver::checkInputs() {
             diags.add(in.line, in.column,
                       fmt::format("{} '{}' has {} channels; lacquer takes mono or stereo", key, in.written,
                                   info.channels),
-                      in.kind == InputRef::Kind::Track ? "export a stereo mix" : "use a mono or stereo impulse response");
+                      in.kind == InputRef::Kind::Track ? "export a stereo mix"
+                                                       : "use a mono or stereo impulse response");
             continue;
         }
         if (in.kind == InputRef::Kind::Track) trackDurationsS_[in.trackIndex] = info.durationS();
@@ -830,8 +879,8 @@ void Resolver::checkInputs() {
         if (t.crossfadeS > 0 && i + 1 < n) {
             if (t.crossfadeS > *dur) {
                 c_.error(*nodes.crossfade,
-                         fmt::format("crossfade_s {} s is longer than this track ({:.2f} s)", detail::num(t.crossfadeS),
-                                     *dur),
+                         fmt::format("crossfade_s {} s is longer than this track ({:.2f} s)",
+                                     detail::num(t.crossfadeS), *dur),
                          "shorten the crossfade");
             }
             const std::optional<double> next = trackDurationsS_[i + 1];
@@ -844,9 +893,11 @@ void Resolver::checkInputs() {
         }
         if (i > 0 && i + 1 < n) {
             const double in = plan_.tracks[i - 1].crossfadeS;
-            if (in > 0 && t.crossfadeS > 0 && in <= *dur && t.crossfadeS <= *dur && in + t.crossfadeS > *dur) {
+            if (in > 0 && t.crossfadeS > 0 && in <= *dur && t.crossfadeS <= *dur &&
+                in + t.crossfadeS > *dur) {
                 c_.error(*nodes.crossfade,
-                         fmt::format("the crossfades into ({} s) and out of ({} s) this track overlap: it is {:.2f} s long",
+                         fmt::format("the crossfades into ({} s) and out of ({} s) this track overlap: it is "
+                                     "{:.2f} s long",
                                      detail::num(in), detail::num(t.crossfadeS), *dur),
                          "shorten one of the crossfades");
             }
@@ -902,7 +953,8 @@ AlbumPlan load(const fs::path& manifestPath, CheckInputs checkInputs) {
         throw Error(ErrorKind::Manifest, display, "the manifest does not exist", "check the path");
     }
     if (!fs::is_regular_file(status)) {
-        throw Error(ErrorKind::Manifest, display, "the manifest is not a regular file", "name the YAML file itself");
+        throw Error(ErrorKind::Manifest, display, "the manifest is not a regular file",
+                    "name the YAML file itself");
     }
     const std::uintmax_t size = fs::file_size(manifestPath, ec);
     if (!ec && size > kMaxBytes) {
@@ -911,7 +963,8 @@ AlbumPlan load(const fs::path& manifestPath, CheckInputs checkInputs) {
                     "a manifest is a short hand-written file; check that this is the right file");
     }
     std::ifstream in(manifestPath, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Manifest, display, "the manifest cannot be opened", "check its permissions");
+    if (!in)
+        throw Error(ErrorKind::Manifest, display, "the manifest cannot be opened", "check its permissions");
     // Read at most one byte past the limit: the file may have grown since it was measured.
     std::string text(static_cast<std::size_t>(kMaxBytes + 1), '\0');
     in.read(text.data(), static_cast<std::streamsize>(text.size()));

@@ -36,15 +36,19 @@ std::vector<Diagnostic> Diagnostics::sorted(std::size_t maxShown) const {
 
 std::string describe(const Node& node) {
     switch (node.kind) {
-    case Node::Kind::Null: return "nothing";
-    case Node::Kind::Scalar: {
-        constexpr std::size_t kMaxShown = 40;
-        if (node.text.size() <= kMaxShown) return "'" + node.text + "'";
-        return "'" + node.text.substr(0, kMaxShown) + "...'";
-    }
-    case Node::Kind::Sequence: return "a list";
-    case Node::Kind::Mapping: return "a mapping";
-    case Node::Kind::Invalid: return "an invalid value";
+        case Node::Kind::Null:
+            return "nothing";
+        case Node::Kind::Scalar: {
+            constexpr std::size_t kMaxShown = 40;
+            if (node.text.size() <= kMaxShown) return "'" + node.text + "'";
+            return "'" + node.text.substr(0, kMaxShown) + "...'";
+        }
+        case Node::Kind::Sequence:
+            return "a list";
+        case Node::Kind::Mapping:
+            return "a mapping";
+        case Node::Kind::Invalid:
+            return "an invalid value";
     }
     return "?";
 }
@@ -115,9 +119,9 @@ public:
 private:
     struct Frame {
         Node node;
-        bool tagged = false;                              // explicit tag: reported, content dropped
-        std::optional<Node> pendingKey;                   // mappings: key waiting for its value
-        std::unordered_map<std::string, int> keyLines;   // mappings: key → line of first use
+        bool tagged = false;                            // explicit tag: reported, content dropped
+        std::optional<Node> pendingKey;                 // mappings: key waiting for its value
+        std::unordered_map<std::string, int> keyLines;  // mappings: key → line of first use
     };
 
     bool skipping() const { return documents_ > 1 || skipDepth_ > 0; }
@@ -209,7 +213,8 @@ private:
         if (key.kind == Node::Kind::Scalar) {
             auto [it, inserted] = parent.keyLines.emplace(key.text, key.line);
             if (!inserted) {
-                report(markOf(key), fmt::format("duplicate key '{}' (first at line {})", key.text, it->second),
+                report(markOf(key),
+                       fmt::format("duplicate key '{}' (first at line {})", key.text, it->second),
                        "keep one of them");
                 return;  // the first one stands; the second is reported, never silently used
             }
@@ -241,9 +246,10 @@ private:
 
 std::optional<Node> buildTree(const std::string& text, Diagnostics& diags, const TreeLimits& limits) {
     if (text.size() > limits.maxBytes) {
-        diags.add(0, 0,
-                  fmt::format("the manifest is {} bytes, over the {} byte limit", text.size(), limits.maxBytes),
-                  "a manifest is a short hand-written file; check that this is the right file");
+        diags.add(
+            0, 0,
+            fmt::format("the manifest is {} bytes, over the {} byte limit", text.size(), limits.maxBytes),
+            "a manifest is a short hand-written file; check that this is the right file");
         return std::nullopt;
     }
     std::istringstream in(text);
@@ -261,8 +267,9 @@ std::optional<Node> buildTree(const std::string& text, Diagnostics& diags, const
         }
         return std::nullopt;
     } catch (const YAML::ParserException& e) {
-        diags.add(e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg,
-                  "fix the YAML at this position (indentation, ':' after keys, matching brackets and quotes)");
+        diags.add(
+            e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg,
+            "fix the YAML at this position (indentation, ':' after keys, matching brackets and quotes)");
         return std::nullopt;
     }
     std::optional<Node> root = builder.takeRoot();

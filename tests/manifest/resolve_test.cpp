@@ -258,7 +258,8 @@ TEST(ManifestResolve, MinimalManifestTakesTheDocumentedDefaults) {
 TEST(ManifestResolve, ValuesKeepTheirTextAsWritten) {
     // An unquoted catalog keeps its leading zero; a numeric title stays text; comments are ignored.
     std::string yaml = test::kMinimalManifest;
-    yaml.replace(yaml.find("  title: Night Drive"), 20, "  title: 1999  # the year\n  catalog: 4006381333931");
+    yaml.replace(yaml.find("  title: Night Drive"), 20,
+                 "  title: 1999  # the year\n  catalog: 4006381333931");
     const AlbumPlan p = manifest::parse(yaml, "album.yaml", "/a", CheckInputs::No);
     EXPECT_EQ(p.album.title, "1999");
     EXPECT_EQ(p.album.catalog, "4006381333931");
@@ -297,7 +298,8 @@ TEST(ManifestResolve, MissingManifestFileIsAManifestError) {
         FAIL() << "expected an error";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Manifest);
-        EXPECT_EQ(e.diagnostics().at(0).line(), "/nonexistent/album.yaml: the manifest does not exist — check the path");
+        EXPECT_EQ(e.diagnostics().at(0).line(),
+                  "/nonexistent/album.yaml: the manifest does not exist — check the path");
     }
 }
 
