@@ -303,6 +303,18 @@ TEST(ManifestResolve, MissingManifestFileIsAManifestError) {
     }
 }
 
+TEST(ManifestResolve, ExampleManifestsAreValid) {
+    // The documented examples must stay valid (their audio is not shipped, so inputs are not checked).
+    int count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(test::sourceDir() / "albums" / "examples")) {
+        if (entry.path().extension() != ".yaml") continue;
+        ++count;
+        SCOPED_TRACE(entry.path().string());
+        EXPECT_NO_THROW(manifest::load(entry.path(), CheckInputs::No));
+    }
+    EXPECT_GE(count, 2);
+}
+
 TEST(SourceLoc, FormatsFileLineColumnOrJustTheFile) {
     EXPECT_EQ((SourceLoc{"album.yaml", 12, 7}.str()), "album.yaml:12:7");
     EXPECT_EQ((SourceLoc{"album.yaml", 0, 0}.str()), "album.yaml");
