@@ -214,7 +214,7 @@ std::optional<std::size_t> Checker::choice(const Node& v, std::string_view name,
     for (std::size_t i = 0; i < words.size(); ++i)
         if (v.text == words[i]) return i;
     const std::optional<std::string> guess = closestMatch(v.text, words);
-    error(v, fmt::format("{} '{}' is not one of {}", name, v.text, list),
+    error(v, fmt::format("{} '{}' is not one of {}", name, printable(v.text), list),
           guess ? fmt::format("did you mean '{}'?", *guess) : "use one of those");
     return std::nullopt;
 }
@@ -238,7 +238,7 @@ MapView::MapView(Checker& checker, const Node* node, std::string name, std::vect
         if (std::find(keys.begin(), keys.end(), key.text) != keys.end()) continue;
         const std::optional<std::string> guess = closestMatch(key.text, keys);
         checker_.error(
-            key, fmt::format("unknown key '{}' {}", key.text, context_),
+            key, fmt::format("unknown key '{}' {}", printable(key.text), context_),
             guess ? fmt::format("did you mean '{}'?", *guess) : "valid keys here: " + joinWords(keys, ", "));
     }
 }

@@ -236,7 +236,8 @@ void Resolver::readAlbum(const Node* node) {
             if (ok) {
                 a.date = d;
             } else {
-                c_.error(*v, fmt::format("date '{}' is not YYYY, YYYY-MM or YYYY-MM-DD", d),
+                c_.error(*v,
+                         fmt::format("date '{}' is not YYYY, YYYY-MM or YYYY-MM-DD", detail::printable(d)),
                          "write the release date like \"2026\" or \"2026-03-14\"");
             }
         }
@@ -248,7 +249,7 @@ void Resolver::readAlbum(const Node* node) {
                 a.catalog = *ean;
             } else {
                 c_.error(*v,
-                         fmt::format("catalog '{}' {}", *t,
+                         fmt::format("catalog '{}' {}", detail::printable(*t),
                                      why.rfind("fails", 0) == 0 ? why : "is malformed: " + why),
                          "check the barcode (EAN-13 or UPC-A) against the label's paperwork");
             }
@@ -607,7 +608,7 @@ void Resolver::readTrack(const Node& v, int index) {
             if (auto isrc = normaliseIsrc(*x, &why)) {
                 t.isrc = *isrc;
             } else {
-                c_.error(*n, fmt::format("isrc '{}' is malformed: {}", *x, why),
+                c_.error(*n, fmt::format("isrc '{}' is malformed: {}", detail::printable(*x), why),
                          "copy the ISRC exactly as issued (CC-XXX-YY-NNNNN, e.g. GB-AYE-26-00001)");
             }
         }
@@ -653,7 +654,7 @@ void Resolver::readVariants(const Node* node) {
                    ch == '.' || ch == '_' || ch == '-';
         });
         if (!charsOk || name == "." || name == "..") {
-            c_.error(key, fmt::format("variant name '{}' cannot be a folder name", name),
+            c_.error(key, fmt::format("variant name '{}' cannot be a folder name", detail::printable(name)),
                      "use only letters, digits, '.', '_' and '-' (it names the output folder)");
             continue;
         }

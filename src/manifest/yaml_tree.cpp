@@ -34,15 +34,33 @@ std::vector<Diagnostic> Diagnostics::sorted(std::size_t maxShown) const {
     return out;
 }
 
+std::string printable(const std::string& text, std::size_t maxChars) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (out.size() >= maxChars) {
+            out += "...";
+            break;
+        }
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20 || c == 0x7F) {
+            out += fmt::format("\\x{:02x}", c);
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 std::string describe(const Node& node) {
     switch (node.kind) {
         case Node::Kind::Null:
             return "nothing";
-        case Node::Kind::Scalar: {
-            constexpr std::size_t kMaxShown = 40;
-            if (node.text.size() <= kMaxShown) return "'" + node.text + "'";
-            return "'" + node.text.substr(0, kMaxShown) + "...'";
-        }
+        case Node::Kind::Scalar:
+            return "'" + printable(node.text, 40) + "'";
         case Node::Kind::Sequence:
             return "a list";
         case Node::Kind::Mapping:
@@ -214,7 +232,7 @@ private:
             auto [it, inserted] = parent.keyLines.emplace(key.text, key.line);
             if (!inserted) {
                 report(markOf(key),
-                       fmt::format("duplicate key '{}' (first at line {})", key.text, it->second),
+                       fmt::format("duplicate key '{}' (first at line {})", printable(key.text), it->second),
                        "keep one of them");
                 return;  // the first one stands; the second is reported, never silently used
             }

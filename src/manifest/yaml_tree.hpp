@@ -68,6 +68,10 @@ struct TreeLimits {
 // checked, since its messages would only be noise.
 std::optional<Node> buildTree(const std::string& text, Diagnostics& diags, const TreeLimits& limits = {});
 
+// Text as it may appear inside a one-line message: control characters escaped ("\n", "\x01"),
+// cut after `maxChars` bytes with "...".
+std::string printable(const std::string& text, std::size_t maxChars = 60);
+
 // "a mapping", "a list", "nothing", "'abc'" — for "expected X, got Y" messages.
 std::string describe(const Node& node);
 

@@ -436,5 +436,13 @@ TEST(ManifestSchema, NonUtf8TextIsRefused) {
                 ElementsAre("album.yaml:7:12: title is not valid UTF-8 — save the manifest as UTF-8"));
 }
 
+TEST(ManifestSchema, ControlCharactersInMessagesAreEscaped) {
+    // Diagnostics are one line each: a newline inside a quoted key must not break that.
+    EXPECT_THAT(
+        manifestErrors(minimalPlus("\"bad\\nkey\": 1\n")),
+        ElementsAre("album.yaml:11:1: unknown key 'bad\\nkey' at the top level — valid keys here: lacquer, "
+                    "album, processing, chain, loudness, sequence, tracks, variants"));
+}
+
 }  // namespace
 }  // namespace lacquer
