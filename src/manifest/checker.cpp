@@ -220,7 +220,7 @@ std::optional<std::size_t> Checker::choice(const Node& v, std::string_view name,
 }
 
 void Checker::addInput(InputRef::Kind kind, const Node& at, fs::path path, int trackIndex) {
-    inputs_.push_back({kind, std::move(path), at.text, at.line, at.column, trackIndex});
+    inputs_.push_back({kind, std::move(path), printable(at.text), at.line, at.column, trackIndex});
 }
 
 MapView::MapView(Checker& checker, const Node* node, std::string name, std::vector<std::string_view> keys,

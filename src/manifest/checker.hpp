@@ -28,7 +28,7 @@ struct InputRef {
     enum class Kind { Track, ImpulseResponse, Cover };
     Kind kind;
     std::filesystem::path path;  // absolute
-    std::string written;         // as in the manifest
+    std::string written;         // as in the manifest, printable (for messages)
     int line = 0;
     int column = 0;
     int trackIndex = -1;  // Kind::Track: index into AlbumPlan::tracks

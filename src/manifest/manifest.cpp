@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -119,7 +120,7 @@ ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
 
 class Resolver {
 public:
-    Resolver(Checker& c) : c_(c) {}
+    explicit Resolver(Checker& c) : c_(c) {}
 
     AlbumPlan run(const Node& root);
     void checkInputs();
@@ -196,7 +197,6 @@ AlbumPlan Resolver::run(const Node& root) {
 
     readTracks(
         top.require("tracks", "add a tracks: list with one '- file: ..., title: ...' entry per track"));
-    // Each track's chain is the album chain with the track's overrides.
     readVariants(
         top.require("variants", "add a variants: block, e.g. streaming: { export: { format: flac } }"));
     return plan_;
@@ -223,7 +223,7 @@ void Resolver::readAlbum(const Node* node) {
     if (auto t = m.text("genre")) a.genre = *t;
     if (const Node* v = m.get("date")) {
         if (auto t = c_.text(*v, "date", false)) {
-            // YYYY, YYYY-MM or YYYY-MM-DD: what FLAC DATE, ID3 TDRC and CD-TEXT readers accept.
+            // YYYY, YYYY-MM or YYYY-MM-DD: the ISO 8601 prefixes that tag readers expect in DATE.
             const std::string& d = *t;
             auto digits = [&](std::size_t from, std::size_t n) {
                 return std::all_of(d.begin() + from, d.begin() + from + n,
@@ -261,7 +261,7 @@ void Resolver::readAlbum(const Node* node) {
             std::transform(ext.begin(), ext.end(), ext.begin(),
                            [](unsigned char ch) { return std::tolower(ch); });
             if (ext != ".png" && ext != ".jpg" && ext != ".jpeg") {
-                c_.error(*v, fmt::format("cover '{}' is not a PNG or JPEG file", v->text),
+                c_.error(*v, fmt::format("cover '{}' is not a PNG or JPEG file", detail::printable(v->text)),
                          "use a .png, .jpg or .jpeg image (players show only these as front covers)");
             } else {
                 a.cover = *p;
@@ -808,10 +808,10 @@ void Resolver::checkInputs() {
         std::error_code ec;
         const fs::file_status status = fs::status(in.path, ec);
         if (!fs::exists(status)) {
-            diags.add(
-                in.line, in.column,
-                fmt::format("{} '{}' does not exist (looked for {})", key, in.written, in.path.string()),
-                "check the path; relative paths start at the manifest's folder");
+            diags.add(in.line, in.column,
+                      fmt::format("{} '{}' does not exist (looked for {})", key, in.written,
+                                  detail::printable(in.path.string(), 4096)),
+                      "check the path; relative paths start at the manifest's folder");
             continue;
         }
         if (fs::is_directory(status)) {
