@@ -66,7 +66,9 @@ TEST_F(DemoRender, FlacFilesPassFlacTestAndCarryTheirTags) {
             EXPECT_NE(out.find("ALBUMARTIST=" + plan.album.artist + "\n"), std::string::npos) << out;
             EXPECT_NE(out.find("TRACKNUMBER=" + std::to_string(tp.number) + "\n"), std::string::npos) << out;
             EXPECT_NE(out.find("TRACKTOTAL=" + std::to_string(plan.tracks.size()) + "\n"), std::string::npos) << out;
-            if (!tp.isrc.empty()) EXPECT_NE(out.find("ISRC=" + tp.isrc + "\n"), std::string::npos) << out;
+            if (!tp.isrc.empty()) {
+                EXPECT_NE(out.find("ISRC=" + tp.isrc + "\n"), std::string::npos) << out;
+            }
             EXPECT_NE(out.find("REPLAYGAIN_TRACK_GAIN="), std::string::npos) << out;
             EXPECT_NE(out.find("REPLAYGAIN_ALBUM_GAIN="), std::string::npos) << out;
             // STREAMINFO carries the MD5 and the total samples; a SEEKTABLE and PADDING follow.
