@@ -166,7 +166,8 @@ json check(const std::string& name, bool ok, const std::string& detail) {
 
 std::string fmt2(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", v);
+    std::snprintf(buf, sizeof buf, "%.2f", v + 0.0);
+    if (std::string(buf) == "-0.00") return "0.00";
     return buf;
 }
 
