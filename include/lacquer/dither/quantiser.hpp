@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Requantisation to a delivery word length, done once, last.
+//   16 bit: TPDF dither of ±1 LSB peak (two uniform variates), from a seeded generator so reruns
+//           are byte-identical; switched off in blocks of digital silence.
+//   24 bit: rounding only (the error sits at -144 dBFS, below any converter's noise).
+//   32 bit: float, untouched.
+// Output values are exact multiples of 2^-(bits-1), clamped to the word's range.
+#include <cstdint>
+
+#include "lacquer/common/audio.hpp"
+#include "lacquer/manifest/plan.hpp"
+
+namespace lacquer::dither {
+
+void quantise(AudioBuffer& audio, int bits, DitherKind kind, std::uint64_t seed);
+
+// A stable 64-bit seed from a name (FNV-1a), e.g. the variant's name.
+std::uint64_t seedFromName(const std::string& name);
+
+}  // namespace lacquer::dither

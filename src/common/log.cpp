@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lacquer/common/log.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <mutex>
+
+namespace lacquer::log {
+namespace {
+Level gLevel = Level::Normal;
+std::mutex gMutex;
+bool gProgressShown = false;
+bool stdoutIsTerminal() {
+    static const bool tty = ::isatty(STDOUT_FILENO) == 1;
+    return tty;
+}
+}  // namespace
+
+void setLevel(Level level) { gLevel = level; }
+
+void warning(const std::string& where, const std::string& what) {
+    std::lock_guard lock(gMutex);
+    if (gProgressShown) { std::fputs("\r\033[K", stdout); std::fflush(stdout); }
+    std::fprintf(stderr, "warning: %s%s%s\n", where.c_str(), where.empty() ? "" : ": ", what.c_str());
+}
+
+void info(const std::string& line) {
+    if (gLevel == Level::Quiet) return;
+    std::lock_guard lock(gMutex);
+    std::fprintf(stdout, "%s\n", line.c_str());
+}
+
+void progress(const std::string& line) {
+    if (gLevel == Level::Quiet || !stdoutIsTerminal()) return;
+    std::lock_guard lock(gMutex);
+    std::fprintf(stdout, "\r\033[K%s", line.c_str());
+    std::fflush(stdout);
+    gProgressShown = true;
+}
+
+void endProgress() {
+    if (!stdoutIsTerminal()) return;
+    std::lock_guard lock(gMutex);
+    if (gProgressShown) std::fputs("\r\033[K", stdout);
+    std::fflush(stdout);
+    gProgressShown = false;
+}
+
+}  // namespace lacquer::log

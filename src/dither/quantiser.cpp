@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lacquer/dither/quantiser.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lacquer::dither {
+namespace {
+
+// xoshiro256** seeded through splitmix64: fast, and the same numbers on every platform.
+struct Rng {
+    std::uint64_t s[4];
+    explicit Rng(std::uint64_t seed) {
+        for (auto& v : s) {
+            seed += 0x9E3779B97F4A7C15ull;
+            std::uint64_t z = seed;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            v = z ^ (z >> 31);
+        }
+    }
+    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::uint64_t next() {
+        const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+        const std::uint64_t t = s[1] << 17;
+        s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+        s[2] ^= t; s[3] = rotl(s[3], 45);
+        return result;
+    }
+    // Uniform in [0, 1) with 53 bits.
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+};
+
+constexpr std::size_t kSilenceBlockFrames = 1024;
+
+}  // namespace
+
+std::uint64_t seedFromName(const std::string& name) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char c : name) { h ^= c; h *= 0x100000001b3ull; }
+    return h;
+}
+
+void quantise(AudioBuffer& audio, int bits, DitherKind kind, std::uint64_t seed) {
+    if (bits >= 32) return;
+    const double scale = std::ldexp(1.0, bits - 1);  // LSB = 1/scale
+    const double maxWord = scale - 1.0;
+    const bool dither = bits <= 16 && kind != DitherKind::None;
+    Rng rng(seed);
+    const std::size_t frames = audio.frames();
+    for (std::size_t start = 0; start < frames; start += kSilenceBlockFrames) {
+        const std::size_t end = std::min(frames, start + kSilenceBlockFrames);
+        bool silent = true;
+        for (auto& ch : audio.samples)
+            for (std::size_t i = start; i < end && silent; ++i) silent = ch[i] == 0.0f;
+        if (silent) continue;  // digital silence stays digital silence: no dither hiss
+        for (std::size_t i = start; i < end; ++i) {
+            for (auto& ch : audio.samples) {
+                double x = static_cast<double>(ch[i]) * scale;
+                // TPDF: sum of two independent uniforms in [-0.5, 0.5) LSB → triangular ±1 LSB.
+                if (dither) x += rng.uniform() + rng.uniform() - 1.0;
+                const double q = std::clamp(std::nearbyint(x), -scale, maxWord);
+                ch[i] = static_cast<float>(q / scale);
+            }
+        }
+    }
+}
+
+}  // namespace lacquer::dither

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lacquer/io/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "lacquer/common/error.hpp"
+
+namespace lacquer::io {
+namespace fs = std::filesystem;
+
+namespace {
+std::atomic<unsigned> gCounter{0};
+
+void fsyncPath(const fs::path& p, bool directory) {
+    const int fd = ::open(p.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+    if (fd < 0) throw Error(ErrorKind::Io, p.string(), std::string("cannot open for fsync: ") + std::strerror(errno), "check the output folder");
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0 && !directory)
+        throw Error(ErrorKind::Io, p.string(), std::string("fsync failed: ") + std::strerror(err), "check free space on the output disk");
+}
+}  // namespace
+
+AtomicFile::AtomicFile(fs::path finalPath) : final_(std::move(finalPath)) {
+    // Hidden, same folder (rename stays atomic), unique per process and object.
+    temp_ = final_.parent_path() /
+            ("." + final_.filename().string() + ".part-" + std::to_string(::getpid()) + "-" + std::to_string(gCounter++));
+}
+
+AtomicFile::~AtomicFile() {
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove(temp_, ec);
+    }
+}
+
+void AtomicFile::commit() {
+    fsyncPath(temp_, false);
+    std::error_code ec;
+    fs::rename(temp_, final_, ec);
+    if (ec) throw Error(ErrorKind::Io, final_.string(), "cannot rename the finished file into place: " + ec.message(), "check the output folder");
+    committed_ = true;
+    fsyncPath(final_.parent_path().empty() ? fs::path(".") : final_.parent_path(), true);
+}
+
+void writeTextFile(const fs::path& path, const std::string& text) {
+    AtomicFile file(path);
+    FILE* f = std::fopen(file.tempPath().c_str(), "wb");
+    if (!f) throw Error(ErrorKind::Io, path.string(), std::string("cannot create: ") + std::strerror(errno), "check the output folder");
+    const size_t n = std::fwrite(text.data(), 1, text.size(), f);
+    const bool flushed = std::fflush(f) == 0;
+    const int err = errno;
+    const bool closed = std::fclose(f) == 0;
+    if (n != text.size() || !flushed || !closed)
+        throw Error(ErrorKind::Io, path.string(), std::string("write failed: ") + std::strerror(err), "check free space on the output disk");
+    file.commit();
+}
+
+}  // namespace lacquer::io
