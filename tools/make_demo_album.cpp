@@ -429,6 +429,18 @@ std::vector<int> chordNotes(const Song& s, int degree, int centre) {
         notes.push_back(n);
     }
     std::sort(notes.begin(), notes.end());
+    // No semitone clusters (a major seventh folded under its root sounds muddy in a pad): lift
+    // the lower note of such a pair an octave.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (std::size_t i = 0; i + 1 < notes.size(); ++i)
+            if (notes[i + 1] - notes[i] <= 1) {
+                notes[i] += 12;
+                std::sort(notes.begin(), notes.end());
+                changed = true;
+                break;
+            }
+    }
     return notes;
 }
 
@@ -455,7 +467,7 @@ std::vector<MelodyNote> makeMotif(Rng& rng, double density, bool resolve) {
     std::vector<MelodyNote> motif;
     int degree = 2 + 2 * rng.below(2);
     for (int step = 0; step < 16;) {
-        const bool strong = step % 4 == 0;
+        const bool strong = step % 2 == 0;  // on the beat: a chord tone
         if (rng.uniform() < (strong ? density + 0.25 : density)) {
             static constexpr std::array<int, 6> kLengths{1, 1, 2, 2, 3, 4};
             int length = std::min(kLengths[static_cast<std::size_t>(rng.below(6))], 16 - step);
@@ -599,7 +611,11 @@ Rendered renderSong(const Song& s) {
                 const int half = leadBar % 2;
                 for (const auto& m : motif) {
                     if (m.step / 8 != half) continue;
-                    const int chordRootDegree = leadCentreDegree + ((degree % 7) + 7) % 7 - 3;
+                    // The chord's root in the melody's register: the degree a third or so under the
+                    // centre that names the same pitch class as the chord root, so the motif's
+                    // offsets 0/2/4/7 are chord tones of whatever bar it lands on.
+                    const int base = leadCentreDegree - 3;
+                    const int chordRootDegree = base + (((degree - base) % 7) + 7) % 7;
                     const int n = scaleNote(s, chordRootDegree + m.degree);
                     const double t = stepTime(s, t0, (m.step % 8) * 2) + 0.004 * rng.bipolar();
                     const double gate = m.length * 2 * sixteenthS * 0.92;
