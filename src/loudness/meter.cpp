@@ -119,7 +119,7 @@ Meter::Meter(int channels, double sampleRateHz, MeterOptions options) : impl_(st
         fail("ebur128_init", "unsupported channel count " + std::to_string(channels));
     const auto rate = static_cast<unsigned long>(std::lround(sampleRateHz));
     const int mode = EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA |
-                     EBUR128_MODE_SAMPLE_PEAK | EBUR128_MODE_TRUE_PEAK;
+                     EBUR128_MODE_SAMPLE_PEAK | (options.truePeak == TruePeak::On ? EBUR128_MODE_TRUE_PEAK : 0);
     impl_->state = ebur128_init(static_cast<unsigned>(channels), rate, mode);
     if (!impl_->state)
         fail("ebur128_init", "refused " + std::to_string(channels) + " channels at " + std::to_string(rate) +
@@ -200,7 +200,8 @@ Measurement Meter::result() const {
     for (int c = 0; c < m.channels; ++c) {
         double sp = 0, tp = 0;
         check(ebur128_sample_peak(m.state, static_cast<unsigned>(c), &sp), "ebur128_sample_peak");
-        check(ebur128_true_peak(m.state, static_cast<unsigned>(c), &tp), "ebur128_true_peak");
+        if (m.options.truePeak == TruePeak::On)
+            check(ebur128_true_peak(m.state, static_cast<unsigned>(c), &tp), "ebur128_true_peak");
         if (!std::isfinite(sp) || !std::isfinite(tp)) nonFinite = true;
         samplePeak = std::max(samplePeak, sp);
         truePeak = std::max(truePeak, tp);
@@ -208,7 +209,7 @@ Measurement Meter::result() const {
     // NaN input leaves the peaks +inf or NaN (std::max ignores a NaN argument), so any
     // non-finite channel makes both undefined.
     r.samplePeakDbfs = nonFinite ? std::nullopt : linearToDbOrNull(samplePeak);
-    r.truePeakDbtp = nonFinite ? std::nullopt : linearToDbOrNull(truePeak);
+    r.truePeakDbtp = nonFinite || m.options.truePeak == TruePeak::Off ? std::nullopt : linearToDbOrNull(truePeak);
     for (const auto& x : r.momentaryHistoryLufs)
         if (x && (!r.maxMomentaryLufs || *x > *r.maxMomentaryLufs)) r.maxMomentaryLufs = x;
     for (const auto& x : r.shortTermHistoryLufs)

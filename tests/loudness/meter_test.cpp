@@ -195,6 +195,18 @@ TEST(LoudnessMeter, MonoIsOneFrontChannelUnlessDualMono) {
     EXPECT_NEAR(*dual.integratedLufs, -23.0, kLoudnessToleranceLu);
 }
 
+TEST(LoudnessMeter, TruePeakOffLeavesLoudnessUnchanged) {
+    const AudioBuffer audio = sineSegments({{-18, 4}, {-28, 4}});
+    const auto on = loudness::measure(audio);
+    const auto off = loudness::measure(audio, {.truePeak = loudness::TruePeak::Off});
+    EXPECT_FALSE(off.truePeakDbtp.has_value());
+    EXPECT_TRUE(on.truePeakDbtp.has_value());
+    // Exact: the true-peak meter is a separate path in libebur128; gating and peaks do not share it.
+    EXPECT_EQ(on.integratedLufs, off.integratedLufs);
+    EXPECT_EQ(on.loudnessRangeLu, off.loudnessRangeLu);
+    EXPECT_EQ(on.samplePeakDbfs, off.samplePeakDbfs);
+}
+
 TEST(LoudnessMeter, MovedMeterKeepsItsState) {
     AudioBuffer audio = sineSegments({{-23, 5}});
     loudness::Meter first(2, 48000);

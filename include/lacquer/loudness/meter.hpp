@@ -35,9 +35,15 @@ enum class History {
     Every100Ms,  // record momentary and short-term loudness every 100 ms (for plots)
 };
 
+enum class TruePeak {
+    On,   // libebur128's oversampling true-peak meter (most of the meter's cost)
+    Off,  // truePeakDbtp stays null; for loudness-only loops such as gain searches
+};
+
 struct MeterOptions {
     MonoMode mono = MonoMode::SingleChannel;
     History history = History::Off;
+    TruePeak truePeak = TruePeak::On;
 };
 
 // Spacing of the loudness history (BS.1770 gating blocks also advance by 100 ms).
