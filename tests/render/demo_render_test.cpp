@@ -18,27 +18,26 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using test::runCommand;
 
-// The demo album's sources are synthesised once per test binary into the build tree.
+// The demo album is synthesised and rendered once by the ctest fixture tests/render/render_demo.sh
+// (demo_render_setup); each test here reads that render.
 class DemoRender : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() {
-        albumDir_ = test::binaryDir() / "test-scratch" / "demo-album";
-        fs::create_directories(albumDir_);
-        fs::copy_file(test::sourceDir() / "albums/demo/album.yaml", albumDir_ / "album.yaml", fs::copy_options::overwrite_existing);
-        std::string out;
-        ASSERT_EQ(runCommand((test::binaryDir() / "make_demo_album").string() + " " + albumDir_.string(), &out), 0) << out;
-        outDir_ = test::binaryDir() / "test-scratch" / "demo-render";
-        fs::remove_all(outDir_);
-        renderExit_ = runCommand(test::cliPath().string() + " render " + (albumDir_ / "album.yaml").string() + " --out " +
-                                     outDir_.string(), &renderOutput_);
+    void SetUp() override {
+        const auto scratch = test::binaryDir() / "test-scratch";
+        albumDir_ = scratch / "demo-album";
+        outDir_ = scratch / "demo-render";
+        std::ifstream code(scratch / "demo-render.exit");
+        ASSERT_TRUE(code >> renderExit_) << "the demo_render_setup fixture did not run";
+        std::ifstream log(scratch / "demo-render.log");
+        renderOutput_.assign(std::istreambuf_iterator<char>(log), std::istreambuf_iterator<char>());
     }
-    static json report() {
+    json report() const {
         std::ifstream in(outDir_ / "report.json");
         return json::parse(in);
     }
-    static inline fs::path albumDir_, outDir_;
-    static inline int renderExit_ = -1;
-    static inline std::string renderOutput_;
+    fs::path albumDir_, outDir_;
+    int renderExit_ = -1;
+    std::string renderOutput_;
 };
 
 TEST_F(DemoRender, RendersWithEveryCheckPassing) {
@@ -50,7 +49,7 @@ TEST_F(DemoRender, RendersWithEveryCheckPassing) {
 }
 
 TEST_F(DemoRender, FlacFilesPassFlacTestAndCarryTheirTags) {
-    ASSERT_EQ(renderExit_, 0) << renderOutput_;
+    ASSERT_LE(renderExit_, 1) << renderOutput_;  // files written (1: a check failed, asserted above)
     const json r = report();
     const auto plan = manifest::load(albumDir_ / "album.yaml", manifest::CheckInputs::No);
     for (const auto& [name, v] : r["variants"].items()) {
@@ -81,7 +80,7 @@ TEST_F(DemoRender, FlacFilesPassFlacTestAndCarryTheirTags) {
 }
 
 TEST_F(DemoRender, FfmpegEbur128AgreesWithTheReport) {
-    ASSERT_EQ(renderExit_, 0) << renderOutput_;
+    ASSERT_LE(renderExit_, 1) << renderOutput_;  // files written (1: a check failed, asserted above)
     const json r = report();
     for (const auto& [name, v] : r["variants"].items()) {
         for (const auto& t : v["tracks"]) {
@@ -110,7 +109,7 @@ TEST_F(DemoRender, FfmpegEbur128AgreesWithTheReport) {
 }
 
 TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
-    ASSERT_EQ(renderExit_, 0) << renderOutput_;
+    ASSERT_LE(renderExit_, 1) << renderOutput_;  // files written (1: a check failed, asserted above)
     const json r = report();
     const auto plan = manifest::load(albumDir_ / "album.yaml", manifest::CheckInputs::No);
     std::vector<render::ProcessedTrack> processed;
@@ -133,12 +132,11 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
 }
 
 TEST_F(DemoRender, TwoRendersWriteIdenticalBytes) {
-    ASSERT_EQ(renderExit_, 0) << renderOutput_;
+    ASSERT_LE(renderExit_, 1) << renderOutput_;  // files written (1: a check failed, asserted above)
+    // The fixture rendered the same manifest a second time into demo-render-2.
     const auto second = test::binaryDir() / "test-scratch" / "demo-render-2";
-    fs::remove_all(second);
-    std::string out;
-    ASSERT_LE(runCommand(test::cliPath().string() + " render " + (albumDir_ / "album.yaml").string() + " --out " + second.string(), &out), 1) << out;
     std::ifstream in(second / "report.json");
+    ASSERT_TRUE(in) << "no second render";
     const json r2 = json::parse(in);
     const json r1 = report();
     for (const auto& [name, v] : r1["variants"].items()) {
