@@ -31,10 +31,10 @@ fs::path smallAlbum(double seconds = 5.0) {
     writeManifest(dir, R"(lacquer: 1
 album: { title: Small, artist: Tester }
 processing: { sample_rate: 48000 }
-loudness: { mode: track, target_lufs: -16 }
+loudness: { mode: album, target_lufs: -16 }
 sequence: { gap_s: 1.0 }
 tracks:
-  - { file: mixes/a.wav, title: Alpha }
+  - { file: mixes/a.wav, title: Alpha, loudness_offset_lu: -2 }
   - { file: mixes/b.flac, title: Beta }
 variants:
   streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }
@@ -71,7 +71,7 @@ TEST(Cli, UsageErrorsAreExitTwo) {
     EXPECT_EQ(runCommand(cli() + " render", &out), 2);
 }
 
-TEST(Cli, RenderWritesTrackModeFilesOnTarget) {
+TEST(Cli, RenderPutsTheAlbumOnTargetWithTheOffsetHonoured) {
     const auto dir = smallAlbum();
     std::string out;
     ASSERT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 0) << out;
@@ -80,9 +80,11 @@ TEST(Cli, RenderWritesTrackModeFilesOnTarget) {
     EXPECT_TRUE(fs::exists(dir / "out/report.md"));
     std::ifstream in(dir / "out/report.json");
     const json r = json::parse(in);
-    for (const auto& t : r["variants"]["streaming"]["tracks"])
-        // ±0.1 LU: EBU Tech 3341 integrated-loudness tolerance, measured on the written file.
-        EXPECT_NEAR(t["integrated_lufs"].get<double>(), -16.0, 0.1) << t.dump();
+    const auto& v = r["variants"]["streaming"];
+    // ±0.1 LU: EBU Tech 3341 integrated-loudness tolerance, measured on the written files.
+    EXPECT_NEAR(v["album"]["integrated_lufs"].get<double>(), -16.0, 0.1) << v.dump();
+    // One album gain for both, plus Alpha's -2 LU offset: the gains differ by exactly 2 dB.
+    EXPECT_NEAR(v["tracks"][0]["gain_db"].get<double>() - v["tracks"][1]["gain_db"].get<double>(), -2.0, 0.01);  // report rounds to 0.01
     // Nothing temporary is left behind.
     for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
         EXPECT_EQ(e.path().filename().string().find(".part-"), std::string::npos) << e.path();
