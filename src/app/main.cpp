@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    // Past RLIMIT_FSIZE, write() must fail with EFBIG (a clean I/O error, temporaries removed)
+    // instead of the default SIGXFSZ action killing the process mid-file.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         if (*renderCmd) return lacquer::app::runRender(render);
         if (*validateCmd) return lacquer::app::runValidate(validateManifest);
