@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "lacquer/common/cancel.hpp"
@@ -45,10 +46,10 @@ std::string trackFileName(int number, const std::string& title, const std::strin
     while (!safe.empty() && (safe.front() == '.' || safe.front() == ' ')) safe.erase(safe.begin());
     while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();
     if (safe.size() > 120) {
-        safe.resize(120);
-        // Do not cut a UTF-8 sequence in half.
-        while (!safe.empty() && (static_cast<unsigned char>(safe.back()) & 0xC0) == 0x80) safe.pop_back();
-        if (!safe.empty() && (static_cast<unsigned char>(safe.back()) & 0x80)) safe.pop_back();
+        // Cut at 120 bytes, or earlier at the start of the UTF-8 sequence that byte 120 continues.
+        std::size_t cut = 120;
+        while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
+        safe.resize(cut);
     }
     if (safe.empty()) safe = "Track";
     char prefix[16];
@@ -147,7 +148,8 @@ void prepareOutputFolder(const fs::path& dir, bool force) {
     std::error_code ec;
     if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
         throw Error(ErrorKind::Usage, dir.string(), "exists and is not a folder", "choose another --out");
-    if (fs::exists(dir, ec) && !force && !fs::exists(dir / "report.json", ec)) {
+    // report.json or the lock file: a folder lacquer rendered into, finished or interrupted.
+    if (fs::exists(dir, ec) && !force && !fs::exists(dir / "report.json", ec) && !fs::exists(dir / ".lacquer.lock", ec)) {
         for (const auto& e : fs::directory_iterator(dir, ec)) {
             if (e.path().filename() == ".lacquer.lock") continue;
             throw Error(ErrorKind::Usage, dir.string(), "the output folder holds files lacquer did not write",
@@ -361,8 +363,11 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     if (options.variants.empty())
         for (const auto& v : plan.variants) variants.push_back(&v);
 
+    // A render already running in the folder refuses us on its lock before its files look foreign.
+    std::optional<OutputLock> lock;
+    if (std::error_code ec; fs::exists(options.outDir / ".lacquer.lock", ec)) lock.emplace(options.outDir);
     prepareOutputFolder(options.outDir, options.force);
-    OutputLock lock(options.outDir);
+    if (!lock) lock.emplace(options.outDir);
 
     // Shared stages, once per track, tracks in parallel.
     std::vector<ProcessedTrack> processed(plan.tracks.size());
