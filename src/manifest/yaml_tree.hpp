@@ -40,6 +40,8 @@ private:
     std::vector<Entry> entries_;
 };
 
+struct NodeEntry;  // a mapping entry; std::pair<Node, Node> here would name an incomplete type (clang refuses it)
+
 struct Node {
     enum class Kind {
         Null,      // an empty value, `~` or `null`
@@ -54,7 +56,12 @@ struct Node {
     std::string text;
     bool quoted = false;  // scalar was written in quotes (or as a block scalar)
     std::vector<Node> items;
-    std::vector<std::pair<Node, Node>> entries;  // key (a Scalar) → value
+    std::vector<NodeEntry> entries;  // key (a Scalar) → value
+};
+
+struct NodeEntry {
+    Node key;
+    Node value;
 };
 
 struct TreeLimits {
