@@ -239,7 +239,7 @@ private:
         } else {
             return;  // an invalid key was reported already; its value cannot be placed
         }
-        parent.node.entries.emplace_back(std::move(key), std::move(node));
+        parent.node.entries.push_back(NodeEntry{std::move(key), std::move(node)});
     }
 
     static YAML::Mark markOf(const Node& node) {
@@ -286,7 +286,7 @@ std::optional<Node> buildTree(const std::string& text, Diagnostics& diags, const
         return std::nullopt;
     } catch (const YAML::ParserException& e) {
         diags.add(
-            e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg,
+            e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + printable(e.msg, 200),  // yaml-cpp may quote a control character
             "fix the YAML at this position (indentation, ':' after keys, matching brackets and quotes)");
         return std::nullopt;
     }
