@@ -100,7 +100,7 @@ public:
         if (skipping()) return;
         // Anchor ids are handed out 1, 2, 3... in the order OnAnchor reports the names.
         const std::string name = anchor >= 1 && anchor <= anchorNames_.size() ? anchorNames_[anchor - 1] : "";
-        report(mark, fmt::format("YAML alias '*{}' is not allowed", name),
+        report(mark, fmt::format("YAML alias '*{}' is not allowed", printable(name)),
                "write the value out in full (lacquer refuses anchors and aliases)");
         attach(leaf(Node::Kind::Invalid, mark));
     }
@@ -108,7 +108,7 @@ public:
     void OnAnchor(const YAML::Mark& mark, const std::string& name) override {
         anchorNames_.push_back(name);
         if (skipping()) return;
-        report(mark, fmt::format("YAML anchor '&{}' is not allowed", name),
+        report(mark, fmt::format("YAML anchor '&{}' is not allowed", printable(name)),
                "remove it and write each value out in full (lacquer refuses anchors and aliases)");
     }
 
@@ -159,7 +159,7 @@ private:
     // "?" = plain and untagged, "!" = quoted and untagged; anything else was written explicitly.
     bool checkTag(const YAML::Mark& mark, const std::string& tag) {
         if (tag.empty() || tag == "?" || tag == "!") return true;
-        report(mark, fmt::format("YAML tag '{}' is not allowed", tag),
+        report(mark, fmt::format("YAML tag '{}' is not allowed", printable(tag)),
                "remove the tag; lacquer reads plain values");
         return false;
     }
