@@ -52,10 +52,11 @@ void encodingOf(int format, AudioInfo& info) {
 }
 
 std::string timeAt(std::int64_t frame, int rateHz) {
-    double s = rateHz > 0 ? static_cast<double>(frame) / rateHz : 0.0;
-    int minutes = static_cast<int>(s / 60.0);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%d:%06.3f", minutes, s - 60.0 * minutes);
+    const std::int64_t safeRate = rateHz > 0 ? rateHz : 1;
+    const std::int64_t minutes = frame / safeRate / 60;  // in integers: a corrupt header's count overflows an int
+    const double s = static_cast<double>(frame - minutes * 60 * safeRate) / static_cast<double>(safeRate);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%lld:%06.3f", static_cast<long long>(minutes), s);
     return buf;
 }
 
@@ -96,6 +97,10 @@ SndfilePtr openForRead(const fs::path& file, SF_INFO& sfinfo) {
     }
     if (sfinfo.frames <= 0)
         throw Error(ErrorKind::Input, file.string(), "holds no audio frames (header only)", "re-export the audio file");
+    // libsndfile's value for "the header does not say" (a FLAC streamed without its length).
+    if (sfinfo.frames == SF_COUNT_MAX)
+        throw Error(ErrorKind::Input, file.string(), "does not say how long it is (no length in its header)",
+                    "re-encode it into a file, e.g. ffmpeg -i in.flac fixed.flac (an encoder that can seek back records the length)");
     if (sfinfo.samplerate < 8000 || sfinfo.samplerate > 768000)
         throw Error(ErrorKind::Input, file.string(),
                     "unsupported sample rate " + std::to_string(sfinfo.samplerate) + " Hz",
@@ -129,7 +134,12 @@ AudioBuffer decode(const fs::path& file, Channels channels) {
                     "export a stereo mix");
     const int outChannels = channels == Channels::Stereo ? 2 : inChannels;
     const auto totalFrames = static_cast<std::size_t>(sfinfo.frames);
-    AudioBuffer out(outChannels, totalFrames, sfinfo.samplerate);
+    // The header's frame count is a promise, not a size to allocate: a corrupt header can claim
+    // 2^60 frames in a 200-byte file. Reserve at most kReserveFrames up front and grow only as
+    // audio actually arrives; the promise is checked against what was read.
+    constexpr std::size_t kReserveFrames = std::size_t{1} << 24;  // 5.8 min at 48 kHz, 64 MiB a channel
+    AudioBuffer out(outChannels, 0, sfinfo.samplerate);
+    for (auto& ch : out.samples) ch.reserve(std::min(totalFrames, kReserveFrames));
 
     // Float input is not normalised by libsndfile; integer input is scaled to [-1, 1).
     sf_command(f.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
@@ -147,6 +157,7 @@ AudioBuffer decode(const fs::path& file, Channels channels) {
                             " but the header promises " + timeAt(sfinfo.frames, sfinfo.samplerate) + why,
                         "re-export or re-copy the file");
         }
+        out.resize(done + want);
         for (std::size_t i = 0; i < want; ++i) {
             for (int c = 0; c < inChannels; ++c) {
                 const float v = interleaved[i * static_cast<std::size_t>(inChannels) + static_cast<std::size_t>(c)];
