@@ -165,6 +165,58 @@ TEST(HostileInput, GarbageUnderAnAudioNameIsRefusedAtLoad) {
     }
 }
 
+TEST(HostileInput, FlacWithoutALengthInItsHeaderIsRefusedAtLoad) {
+    // A FLAC encoded from a pipe has "total samples: 0 (unknown)" in STREAMINFO; libsndfile then
+    // reports SF_COUNT_MAX frames, which decode once tried to allocate (fuzz finding).
+    const auto dir = albumWithSecondTrack("mixes/streamed.flac");
+    test::writeAudio(dir / "raw.wav", test::musicNoise(1.0, 44100), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    std::string out;
+    // Raw PCM on stdin, FLAC on stdout: flac never learns the length. (Redirections inside the
+    // braces: runCommand appends 2>&1 to the whole line, and flac warns about the MD5.)
+    ASSERT_EQ(runCommand("{ tail -c +45 " + q(dir / "raw.wav") + " | flac -s --force-raw-format --endian=little --sign=signed "
+                         "--channels=2 --bps=16 --sample-rate=44100 -c - 2>/dev/null > " + q(dir / "mixes/streamed.flac") + "; }",
+                         &out),
+              0)
+        << out;
+    expectRefusedAtLoad(dir, "mixes/streamed.flac",
+                        "does not say how long it is (no length in its header) — re-encode it into a file, e.g. ffmpeg -i "
+                        "in.flac fixed.flac (an encoder that can seek back records the length)");
+}
+
+TEST(HostileInput, FlacHeaderPromisingDaysOfAudioIsRefusedWithoutAllocatingThem) {
+    // STREAMINFO claims 2^36 - 1 frames (the field's maximum: 18 days at 44.1 kHz) and no frame
+    // follows. Decode must neither allocate that nor overflow when it says where audio ended.
+    const auto dir = albumWithSecondTrack("mixes/promise.flac");
+    const auto full = dir / "full.flac";
+    test::writeAudio(full, test::musicNoise(1.0, 44100), SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+    std::string bytes(42, '\0');
+    std::ifstream(full, std::ios::binary).read(bytes.data(), 42);
+    fs::remove(full);
+    bytes[4] = static_cast<char>(bytes[4] | 0x80);  // last metadata block
+    // STREAMINFO bytes 13..17 of the file: low 4 bits of byte 21, then bytes 22..25 = total samples.
+    bytes[21] = static_cast<char>(bytes[21] | 0x0f);
+    for (int i = 22; i < 26; ++i) bytes[static_cast<std::size_t>(i)] = '\xff';
+    writeText(dir / "mixes/promise.flac", bytes);
+    expectRefusedAtDecode(dir, "mixes/promise.flac",
+                          "truncated or corrupt: audio ends at 0:00.000 but the header promises 25971:04.779 — re-export "
+                          "or re-copy the file");
+}
+
+TEST(HostileManifest, YamlErrorsAboutControlCharactersStayOnePrintableLine) {
+    // Fuzz findings: yaml-cpp quotes the offending character (here a carriage return) in its
+    // message, and anchor names may hold NUL bytes; both are escaped.
+    const auto dir = test::scratchDir();
+    writeText(dir / "album.yaml", "a: \"\\\r\"\n");
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " validate " + q(dir / "album.yaml"), &out), 2);
+    EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() +
+                       ":1:7: YAML syntax error: unknown escape character: \\x0d — fix the YAML at this position "
+                       "(indentation, ':' after keys, matching brackets and quotes)\n");
+    writeText(dir / "album.yaml", std::string("x: &a\0b [1]\n", 13));
+    EXPECT_EQ(runCommand(cli() + " validate " + q(dir / "album.yaml"), &out), 2);
+    EXPECT_NE(out.find(":1:4: YAML anchor '&a\\x00b' is not allowed"), std::string::npos) << out;
+}
+
 TEST(HostileInput, TruncatedWavIsRefusedAtLoad) {
     const auto dir = albumWithSecondTrack("mixes/cut.wav");
     writeMix(dir / "mixes/cut.wav", 2.0);
