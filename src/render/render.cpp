@@ -18,6 +18,7 @@
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
 #include "lacquer/dither/quantiser.hpp"
+#include "lacquer/dynamics/apply.hpp"
 #include "lacquer/io/atomic_file.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/encode.hpp"
@@ -67,6 +68,14 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, const
     out.sourceRateHz = static_cast<int>(source.sampleRateHz);
     throwIfCancelled();
     out.audio = resample(source, plan.processingRateHz);
+    source = AudioBuffer();
+    throwIfCancelled();
+    const auto& chain = track.chain;
+    if (chain.deesser || chain.multiband || chain.stereo) {
+        const dynamics::ChainReport rep = dynamics::applyInPlace(out.audio, {chain.deesser, chain.multiband, chain.stereo});
+        out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
+        out.multibandMaxReductionDb = rep.bandMaxReductionDb;
+    }
     return out;
 }
 
@@ -99,6 +108,12 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     parallelFor(tracks.size(), [&](std::size_t i) {
         throwIfCancelled();
         delivery[i] = resample(tracks[i].audio, rate);
+        // Variant delta: mono below monoBassHz (vinyl), at the delivery rate.
+        if (variant.monoBassHz > 0) {
+            dynamics::StereoParams mono;
+            mono.monoBelowHz = variant.monoBassHz;
+            dynamics::applyInPlace(delivery[i], {std::nullopt, std::nullopt, mono});
+        }
     });
     std::vector<const AudioBuffer*> ptrs;
     for (const auto& d : delivery) ptrs.push_back(&d);
@@ -180,8 +195,15 @@ AudioBuffer segment(const AudioBuffer& a, std::size_t from, std::size_t to) {
     return s;
 }
 
+json bandsJson(const std::vector<double>& bands) {
+    json a = json::array();
+    for (double b : bands) a.push_back(report::numberOrNull(b));
+    return a;
+}
+
 // Writes one variant's files and returns its report section.
-json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master, const fs::path& outDir) {
+json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
+                  const std::vector<ProcessedTrack>& processed, const fs::path& outDir) {
     const fs::path dir = outDir / variant.name;
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -282,6 +304,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                           {"sample_peak_dbfs", report::numberOrNull(m.loudness.samplePeakDbfs)},
                           {"gain_db", report::numberOrNull(master.gainsDb[i])},
                           {"limiter_max_gain_reduction_db", report::numberOrNull(master.limiterMaxGrDb[i])},
+                          {"multiband_max_gain_reduction_db", bandsJson(processed[i].multibandMaxReductionDb)},
+                          {"deesser_max_reduction_db", report::numberOrNull(processed[i].deesserMaxReductionDb)},
                           {"loudness_offset_lu", t.loudnessOffsetLu}});
         filesJson.push_back({{"path", rel},
                              {"sha256", m.sha256},
@@ -386,7 +410,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         log::progress("variant " + v->name + ": loudness and limiting");
         const VariantMaster master = masterVariant(plan, *v, processed);
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
-        json section = writeVariant(plan, *v, master, options.outDir);
+        json section = writeVariant(plan, *v, master, processed, options.outDir);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);
     }

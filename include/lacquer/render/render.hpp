@@ -26,6 +26,8 @@ struct ProcessedTrack {
     AudioBuffer audio;
     double sourceDurationS = 0.0;
     int sourceRateHz = 0;
+    double deesserMaxReductionDb = 0.0;            // >= 0
+    std::vector<double> multibandMaxReductionDb;   // per band, >= 0; empty without multiband
 };
 
 // The mastered album of one variant, before it is split and written.
