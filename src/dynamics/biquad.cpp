@@ -2,8 +2,14 @@
 #include "lacquer/dynamics/biquad.hpp"
 
 #include <cassert>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define LACQUER_DYN_X86 1
+#endif
 
 namespace lacquer::dynamics {
 namespace {
@@ -62,32 +68,158 @@ Complex BiquadCascade::response(double freqHz, double sampleRateHz) const {
     return h;
 }
 
+namespace {
+
+// Two lanes of double: the two channels of a pair run through the same sections together.
+typedef double V2 __attribute__((vector_size(16)));
+
+// N sections, state in locals (the compiler keeps them in registers once N is a constant).
+// Per section (TDF-II): y = b0 v + s1;  s1 = b1 v - a1 y + s2;  s2 = b2 v - a2 y.
+template <int N, class T, class Load, class Store>
+void runSections(const BiquadCoeffs* c, T* s1io, T* s2io, std::size_t frames, Load load, Store store) {
+    T s1[N], s2[N];
+    for (int i = 0; i < N; ++i) {
+        s1[i] = s1io[i];
+        s2[i] = s2io[i];
+    }
+    for (std::size_t f = 0; f < frames; ++f) {
+        T v = load(f);
+        for (int i = 0; i < N; ++i) {
+            const T y = c[i].b0 * v + s1[i];
+            s1[i] = c[i].b1 * v - c[i].a1 * y + s2[i];
+            s2[i] = c[i].b2 * v - c[i].a2 * y;
+            v = y;
+        }
+        store(f, v);
+    }
+    for (int i = 0; i < N; ++i) {
+        s1io[i] = s1[i];
+        s2io[i] = s2[i];
+    }
+}
+
+template <class T, class Load, class Store>
+void runAny(int n, const BiquadCoeffs* c, T* s1, T* s2, std::size_t frames, Load load, Store store) {
+    switch (n) {
+        case 1: runSections<1>(c, s1, s2, frames, load, store); break;
+        case 2: runSections<2>(c, s1, s2, frames, load, store); break;
+        case 3: runSections<3>(c, s1, s2, frames, load, store); break;
+        case 4: runSections<4>(c, s1, s2, frames, load, store); break;
+        case 5: runSections<5>(c, s1, s2, frames, load, store); break;
+        case 6: runSections<6>(c, s1, s2, frames, load, store); break;
+        default: {
+            // Longer cascades run 6 sections at a time through the buffer (one float rounding
+            // between groups, about -150 dB; only 5-6 band splits have more than 6 sections).
+            int done = 0;
+            while (done < n) {
+                const int k = std::min(6, n - done);
+                runAny(k, c + done, s1 + done, s2 + done, frames, load, store);
+                done += k;
+            }
+        }
+    }
+}
+
+#if LACQUER_DYN_X86
+// The stereo pair with fused multiply-adds (AVX2+FMA machines): 5 FMA-class operations per
+// section instead of 9, on the same two lanes.
+template <int N>
+__attribute__((target("avx2,fma"))) void runPairFma(const BiquadCoeffs* c, V2* s1io, V2* s2io, float* l, float* r,
+                                                     std::size_t frames) {
+    __m128d s1[N], s2[N], b0[N], b1[N], b2[N], a1[N], a2[N];
+    for (int i = 0; i < N; ++i) {
+        s1[i] = _mm_set_pd(s1io[i][1], s1io[i][0]);
+        s2[i] = _mm_set_pd(s2io[i][1], s2io[i][0]);
+        b0[i] = _mm_set1_pd(c[i].b0);
+        b1[i] = _mm_set1_pd(c[i].b1);
+        b2[i] = _mm_set1_pd(c[i].b2);
+        a1[i] = _mm_set1_pd(c[i].a1);
+        a2[i] = _mm_set1_pd(c[i].a2);
+    }
+    for (std::size_t f = 0; f < frames; ++f) {
+        __m128d v = _mm_set_pd(static_cast<double>(r[f]), static_cast<double>(l[f]));
+        for (int i = 0; i < N; ++i) {
+            const __m128d y = _mm_fmadd_pd(b0[i], v, s1[i]);
+            s1[i] = _mm_fnmadd_pd(a1[i], y, _mm_fmadd_pd(b1[i], v, s2[i]));
+            s2[i] = _mm_fnmadd_pd(a2[i], y, _mm_mul_pd(b2[i], v));
+            v = y;
+        }
+        l[f] = static_cast<float>(_mm_cvtsd_f64(v));
+        r[f] = static_cast<float>(_mm_cvtsd_f64(_mm_unpackhi_pd(v, v)));
+    }
+    for (int i = 0; i < N; ++i) {
+        _mm_storeu_pd(reinterpret_cast<double*>(&s1io[i]), s1[i]);
+        _mm_storeu_pd(reinterpret_cast<double*>(&s2io[i]), s2[i]);
+    }
+}
+
+bool haveFma() {
+    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return yes;
+}
+
+// Runs n sections on the pair with FMA, 4 at a time; false if this machine has no FMA.
+bool runPairFmaAny(int n, const BiquadCoeffs* c, V2* s1, V2* s2, float* l, float* r, std::size_t frames) {
+    if (!haveFma()) return false;
+    for (int done = 0; done < n;) {
+        const int k = std::min(4, n - done);
+        switch (k) {
+            case 1: runPairFma<1>(c + done, s1 + done, s2 + done, l, r, frames); break;
+            case 2: runPairFma<2>(c + done, s1 + done, s2 + done, l, r, frames); break;
+            case 3: runPairFma<3>(c + done, s1 + done, s2 + done, l, r, frames); break;
+            default: runPairFma<4>(c + done, s1 + done, s2 + done, l, r, frames); break;
+        }
+        done += k;
+    }
+    return true;
+}
+#endif
+
+}  // namespace
+
 void BiquadCascade::process(float* samples, std::size_t frames, int channel) {
     assert(channel >= 0 && channel < kMaxChannels);
-    const int n = count_;
-    if (n == 0) return;
-    // Legend: c = coefficients, s1/s2 = TDF-II state of each section (locals for the loop).
-    std::array<BiquadCoeffs, kMaxSections> c = coeffs_;
+    if (count_ == 0) return;
     auto& st = state_[static_cast<std::size_t>(channel)];
     double s1[kMaxSections], s2[kMaxSections];
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < count_; ++i) {
         s1[i] = st[static_cast<std::size_t>(i)][0];
         s2[i] = st[static_cast<std::size_t>(i)][1];
     }
-    for (std::size_t f = 0; f < frames; ++f) {
-        double v = samples[f];
-        for (int i = 0; i < n; ++i) {
-            const BiquadCoeffs& k = c[static_cast<std::size_t>(i)];
-            const double y = k.b0 * v + s1[i];
-            s1[i] = k.b1 * v - k.a1 * y + s2[i];
-            s2[i] = k.b2 * v - k.a2 * y;
-            v = y;
-        }
-        samples[f] = static_cast<float>(v);
-    }
-    for (int i = 0; i < n; ++i) {
+    runAny<double>(count_, coeffs_.data(), s1, s2, frames, [&](std::size_t f) { return static_cast<double>(samples[f]); },
+                   [&](std::size_t f, double v) { samples[f] = static_cast<float>(v); });
+    for (int i = 0; i < count_; ++i) {
         st[static_cast<std::size_t>(i)][0] = s1[i];
         st[static_cast<std::size_t>(i)][1] = s2[i];
+    }
+}
+
+void BiquadCascade::processPair(float* left, float* right, std::size_t frames, int leftChannel) {
+    assert(leftChannel >= 0 && leftChannel + 1 < kMaxChannels);
+    if (count_ == 0) return;
+    auto& stL = state_[static_cast<std::size_t>(leftChannel)];
+    auto& stR = state_[static_cast<std::size_t>(leftChannel + 1)];
+    V2 s1[kMaxSections], s2[kMaxSections];
+    for (int i = 0; i < count_; ++i) {
+        const std::size_t k = static_cast<std::size_t>(i);
+        s1[i] = V2{stL[k][0], stR[k][0]};
+        s2[i] = V2{stL[k][1], stR[k][1]};
+    }
+#if LACQUER_DYN_X86
+    if (!runPairFmaAny(count_, coeffs_.data(), s1, s2, left, right, frames))
+#endif
+    runAny<V2>(count_, coeffs_.data(), s1, s2, frames,
+               [&](std::size_t f) { return V2{static_cast<double>(left[f]), static_cast<double>(right[f])}; },
+               [&](std::size_t f, V2 v) {
+                   left[f] = static_cast<float>(v[0]);
+                   right[f] = static_cast<float>(v[1]);
+               });
+    for (int i = 0; i < count_; ++i) {
+        const std::size_t k = static_cast<std::size_t>(i);
+        stL[k][0] = s1[i][0];
+        stR[k][0] = s1[i][1];
+        stL[k][1] = s2[i][0];
+        stR[k][1] = s2[i][1];
     }
 }
 

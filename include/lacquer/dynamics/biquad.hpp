@@ -33,6 +33,9 @@ public:
     int sections() const { return count_; }
     // Runs the cascade over `frames` samples of channel `channel` in place.
     void process(float* samples, std::size_t frames, int channel);
+    // Both channels of a pair at once (two SIMD lanes; fused multiply-adds where the CPU has
+    // them, so the last bits can differ from two process() calls).
+    void processPair(float* left, float* right, std::size_t frames, int leftChannel);
     void reset();
     // Product of the sections' responses.
     Complex response(double freqHz, double sampleRateHz) const;
