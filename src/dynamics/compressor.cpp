@@ -59,9 +59,14 @@ double Compressor::gainComputerDb(double levelDb, const CompressorParams& p) {
 }
 
 void Compressor::process(const BlockView& block) {
+    assert(block.channels == spec_.channels && block.frames <= spec_.maxBlockFrames);
+    if (linked_) {  // one gain for all channels: the shared loop (also used by Multiband)
+        Compressor* self = this;
+        processLinkedBands(&self, &block, 1);
+        return;
+    }
     ScopedNoDenormals noDenormals;
     const int nc = block.channels;
-    assert(nc == spec_.channels && block.frames <= spec_.maxBlockFrames);
     if (midSide_) toMidSide(block);
 
     // Legend: ms[c] = mean-square detector state, g[c] = smoothed gain change (dB),

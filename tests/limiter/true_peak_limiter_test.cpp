@@ -31,7 +31,7 @@ struct Config {
 };
 const Config kConfigs[] = {
     {"Ceiling1Look5", {-1.0, 5.0, 60.0}},
-    {"Ceiling0p1Look1p5", {-0.1, 1.5, 20.0}},
+    {"Ceiling0p1Look3", {-0.1, 3.0, 20.0}},  // the shortest lookahead (kMinLookaheadMs)
 };
 
 class TortureTest : public ::testing::TestWithParam<std::tuple<int, int>> {};
@@ -198,6 +198,11 @@ TEST(TruePeakLimiter, ResetEqualsAFreshInstance) {
     used.reset();
     const AudioBuffer in = test::hotMaterial(3.0, 2);
     EXPECT_EQ(limitedRun(used, in, {1024}).samples, limitedRun(fresh, in, {1024}).samples);
+}
+
+TEST(TruePeakLimiter, LookaheadBelowTheMinimumIsRaised) {
+    const TruePeakLimiter lim({48000, 2, 64}, {-1.0, 1.0, 60.0});
+    EXPECT_EQ(lim.latencyFrames(), 144 + TruePeakLimiter::kDetectorLatencyFrames);  // 3 ms at 48 kHz
 }
 
 // Smoothness: every gain change is spread over the lookahead. Two box filters of about
