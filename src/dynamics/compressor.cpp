@@ -175,6 +175,11 @@ void linkedLoop(Band* bd, int count, std::size_t frames, int nc = NC) {
                 const double kneeCurve = d.slope * (dd + d.knee / 2) * (dd + d.knee / 2) * d.invTwoKnee;
                 target = 2 * dd <= d.knee ? kneeCurve : d.slope * dd;
             }
+            if (target == 0.0 && d.g == 0.0) {  // idle: g stays 0 dB, gain = makeup exactly
+                if (d.makeup != 1.0f)
+                    for (int c = 0; c < channels; ++c) d.x[c][f] *= d.makeup;
+                continue;
+            }
             const double coef = target < d.g ? d.att : d.rel;
             double gNew = target + coef * (d.g - target);
             gNew = gNew > kSnapDb ? 0.0 : gNew;
