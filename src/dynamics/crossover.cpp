@@ -44,13 +44,13 @@ void Crossover::split(const BlockView& in, const BlockView* bands) {
         for (int cc = c; cc < c + (pair ? 2 : 1); ++cc)
             if (rest.channel(cc) != in.channel(cc)) std::memcpy(rest.channel(cc), in.channel(cc), n * sizeof(float));
         for (int k = 0; k < last; ++k) {
-            for (int cc = c; cc < c + (pair ? 2 : 1); ++cc) std::memcpy(bands[k].channel(cc), rest.channel(cc), n * sizeof(float));
             auto& band = bandChains_[static_cast<std::size_t>(k)];
             auto& restChain = restChains_[static_cast<std::size_t>(k)];
             if (pair) {
-                band.processPair(bands[k].channel(c), bands[k].channel(c + 1), n, c);
-                restChain.processPair(rest.channel(c), rest.channel(c + 1), n, c);
+                BiquadCascade::splitPair(band, restChain, rest.channel(c), rest.channel(c + 1), bands[k].channel(c),
+                                         bands[k].channel(c + 1), n, c);
             } else {
+                std::memcpy(bands[k].channel(c), rest.channel(c), n * sizeof(float));
                 band.process(bands[k].channel(c), n, c);
                 restChain.process(rest.channel(c), n, c);
             }
