@@ -187,3 +187,35 @@ TEST(DynamicsChain, ApplyAlignedKeepsLengthAndMatchesTheStages) {
 
 }  // namespace
 }  // namespace lacquer::dynamics
+
+namespace lacquer::dynamics {
+namespace {
+
+// Block-size invariance and reset for the stereo tools and the de-esser (same checks as the
+// multiband's: exact on the CPU).
+template <class Stage, class Params>
+void expectInvariantAndResettable(const Params& params) {
+    const double fs = 48000;
+    const std::size_t n = 5000;
+    const AudioBuffer in = test::noiseBuffer(2, n, fs, 0.3, 31);
+    AudioBuffer whole = in, split = in, again = in;
+    Stage a({fs, 2, n}, params), b({fs, 2, n}, params);
+    a.process(whole.view());
+    runSplit(b, split, {1, 17, 300, 2, 999});
+    EXPECT_EQ(whole.samples, split.samples);
+    a.reset();
+    a.process(again.view());
+    EXPECT_EQ(whole.samples, again.samples);
+}
+
+TEST(StereoTools, BlockSizeInvarianceAndResetAreExact) {
+    expectInvariantAndResettable<Stereo>(StereoParams{1.3, 150});
+    expectInvariantAndResettable<MonoBass>(120.0);
+    expectInvariantAndResettable<Width>(0.7);
+    DeesserParams d;
+    d.thresholdDb = -40;  // the noise's high band is over it: the de-esser works
+    expectInvariantAndResettable<Deesser>(d);
+}
+
+}  // namespace
+}  // namespace lacquer::dynamics
