@@ -142,6 +142,11 @@ std::vector<std::string> validationMessages() {
     return gValidationMessages;
 }
 
+void clearValidationMessages() {
+    std::lock_guard lock(gValidationMutex);
+    gValidationMessages.clear();
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 Context::Context(const ContextOptions& options) try {

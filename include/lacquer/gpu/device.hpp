@@ -38,5 +38,6 @@ int defaultVulkanIndex(const std::vector<DeviceInfo>& devices);
 // Tests require validationMessageCount() to stay 0; the messages say what went wrong.
 int validationMessageCount();
 std::vector<std::string> validationMessages();
+void clearValidationMessages();  // for tests that provoke a message on purpose
 
 }  // namespace lacquer::gpu
