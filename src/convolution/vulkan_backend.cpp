@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "convolution/overlap_save.hpp"
+#include "lacquer/common/parallel.hpp"
 #include "lacquer/gpu/context.hpp"
 #include "lacquer/gpu/fft_plan.hpp"
 
@@ -119,23 +120,26 @@ protected:
 
         uploadSpectra(s, kernel, n);
         const std::size_t batches = (g.blocks + perBatch - 1) / perBatch;
+        // Host side of a batch, rows spread over threads on a real GPU (on lavapipe the CPU cores
+        // are the device: one host thread leaves them to it).
+        const unsigned hostThreads = context_.info().software ? 1u : 0u;
         auto gather = [&](std::size_t batch, float* dst) {
-            for (std::size_t r = 0; r < s.rows; ++r) {
+            parallelFor(s.rows, [&](std::size_t r) {
                 const std::size_t block = batch * perBatch + r / channels;
                 float* row = dst + r * rowFloats;
                 if (block < g.blocks)
                     g.gather(in.samples[r % channels].data(), block, row);
                 else
                     std::fill(row, row + n, 0.0f);
-            }
+            }, hostThreads);
         };
         auto scatter = [&](std::size_t batch, const float* src) {
-            for (std::size_t r = 0; r < s.rows; ++r) {
+            parallelFor(s.rows, [&](std::size_t r) {
                 const std::size_t block = batch * perBatch + r / channels;
-                if (block >= g.blocks) break;
+                if (block >= g.blocks) return;
                 const float* valid = src + r * rowFloats + (g.kernelFrames - 1);
                 std::copy_n(valid, g.outputCount(block), out.samples[r % channels].data() + g.outputFirst(block));
-            }
+            }, hostThreads);
         };
         for (std::size_t i = 0; i <= batches; ++i) {
             if (i < batches) {
