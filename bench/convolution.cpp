@@ -33,6 +33,7 @@ using namespace lacquer;
 namespace {
 
 constexpr double kRate = 96000.0;
+std::size_t gFftFrames = 0;  // --fft N: force the FFT size (0: automatic)
 
 eq::Bands fourBands() {
     eq::Bands b(4);
@@ -84,7 +85,9 @@ int runOne(const std::string& backend, int tracks, double minutes) {
         req.mode = convolution::DeviceRequest::Mode::Vulkan;
         if (backend.size() > 7) req.vulkanIndex = std::atoi(backend.c_str() + 7);
     }
-    auto engine = convolution::Engine::create(req);
+    convolution::EngineOptions options;
+    options.fftFrames = gFftFrames;
+    auto engine = convolution::Engine::create(req, options);
     const AudioBuffer ir = makeIr();
     const auto params = reverbParams();
     // Warm-up on a short track: makes the FFT plans (VkFFT compiles its shaders) once, as a render
@@ -188,6 +191,7 @@ int main(int argc, char** argv) try {
         else if (a == "--tracks" && i + 1 < argc) tracks = std::atoi(argv[++i]);
         else if (a == "--minutes" && i + 1 < argc) minutes = std::atof(argv[++i]);
         else if (a == "--no-afir") afir = false;
+        else if (a == "--fft" && i + 1 < argc) gFftFrames = static_cast<std::size_t>(std::atol(argv[++i]));
         else if (a == "--afir") backend = "afir";
         else if (a == "--no-vulkan") vulkan = false;
     }

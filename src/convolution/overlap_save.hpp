@@ -6,6 +6,7 @@
 // [b·S, b·S + S), S = N − K + 1 (the hop). Output frame m is full-convolution index m + D (D = the
 // EQ latency), so block b reads the N input frames starting at b·S + D − (K − 1) (zeros outside the
 // track) and keeps the last S samples of the circular convolution.
+#include <algorithm>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
@@ -36,10 +37,12 @@ struct Geometry {
         const std::int64_t start = inputStart(block);
         const auto n = static_cast<std::int64_t>(fftFrames);
         const auto total = static_cast<std::int64_t>(inputFrames);
-        for (std::int64_t i = 0; i < n; ++i) {
-            const std::int64_t j = start + i;
-            dst[i] = (j >= 0 && j < total) ? static_cast<Real>(src[j]) : Real(0);
-        }
+        // dst[i] = src[start + i] for start + i in [0, total), else 0.
+        const std::int64_t lo = std::clamp<std::int64_t>(-start, 0, n);
+        const std::int64_t hi = std::clamp<std::int64_t>(total - start, lo, n);
+        std::fill(dst, dst + lo, Real(0));
+        std::copy(src + (start + lo), src + (start + hi), dst + lo);
+        std::fill(dst + hi, dst + n, Real(0));
     }
     // Output frames block b writes: [first, first + count).
     std::size_t outputFirst(std::size_t block) const { return block * hopFrames; }
