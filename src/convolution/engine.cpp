@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/convolution/engine.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "convolution/fftw_backend.hpp"
@@ -72,10 +74,52 @@ std::size_t Engine::fftFramesFor(const Kernel& kernel) const {
     return detail::autoFftFrames(k);
 }
 
+// Everything a kernel depends on; the IR by address, length, rate and a checksum of its samples.
+struct Engine::KernelKey {
+    double sampleRateHz = 0;
+    int channels = 0;
+    std::vector<std::array<double, 5>> bands;
+    std::array<double, 4> reverb{};
+    const AudioBuffer* ir = nullptr;
+    std::size_t irFrames = 0;
+    double irRateHz = 0;
+    double irChecksum = 0;
+
+    KernelKey(double rate, int ch, const eq::Bands& eq, const reverb::Params* r, const AudioBuffer* i)
+        : sampleRateHz(rate), channels(ch) {
+        for (const auto& b : eq)
+            bands.push_back({static_cast<double>(b.type), b.freqHz, b.gainDb, b.q, b.slopeDbOct});
+        if (r != nullptr && i != nullptr) {
+            reverb = {r->mix, r->predelayMs, r->wetLowCutHz, r->wetHighCutHz};
+            ir = i;
+            irFrames = i->frames();
+            irRateHz = i->sampleRateHz;
+            for (const auto& ch : i->samples)
+                for (std::size_t n = 0; n < ch.size(); ++n) irChecksum += ch[n] * (1.0 + 1e-3 * static_cast<double>(n % 1000));
+        }
+    }
+    bool operator==(const KernelKey&) const = default;
+};
+
+const Kernel& Engine::cachedKernel(double sampleRateHz, int channels, const eq::Bands& eq,
+                                   const reverb::Params* reverb, const AudioBuffer* ir) {
+    auto key = std::make_shared<const KernelKey>(sampleRateHz, channels, eq, reverb, ir);
+    if (!lastKey_ || !(*lastKey_ == *key)) {
+        lastKernel_ = makeKernel(sampleRateHz, channels, eq, reverb, ir);
+        lastKey_ = std::move(key);
+    }
+    return lastKernel_;
+}
+
 AudioBuffer Engine::process(const AudioBuffer& in, const eq::Bands& eq, const reverb::Params* reverb,
                             const AudioBuffer* ir) {
     if (eq::isFlat(eq) && (reverb == nullptr || ir == nullptr || reverb->mix == 0.0)) return in;
-    return process(in, makeKernel(in.sampleRateHz, in.channels(), eq, reverb, ir));
+    Kernel kernel;
+    {
+        std::lock_guard lock(mutex_);
+        kernel = cachedKernel(in.sampleRateHz, in.channels(), eq, reverb, ir);
+    }
+    return process(in, kernel);
 }
 
 AudioBuffer Engine::process(const AudioBuffer& in, const Kernel& kernel) {

@@ -88,6 +88,21 @@ typename FftwOverlapSave<Real>::Plans& FftwOverlapSave<Real>::plansFor(std::size
 }
 
 template <class Real>
+const std::vector<std::vector<std::complex<Real>>>& FftwOverlapSave<Real>::spectraFor(const Kernel& kernel,
+                                                                                      std::size_t n) {
+    if (kernel.serial != 0 && kernel.serial == spectraSerial_ && n == spectraFftFrames_) return spectra_;
+    const auto spectraDouble = kernelSpectra(kernel, n);
+    spectra_.clear();
+    for (const auto& s : spectraDouble) {
+        auto& t = spectra_.emplace_back(s.size());
+        for (std::size_t k = 0; k < s.size(); ++k) t[k] = std::complex<Real>(s[k]);
+    }
+    spectraSerial_ = kernel.serial;
+    spectraFftFrames_ = n;
+    return spectra_;
+}
+
+template <class Real>
 template <class Out>
 void FftwOverlapSave<Real>::run(const AudioBuffer& in, const Kernel& kernel, std::size_t n,
                                 const std::vector<Out*>& out) {
@@ -95,12 +110,7 @@ void FftwOverlapSave<Real>::run(const AudioBuffer& in, const Kernel& kernel, std
     const Geometry g(kernel, in.frames(), n);
     const Plans& plans = plansFor(n);
     const std::size_t bins = n / 2 + 1;
-    const auto spectraDouble = kernelSpectra(kernel, n);
-    std::vector<std::vector<std::complex<Real>>> spectra;
-    for (const auto& s : spectraDouble) {
-        auto& t = spectra.emplace_back(bins);
-        for (std::size_t k = 0; k < bins; ++k) t[k] = std::complex<Real>(s[k]);
-    }
+    const auto& spectra = spectraFor(kernel, n);
     const std::size_t channels = static_cast<std::size_t>(in.channels());
     const std::size_t items = g.blocks * channels;
     std::atomic<std::size_t> next{0};

@@ -31,8 +31,13 @@ public:
 private:
     struct Plans;
     Plans& plansFor(std::size_t fftFrames);
+    const std::vector<std::vector<std::complex<Real>>>& spectraFor(const Kernel& kernel, std::size_t fftFrames);
     int threads_;
     std::map<std::size_t, std::unique_ptr<Plans>> plans_;
+    // The last kernel's spectra (an album chain is the same kernel for every track).
+    std::uint64_t spectraSerial_ = 0;
+    std::size_t spectraFftFrames_ = 0;
+    std::vector<std::vector<std::complex<Real>>> spectra_;
 };
 
 extern template class FftwOverlapSave<float>;

@@ -204,7 +204,7 @@ TEST(ConvolutionEngine, DoubleTwinDoesNotDependOnFftSize) {
     const AudioBuffer ir = test::syntheticIr(2, 4800, kRate, 0.1, 10);
     const auto params = room();
     const Kernel k = twinEngine().makeKernel(kRate, 2, masteringEq(), &params, &ir);
-    const auto a = convolveReference(in, k);  // automatic size: 32768
+    const auto a = convolveReference(in, k);  // automatic size
     AudioBuffer b(2, a[0].size(), kRate);
     for (std::size_t n : {std::size_t{16384}, std::size_t{131072}}) {
         const auto r = convolveReference(in, k, n);
@@ -251,6 +251,26 @@ TEST(ConvolutionEngine, VulkanResultDoesNotDependOnBlockOrBatchSize) {
         EXPECT_LT(db, kNullDb) << "batch budget " << batchBytes;
     }
     test::expectNoValidationMessages();
+}
+
+TEST(ConvolutionEngine, KernelCacheFollowsChangesToTheChainAndIr) {
+    // process() reuses the last kernel while the chain is the same; every change must show.
+    auto engine = Engine::create({DeviceRequest::Mode::Cpu, -1}, shortKernels());
+    const AudioBuffer in = test::musicLikeNoise(2, 20000, kRate, 15);
+    AudioBuffer ir = test::syntheticIr(2, 2000, kRate, 0.05, 16);
+    auto params = room();
+    auto fresh = [&](const eq::Bands& bands) {
+        return Engine::create({DeviceRequest::Mode::Cpu, -1}, shortKernels())->process(in, bands, &params, &ir);
+    };
+    EXPECT_EQ(engine->process(in, masteringEq(), &params, &ir).samples, fresh(masteringEq()).samples);
+    EXPECT_EQ(engine->process(in, masteringEq(), &params, &ir).samples, fresh(masteringEq()).samples);
+    eq::Bands other = masteringEq();
+    other[2].gainDb = -2.0;
+    EXPECT_EQ(engine->process(in, other, &params, &ir).samples, fresh(other).samples);
+    params.mix = 0.3;
+    EXPECT_EQ(engine->process(in, other, &params, &ir).samples, fresh(other).samples);
+    ir.samples[1][100] += 0.25f;  // same buffer, new content
+    EXPECT_EQ(engine->process(in, other, &params, &ir).samples, fresh(other).samples);
 }
 
 TEST(ConvolutionEngine, AutoPicksVulkanOnlyForARealGpu) {

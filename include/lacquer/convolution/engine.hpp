@@ -40,7 +40,7 @@ struct DeviceRequest {
 };
 
 struct EngineOptions {
-    std::size_t fftFrames = 0;       // 0: the power of two ≥ 2 × kernel length (min 4096)
+    std::size_t fftFrames = 0;       // 0: 2^k or 5·2^k in [1.5, 4] × kernel length, least work per frame
     std::size_t gpuBatchBytes = 0;   // GPU working set of one batch; 0: 128 MiB (real GPU), 32 MiB (software)
     int cpuThreads = 0;              // 0: std::thread::hardware_concurrency()
     eq::DesignOptions eqDesign;      // tap count override (tests use short kernels)
@@ -80,8 +80,14 @@ protected:
     virtual void convolve(const AudioBuffer& in, const Kernel& kernel, std::size_t fftFrames, AudioBuffer& out) = 0;
 
 private:
+    struct KernelKey;
+    const Kernel& cachedKernel(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
+                               const AudioBuffer* ir);
     EngineOptions options_;
     std::mutex mutex_;
+    // The last kernel process() designed, reused while the chain stays the same (album tracks).
+    std::shared_ptr<const KernelKey> lastKey_;
+    Kernel lastKernel_;
 };
 
 // The double-precision reference: the same overlap-save as the CPU backend, in double, returning
