@@ -1,5 +1,77 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lacquer CLI. The one place that catches lacquer::Error, prints it and sets the exit code.
-#include <cstdio>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
-int main() { return 0; }
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "lacquer/common/cancel.hpp"
+#include "lacquer/common/error.hpp"
+
+namespace {
+
+extern "C" void onSignal(int sig) { lacquer::requestCancel(sig); }
+
+void printError(const lacquer::Error& e) {
+    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "error: %s\n", d.line().c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"lacquer — GPU-accelerated offline album mastering renderer"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("lacquer ") + LACQUER_VERSION);
+
+    lacquer::app::RenderArgs render;
+    auto* renderCmd = app.add_subcommand("render", "Render every variant of a manifest and write report.json/report.md");
+    renderCmd->add_option("manifest", render.manifest, "album manifest (YAML)")->required();
+    renderCmd->add_option("--out,-o", render.outDir, "output folder (default: ./out)");
+    renderCmd->add_option("--variant", render.variants, "render only this variant (repeatable)");
+    renderCmd->add_option("--device", render.device, "convolution device: auto, cpu or a Vulkan device index from `lacquer devices`");
+    renderCmd->add_flag("--force", render.force, "allow an output folder that holds files lacquer did not write");
+
+    std::string validateManifest;
+    auto* validateCmd = app.add_subcommand("validate", "Check a manifest and every input file; render nothing");
+    validateCmd->add_option("manifest", validateManifest, "album manifest (YAML)")->required();
+
+    std::vector<std::string> analyzeFiles;
+    bool analyzeJson = false;
+    auto* analyzeCmd = app.add_subcommand("analyze", "Measure loudness and peaks of audio files");
+    analyzeCmd->add_option("files", analyzeFiles, "audio files")->required();
+    analyzeCmd->add_flag("--json", analyzeJson, "print JSON instead of a table");
+
+    auto* devicesCmd = app.add_subcommand("devices", "List Vulkan devices and which one `auto` picks");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "error: command line: %s — run `lacquer --help`\n", e.what());
+        return 2;
+    }
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    try {
+        if (*renderCmd) return lacquer::app::runRender(render);
+        if (*validateCmd) return lacquer::app::runValidate(validateManifest);
+        if (*analyzeCmd) return lacquer::app::runAnalyze(analyzeFiles, analyzeJson);
+        if (*devicesCmd) return lacquer::app::runDevices();
+    } catch (const lacquer::Error& e) {
+        printError(e);
+        return lacquer::exitCodeFor(e.kind());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: internal: %s — please report this as a bug\n", e.what());
+        return 3;
+    }
+    return 0;
+}

@@ -185,6 +185,8 @@ void writeWav(const fs::path& path, const AudioBuffer& audio, WavSampleFormat fo
         ~Closer() { if (f) sf_close(f); }
     } closer{f};
     sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    // The PEAK chunk carries a timestamp: without this, two renders of a float WAV differ.
+    sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
     setWavStrings(f, tags);
     const auto frames = audio.frames();
     std::vector<int> interInt;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cassert>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "lacquer/common/error.hpp"
@@ -23,6 +24,7 @@ constexpr std::size_t kShortTermPeriods = 30;
 constexpr std::size_t kMomentaryPeriods = 4;
 // BS.1770-4 eq. 2: L = -0.691 + 10 log10(mean square of the K-weighted, channel-weighted sum).
 constexpr double kLoudnessOffsetLu = -0.691;
+constexpr float kFloatMax = std::numeric_limits<float>::max();
 
 const char* codeName(int code) {
     switch (code) {
@@ -67,6 +69,11 @@ struct Meter::Impl {
     double sampleRateHz = 0;
     MeterOptions options;
     std::size_t framesAdded = 0;
+    // A NaN or Inf sample was added. libebur128 1.2.6 does not flag it reliably: measured, a NaN
+    // in the middle of a programme just drops the gating blocks it touches (integrated loudness
+    // stays finite and plausible) and the peaks ignore it. So the wrapper checks every sample and
+    // then reports every reading as undefined.
+    bool nonFiniteInput = false;
     std::vector<float> scratch;  // kChunkFrames interleaved frames
 
     // History state (History::Every100Ms):
@@ -100,8 +107,9 @@ struct Meter::Impl {
             sumShort += e;
             if (k < kMomentaryPeriods) sumMomentary += e;
         }
-        momentaryHistory.push_back(energyToLufs(sumMomentary / kMomentaryPeriods));
-        shortTermHistory.push_back(energyToLufs(sumShort / kShortTermPeriods));
+        // From the period holding the first NaN/Inf on, every window is undefined.
+        momentaryHistory.push_back(nonFiniteInput ? std::nullopt : energyToLufs(sumMomentary / kMomentaryPeriods));
+        shortTermHistory.push_back(nonFiniteInput ? std::nullopt : energyToLufs(sumShort / kShortTermPeriods));
         framesInPeriod = 0;
     }
 };
@@ -111,7 +119,7 @@ Meter::Meter(int channels, double sampleRateHz, MeterOptions options) : impl_(st
         fail("ebur128_init", "unsupported channel count " + std::to_string(channels));
     const auto rate = static_cast<unsigned long>(std::lround(sampleRateHz));
     const int mode = EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA |
-                     EBUR128_MODE_SAMPLE_PEAK | EBUR128_MODE_TRUE_PEAK;
+                     EBUR128_MODE_SAMPLE_PEAK | (options.truePeak == TruePeak::On ? EBUR128_MODE_TRUE_PEAK : 0);
     impl_->state = ebur128_init(static_cast<unsigned>(channels), rate, mode);
     if (!impl_->state)
         fail("ebur128_init", "refused " + std::to_string(channels) + " channels at " + std::to_string(rate) +
@@ -154,6 +162,10 @@ void Meter::add(const BlockView& block) {
         float* out = m.scratch.data();
         for (std::size_t f = 0; f < n; ++f)
             for (std::size_t c = 0; c < ch; ++c) *out++ = block.data[c][done + f];
+        // |x| <= FLT_MAX is false exactly for NaN and ±Inf; one pass over the chunk, no branches.
+        bool finite = true;
+        for (std::size_t i = 0; i < n * ch; ++i) finite &= std::fabs(m.scratch[i]) <= kFloatMax;
+        m.nonFiniteInput |= !finite;
         check(ebur128_add_frames_float(m.state, m.scratch.data(), n), "ebur128_add_frames_float");
         done += n;
         m.framesAdded += n;
@@ -168,6 +180,13 @@ Measurement Meter::result() const {
     assert(impl_);
     const Impl& m = *impl_;
     Measurement r;
+    r.durationS = static_cast<double>(m.framesAdded) / m.sampleRateHz;
+    r.momentaryHistoryLufs = m.momentaryHistory;
+    r.shortTermHistoryLufs = m.shortTermHistory;
+    if (m.nonFiniteInput) {
+        r.nonFiniteInput = true;
+        return r;
+    }
     double v = 0;
     check(ebur128_loudness_global(m.state, &v), "ebur128_loudness_global");
     r.integratedLufs = finiteOrNull(v);
@@ -181,7 +200,8 @@ Measurement Meter::result() const {
     for (int c = 0; c < m.channels; ++c) {
         double sp = 0, tp = 0;
         check(ebur128_sample_peak(m.state, static_cast<unsigned>(c), &sp), "ebur128_sample_peak");
-        check(ebur128_true_peak(m.state, static_cast<unsigned>(c), &tp), "ebur128_true_peak");
+        if (m.options.truePeak == TruePeak::On)
+            check(ebur128_true_peak(m.state, static_cast<unsigned>(c), &tp), "ebur128_true_peak");
         if (!std::isfinite(sp) || !std::isfinite(tp)) nonFinite = true;
         samplePeak = std::max(samplePeak, sp);
         truePeak = std::max(truePeak, tp);
@@ -189,10 +209,7 @@ Measurement Meter::result() const {
     // NaN input leaves the peaks +inf or NaN (std::max ignores a NaN argument), so any
     // non-finite channel makes both undefined.
     r.samplePeakDbfs = nonFinite ? std::nullopt : linearToDbOrNull(samplePeak);
-    r.truePeakDbtp = nonFinite ? std::nullopt : linearToDbOrNull(truePeak);
-    r.durationS = static_cast<double>(m.framesAdded) / m.sampleRateHz;
-    r.momentaryHistoryLufs = m.momentaryHistory;
-    r.shortTermHistoryLufs = m.shortTermHistory;
+    r.truePeakDbtp = nonFinite || m.options.truePeak == TruePeak::Off ? std::nullopt : linearToDbOrNull(truePeak);
     for (const auto& x : r.momentaryHistoryLufs)
         if (x && (!r.maxMomentaryLufs || *x > *r.maxMomentaryLufs)) r.maxMomentaryLufs = x;
     for (const auto& x : r.shortTermHistoryLufs)
@@ -201,12 +218,14 @@ Measurement Meter::result() const {
 }
 
 std::optional<double> Meter::momentaryLufs() const {
+    if (impl_->nonFiniteInput) return std::nullopt;
     double v = 0;
     check(ebur128_loudness_momentary(impl_->state, &v), "ebur128_loudness_momentary");
     return finiteOrNull(v);
 }
 
 std::optional<double> Meter::shortTermLufs() const {
+    if (impl_->nonFiniteInput) return std::nullopt;
     double v = 0;
     check(ebur128_loudness_shortterm(impl_->state, &v), "ebur128_loudness_shortterm");
     return finiteOrNull(v);
@@ -227,6 +246,8 @@ std::vector<ebur128_state*> statesOf(const std::vector<const Meter*>& meters,
 
 std::optional<double> Meter::combinedIntegratedLufs(const std::vector<const Meter*>& meters) {
     if (meters.empty()) return std::nullopt;
+    for (const Meter* meter : meters)
+        if (meter->impl_->nonFiniteInput) return std::nullopt;
     // libebur128 takes non-const states but only reads their gating blocks here.
     auto states = statesOf(meters, [](const Meter& m) { return m.impl_->state; });
     double v = 0;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <string>
+#include <tuple>
 
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/decode.hpp"
@@ -51,21 +53,39 @@ TEST(LoudnessMeter, EmptyMeterHasNoLoudness) {
     EXPECT_EQ(m.durationS, 0.0);
 }
 
-TEST(LoudnessMeter, NanInputNeverBecomesANumber) {
-    // libebur128 answers NaN input with -inf loudness and +inf true peak and a success code; the
-    // wrapper must turn every such value into null.
-    AudioBuffer audio = sineSegments({{-20, 5}});
-    audio.samples[0][48000] = std::numeric_limits<float>::quiet_NaN();
-    const auto m = loudness::measure(audio, {.history = loudness::History::Every100Ms});
-    EXPECT_FALSE(m.integratedLufs.has_value());
-    EXPECT_FALSE(m.loudnessRangeLu.has_value());
-    EXPECT_FALSE(m.truePeakDbtp.has_value());
-    EXPECT_FALSE(m.samplePeakDbfs.has_value());
-    for (const auto& v : m.shortTermHistoryLufs) {
-        if (v) EXPECT_TRUE(std::isfinite(*v));
-    }
-    for (const auto& v : m.momentaryHistoryLufs) {
-        if (v) EXPECT_TRUE(std::isfinite(*v));
+TEST(LoudnessMeter, NanOrInfInputNeverBecomesANumber) {
+    // libebur128 1.2.6 does not flag such input reliably (a NaN 1 s into a 5 s tone just drops the
+    // gating blocks it touches: integrated -19.99 LUFS, true peak -20 dBTP, measured), so the
+    // wrapper must turn every reading into null itself, wherever the bad sample sits.
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    for (const auto& [frame, channel, value] :
+         {std::tuple{0u, 0, nan}, std::tuple{48000u, 1, nan}, std::tuple{239999u, 0, nan},
+          std::tuple{100000u, 1, -inf}}) {
+        SCOPED_TRACE("frame " + std::to_string(frame) + " channel " + std::to_string(channel));
+        AudioBuffer audio = sineSegments({{-20, 5}});
+        audio.samples[static_cast<std::size_t>(channel)][frame] = value;
+        loudness::Meter meter(2, 48000, {.history = loudness::History::Every100Ms});
+        meter.add(audio.view());
+        const auto m = meter.result();
+        EXPECT_TRUE(m.nonFiniteInput);
+        EXPECT_FALSE(m.integratedLufs.has_value());
+        EXPECT_FALSE(m.loudnessRangeLu.has_value());
+        EXPECT_FALSE(m.truePeakDbtp.has_value());
+        EXPECT_FALSE(m.samplePeakDbfs.has_value());
+        EXPECT_FALSE(m.maxShortTermLufs.has_value());
+        EXPECT_FALSE(meter.momentaryLufs().has_value());
+        EXPECT_FALSE(meter.shortTermLufs().has_value());
+        EXPECT_FALSE(loudness::Meter::combinedIntegratedLufs({&meter}).has_value());
+        // History before the bad sample's 100 ms period stays valid, none after it.
+        const std::size_t badPeriod = frame / 4800;
+        ASSERT_EQ(m.shortTermHistoryLufs.size(), 50u);
+        for (std::size_t i = 0; i < m.shortTermHistoryLufs.size(); ++i) {
+            EXPECT_EQ(m.shortTermHistoryLufs[i].has_value(), i < badPeriod) << "period " << i;
+            if (m.shortTermHistoryLufs[i]) {
+                EXPECT_TRUE(std::isfinite(*m.shortTermHistoryLufs[i]));
+            }
+        }
     }
 }
 
@@ -173,6 +193,18 @@ TEST(LoudnessMeter, MonoIsOneFrontChannelUnlessDualMono) {
     ASSERT_TRUE(single.integratedLufs && dual.integratedLufs);
     EXPECT_NEAR(*single.integratedLufs, -23.0 - 10.0 * std::log10(2.0), kLoudnessToleranceLu);
     EXPECT_NEAR(*dual.integratedLufs, -23.0, kLoudnessToleranceLu);
+}
+
+TEST(LoudnessMeter, TruePeakOffLeavesLoudnessUnchanged) {
+    const AudioBuffer audio = sineSegments({{-18, 4}, {-28, 4}});
+    const auto on = loudness::measure(audio);
+    const auto off = loudness::measure(audio, {.truePeak = loudness::TruePeak::Off});
+    EXPECT_FALSE(off.truePeakDbtp.has_value());
+    EXPECT_TRUE(on.truePeakDbtp.has_value());
+    // Exact: the true-peak meter is a separate path in libebur128; gating and peaks do not share it.
+    EXPECT_EQ(on.integratedLufs, off.integratedLufs);
+    EXPECT_EQ(on.loudnessRangeLu, off.loudnessRangeLu);
+    EXPECT_EQ(on.samplePeakDbfs, off.samplePeakDbfs);
 }
 
 TEST(LoudnessMeter, MovedMeterKeepsItsState) {

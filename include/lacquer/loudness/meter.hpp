@@ -2,7 +2,9 @@
 #pragma once
 // Loudness measurement per ITU-R BS.1770-4 / EBU R128 (Tech 3341, 3342) through libebur128.
 // Undefined values (silence, programme under 400 ms, NaN input, no peak) are std::nullopt, never
-// -inf or a made-up number.
+// -inf or a made-up number. NaN/Inf input is detected here, not left to libebur128: version 1.2.6
+// (measured) silently drops the gating blocks a mid-programme NaN touches and reports a plausible
+// finite loudness and peak.
 //
 // Channels: 2 channels are Left and Right (weight 1.0 each). 1 channel is measured as ONE front
 // channel, the way libebur128 and BS.1770 define it: a mono file reads 3.01 LU lower than the
@@ -33,9 +35,15 @@ enum class History {
     Every100Ms,  // record momentary and short-term loudness every 100 ms (for plots)
 };
 
+enum class TruePeak {
+    On,   // libebur128's oversampling true-peak meter (most of the meter's cost)
+    Off,  // truePeakDbtp stays null; for loudness-only loops such as gain searches
+};
+
 struct MeterOptions {
     MonoMode mono = MonoMode::SingleChannel;
     History history = History::Off;
+    TruePeak truePeak = TruePeak::On;
 };
 
 // Spacing of the loudness history (BS.1770 gating blocks also advance by 100 ms).
@@ -47,6 +55,9 @@ struct Measurement {
     std::optional<double> truePeakDbtp;    // max over channels, libebur128's 4x (or more) oversampling
     std::optional<double> samplePeakDbfs;  // max over channels
     double durationS = 0.0;
+    // NaN or Inf samples were added: every reading above (and every history entry from then on)
+    // is null. io::decode already refuses such files; this guards every other caller.
+    bool nonFiniteInput = false;
 
     // Only with History::Every100Ms. Entry i is the loudness of the window ending at
     // (i + 1) * kHistoryPeriodS; windows reaching before the start count the missing audio as

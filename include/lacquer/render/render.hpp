@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The render: connects the stages into the per-track chain (shared by every variant) and the
+// per-variant album pass, writes the delivery files and measures them back.
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lacquer/common/audio.hpp"
+#include "lacquer/manifest/plan.hpp"
+#include "lacquer/sequence/timeline.hpp"
+
+namespace lacquer::render {
+
+struct RenderOptions {
+    std::filesystem::path outDir;
+    std::vector<std::string> variants;  // empty = all
+    std::string device = "auto";        // auto | cpu | N (Vulkan device index)
+    bool force = false;                 // allow an output folder holding files lacquer did not write
+};
+
+// Output of the per-track chain: the track at the processing rate, after EQ/reverb and the
+// track's dynamics, with its tail. Shared by every variant.
+struct ProcessedTrack {
+    AudioBuffer audio;
+    double sourceDurationS = 0.0;
+    int sourceRateHz = 0;
+};
+
+// The mastered album of one variant, before it is split and written.
+struct VariantMaster {
+    sequence::Timeline timeline;          // quantised to the export word length, at the export rate
+    std::vector<double> gainsDb;          // per-track loudness gain applied
+    std::vector<double> limiterMaxGrDb;   // per-track maximum limiter gain reduction (0 without one)
+    int solveIterations = 0;
+};
+
+// Counts of work done, for tests (a three-variant render runs the shared stages once per track).
+struct RenderStats {
+    int sharedChainRuns = 0;
+};
+
+ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, const std::string& device);
+
+VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant,
+                            const std::vector<ProcessedTrack>& tracks);
+
+// Renders everything; writes DIR/<variant>/..., DIR/report.json, DIR/report.md. Returns the
+// process exit code: 0 all checks passed, 1 a written file misses a target. Throws lacquer::Error
+// for usage, input, I/O and device failures.
+int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats* stats = nullptr);
+
+// "NN - Title.ext" made safe as one path component: no separators, control characters,
+// Windows-reserved characters or names, leading dots; at most 120 bytes of title.
+std::string trackFileName(int number, const std::string& title, const std::string& extension);
+
+}  // namespace lacquer::render

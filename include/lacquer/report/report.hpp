@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Measuring written files and presenting the results (report.json per DESIGN.md, report.md).
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "lacquer/io/decode.hpp"
+#include "lacquer/loudness/meter.hpp"
+
+namespace lacquer::report {
+
+std::string sha256File(const std::filesystem::path& file);
+std::string sha256Text(const std::string& text);
+
+struct FileMeasurement {
+    io::AudioInfo info;
+    loudness::Measurement loudness;
+    std::string sha256;
+};
+
+// Decodes `file` back (as stored: native channels) and measures it.
+FileMeasurement measureFile(const std::filesystem::path& file);
+
+// A number or null: undefined loudness is null, never -inf.
+nlohmann::json numberOrNull(const std::optional<double>& v, int decimals = 2);
+
+// report.md: per-variant tables of targets, album and tracks, and the checks.
+std::string toMarkdown(const nlohmann::json& report);
+// The compact table printed at the end of a render (one line per track per variant).
+std::string summaryTable(const nlohmann::json& report);
+
+}  // namespace lacquer::report

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/commands.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "lacquer/common/error.hpp"
+#include "lacquer/common/parallel.hpp"
+#include "lacquer/manifest/manifest.hpp"
+#include "lacquer/render/render.hpp"
+#include "lacquer/report/report.hpp"
+
+namespace lacquer::app {
+using nlohmann::json;
+
+int runRender(const RenderArgs& args) {
+    const AlbumPlan plan = manifest::load(args.manifest, manifest::CheckInputs::Yes);
+    render::RenderOptions options;
+    options.outDir = args.outDir;
+    options.variants = args.variants;
+    options.device = args.device;
+    options.force = args.force;
+    return render::renderAlbum(plan, options);
+}
+
+int runValidate(const std::string& manifestPath) {
+    const AlbumPlan plan = manifest::load(manifestPath, manifest::CheckInputs::Yes);
+    std::printf("%s: ok — %zu tracks, %zu variants\n", manifestPath.c_str(), plan.tracks.size(), plan.variants.size());
+    return 0;
+}
+
+int runAnalyze(const std::vector<std::string>& files, bool asJson) {
+    std::vector<report::FileMeasurement> results(files.size());
+    try {
+        parallelFor(files.size(), [&](std::size_t i) { results[i] = report::measureFile(files[i]); });
+    } catch (const Error& e) {
+        throw Error(ErrorKind::Io, e.diagnostics());  // analyze: an unreadable file is exit 3
+    }
+    if (asJson) {
+        json out = json::array();
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            const auto& m = results[i];
+            out.push_back({{"file", files[i]},
+                           {"integrated_lufs", report::numberOrNull(m.loudness.integratedLufs)},
+                           {"loudness_range_lu", report::numberOrNull(m.loudness.loudnessRangeLu)},
+                           {"true_peak_dbtp", report::numberOrNull(m.loudness.truePeakDbtp)},
+                           {"sample_peak_dbfs", report::numberOrNull(m.loudness.samplePeakDbfs)},
+                           {"duration_s", report::numberOrNull(m.info.durationS(), 6)},
+                           {"sample_rate", m.info.sampleRateHz},
+                           {"channels", m.info.channels}});
+        }
+        std::printf("%s\n", out.dump(2).c_str());
+        return 0;
+    }
+    auto f = [](const std::optional<double>& v, const char* format) {
+        if (!v) return std::string("—");
+        char buf[32];
+        std::snprintf(buf, sizeof buf, format, *v);
+        return std::string(buf);
+    };
+    std::printf("%8s %7s %8s %9s %9s %7s %3s  %s\n", "LUFS", "LRA LU", "dBTP", "peak dBFS", "length s", "rate", "ch", "file");
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto& m = results[i];
+        std::printf("%8s %7s %8s %9s %9.3f %7d %3d  %s\n", f(m.loudness.integratedLufs, "%.2f").c_str(),
+                    f(m.loudness.loudnessRangeLu, "%.1f").c_str(), f(m.loudness.truePeakDbtp, "%.2f").c_str(),
+                    f(m.loudness.samplePeakDbfs, "%.2f").c_str(), m.info.durationS(), m.info.sampleRateHz, m.info.channels,
+                    files[i].c_str());
+    }
+    return 0;
+}
+
+int runDevices() {
+    throw Error(ErrorKind::Device, "devices", "device listing is not built yet", "");
+}
+
+}  // namespace lacquer::app

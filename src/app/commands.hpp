@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <string>
+#include <vector>
+
+namespace lacquer::app {
+
+struct RenderArgs {
+    std::string manifest;
+    std::string outDir = "out";
+    std::vector<std::string> variants;
+    std::string device = "auto";
+    bool force = false;
+};
+
+int runRender(const RenderArgs& args);
+int runValidate(const std::string& manifest);
+int runAnalyze(const std::vector<std::string>& files, bool json);
+int runDevices();
+
+}  // namespace lacquer::app

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Loudness matching with the limiter in the loop: the gains are solved on the limited timeline,
+// so the loudness of the written files lands on target, not the loudness before limiting.
+#include <optional>
+#include <vector>
+
+#include "lacquer/limiter/params.hpp"
+#include "lacquer/manifest/plan.hpp"
+#include "lacquer/sequence/timeline.hpp"
+
+namespace lacquer::render {
+
+struct SolveResult {
+    sequence::Timeline timeline;         // limited, float, at the tracks' rate
+    std::vector<double> gainsDb;         // per-track gain before the limiter
+    std::vector<double> limiterMaxGrDb;  // per-track (per file segment) peak gain reduction
+    int iterations = 0;
+};
+
+// album mode: one gain g for all tracks (plus each track's offset) so that the album's
+//   integrated loudness (ebur128_loudness_global_multiple over the file segments) is the target;
+// track mode: per-track gains so that each file segment is at target + offset.
+// Tracks whose loudness is undefined (silence, < 400 ms) get 0 dB.
+// Iterates (secant steps) until every measured value is within 0.02 LU or 8 iterations.
+SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
+                          const std::vector<sequence::TrackPlacement>& placements,
+                          const std::vector<double>& offsetsLu, const LoudnessParams& loudness,
+                          const std::optional<limiter::Params>& limiter);
+
+}  // namespace lacquer::render

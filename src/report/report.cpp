@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lacquer/report/report.hpp"
+
+#include <openssl/evp.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "lacquer/common/error.hpp"
+
+namespace lacquer::report {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+struct MdCtxDeleter {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+std::string digestHex(const std::function<void(EVP_MD_CTX*)>& feed) {
+    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+        throw Error(ErrorKind::Io, "sha256", "OpenSSL could not start a SHA-256 digest", "report this as a bug");
+    feed(ctx.get());
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &len);
+    std::string hex;
+    char buf[3];
+    for (unsigned i = 0; i < len; ++i) {
+        std::snprintf(buf, sizeof buf, "%02x", md[i]);
+        hex += buf;
+    }
+    return hex;
+}
+
+std::string fmt(const json& v, const char* format = "%.2f") {
+    if (v.is_null()) return "—";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, format, v.get<double>());
+    return buf;
+}
+}  // namespace
+
+std::string sha256File(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error(ErrorKind::Io, file.string(), "cannot be read to hash it", "check the output folder");
+    return digestHex([&](EVP_MD_CTX* ctx) {
+        std::vector<char> buf(1 << 16);
+        while (in) {
+            in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+            EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
+        }
+    });
+}
+
+std::string sha256Text(const std::string& text) {
+    return digestHex([&](EVP_MD_CTX* ctx) { EVP_DigestUpdate(ctx, text.data(), text.size()); });
+}
+
+FileMeasurement measureFile(const fs::path& file) {
+    FileMeasurement m;
+    m.info = io::probe(file);
+    const AudioBuffer audio = io::decode(file, io::Channels::Native);
+    m.loudness = loudness::measure(audio);
+    m.sha256 = sha256File(file);
+    return m;
+}
+
+json numberOrNull(const std::optional<double>& v, int decimals) {
+    if (!v || !std::isfinite(*v)) return nullptr;
+    const double scale = std::pow(10.0, decimals);
+    return std::round(*v * scale) / scale;
+}
+
+std::string toMarkdown(const json& r) {
+    std::string md = "# lacquer render report\n\n";
+    md += "- manifest: `" + r.value("manifest", "") + "`\n";
+    md += "- lacquer: " + r.value("lacquer_version", "") + "\n";
+    md += "- device: " + r.value("device", "") + "\n\n";
+    for (const auto& [name, v] : r["variants"].items()) {
+        const auto& t = v["targets"];
+        md += "## Variant `" + name + "`\n\n";
+        md += "Targets: " + fmt(t["integrated_lufs"], "%.1f") + " LUFS (" + t.value("mode", "") + " mode), true peak ≤ " +
+              fmt(t["true_peak_dbtp"], "%.1f") + " dBTP\n\n";
+        const auto& a = v["album"];
+        md += "Album: " + fmt(a["integrated_lufs"]) + " LUFS integrated, LRA " + fmt(a["loudness_range_lu"], "%.1f") +
+              " LU, true peak " + fmt(a["true_peak_dbtp"]) + " dBTP, " + fmt(a["duration_s"], "%.1f") + " s\n\n";
+        md += "| # | title | start s | length s | LUFS | LRA LU | dBTP | sample peak dBFS | gain dB | file |\n";
+        md += "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
+        for (const auto& tr : v["tracks"]) {
+            md += "| " + std::to_string(tr["number"].get<int>()) + " | " + tr["title"].get<std::string>() + " | " +
+                  fmt(tr["start_s"], "%.3f") + " | " + fmt(tr["duration_s"], "%.3f") + " | " + fmt(tr["integrated_lufs"]) +
+                  " | " + fmt(tr["loudness_range_lu"], "%.1f") + " | " + fmt(tr["true_peak_dbtp"]) + " | " +
+                  fmt(tr["sample_peak_dbfs"]) + " | " + fmt(tr["gain_db"]) + " | `" + tr["file"].get<std::string>() + "` |\n";
+        }
+        md += "\n| check | result | detail |\n|---|---|---|\n";
+        for (const auto& c : v["checks"])
+            md += "| " + c["name"].get<std::string>() + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
+                  c["detail"].get<std::string>() + " |\n";
+        md += "\n";
+    }
+    return md;
+}
+
+std::string summaryTable(const json& r) {
+    std::string out;
+    char line[256];
+    for (const auto& [name, v] : r["variants"].items()) {
+        const auto& t = v["targets"];
+        std::snprintf(line, sizeof line, "%s: target %s LUFS (%s), ceiling %s dBTP\n", name.c_str(),
+                      fmt(t["integrated_lufs"], "%.1f").c_str(), t.value("mode", "").c_str(), fmt(t["true_peak_dbtp"], "%.1f").c_str());
+        out += line;
+        std::snprintf(line, sizeof line, "  %3s  %-28s %8s %7s %8s %8s\n", "#", "title", "LUFS", "dBTP", "gain dB", "length");
+        out += line;
+        for (const auto& tr : v["tracks"]) {
+            std::snprintf(line, sizeof line, "  %3d  %-28.28s %8s %7s %8s %7ss\n", tr["number"].get<int>(),
+                          tr["title"].get<std::string>().c_str(), fmt(tr["integrated_lufs"]).c_str(),
+                          fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
+            out += line;
+        }
+        const auto& a = v["album"];
+        std::snprintf(line, sizeof line, "  album %s LUFS, true peak %s dBTP\n", fmt(a["integrated_lufs"]).c_str(),
+                      fmt(a["true_peak_dbtp"]).c_str());
+        out += line;
+        int failed = 0;
+        for (const auto& c : v["checks"])
+            if (!c["ok"].get<bool>()) {
+                ++failed;
+                out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
+            }
+        out += failed ? "" : "  all " + std::to_string(v["checks"].size()) + " checks passed\n";
+    }
+    return out;
+}
+
+}  // namespace lacquer::report

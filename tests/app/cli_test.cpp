@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The CLI as a user meets it: exit codes, one-line errors, analyze output.
+#include <gtest/gtest.h>
+#include <sndfile.h>
+
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/audio_files.hpp"
+#include "support/paths.hpp"
+
+namespace lacquer {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::runCommand;
+
+std::string cli() { return test::cliPath().string(); }
+
+void writeManifest(const fs::path& dir, const std::string& text) { std::ofstream(dir / "album.yaml") << text; }
+
+// A small valid album: two tracks of `seconds` each.
+fs::path smallAlbum(double seconds = 5.0) {
+    const auto dir = test::scratchDir();
+    fs::create_directories(dir / "mixes");
+    test::writeAudio(dir / "mixes/a.wav", test::musicNoise(seconds, 44100, 2, 1), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    test::writeAudio(dir / "mixes/b.flac", test::musicNoise(seconds, 48000, 2, 2), SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
+    writeManifest(dir, R"(lacquer: 1
+album: { title: Small, artist: Tester }
+processing: { sample_rate: 48000 }
+loudness: { mode: album, target_lufs: -16 }
+sequence: { gap_s: 1.0 }
+tracks:
+  - { file: mixes/a.wav, title: Alpha, loudness_offset_lu: -2 }
+  - { file: mixes/b.flac, title: Beta }
+variants:
+  streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }
+)");
+    return dir;
+}
+
+TEST(Cli, AnalyzeJsonReportsNullLoudnessForSilence) {
+    const auto dir = test::scratchDir();
+    test::writeAudio(dir / "tone.wav", test::sine(1000, std::pow(10.0, -23.0 / 20.0), 5.0, 48000), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+    test::writeAudio(dir / "silence.wav", AudioBuffer(2, 48000, 48000), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    std::string out;
+    ASSERT_EQ(runCommand(cli() + " analyze --json " + (dir / "tone.wav").string() + " " + (dir / "silence.wav").string() + " 2>/dev/null", &out), 0) << out;
+    const json j = json::parse(out);
+    ASSERT_EQ(j.size(), 2u);
+    // A -23 dBFS 1 kHz stereo sine reads -23 LUFS (BS.1770 calibration), ±0.1 LU (Tech 3341).
+    EXPECT_NEAR(j[0]["integrated_lufs"].get<double>(), -23.0, 0.1);
+    EXPECT_EQ(j[0]["sample_rate"], 48000);
+    EXPECT_EQ(j[0]["channels"], 2);
+    EXPECT_TRUE(j[1]["integrated_lufs"].is_null());
+    EXPECT_TRUE(j[1]["true_peak_dbtp"].is_null());
+}
+
+TEST(Cli, AnalyzeOfAMissingFileIsExitThreeWithOneLine) {
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " analyze /nonexistent/x.wav", &out), 3);
+    EXPECT_EQ(out, "error: /nonexistent/x.wav: file not found — check the path (relative paths resolve against the manifest's folder)\n");
+}
+
+TEST(Cli, UsageErrorsAreExitTwo) {
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " frobnicate", &out), 2);
+    EXPECT_EQ(out.rfind("error: command line:", 0), 0u) << out;
+    EXPECT_EQ(runCommand(cli() + " render", &out), 2);
+}
+
+TEST(Cli, RenderPutsTheAlbumOnTargetWithTheOffsetHonoured) {
+    const auto dir = smallAlbum();
+    std::string out;
+    ASSERT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 0) << out;
+    EXPECT_TRUE(fs::exists(dir / "out/streaming/01 - Alpha.flac"));
+    EXPECT_TRUE(fs::exists(dir / "out/streaming/02 - Beta.flac"));
+    EXPECT_TRUE(fs::exists(dir / "out/report.md"));
+    std::ifstream in(dir / "out/report.json");
+    const json r = json::parse(in);
+    const auto& v = r["variants"]["streaming"];
+    // ±0.1 LU: EBU Tech 3341 integrated-loudness tolerance, measured on the written files.
+    EXPECT_NEAR(v["album"]["integrated_lufs"].get<double>(), -16.0, 0.1) << v.dump();
+    // One album gain for both, plus Alpha's -2 LU offset: the gains differ by exactly 2 dB.
+    EXPECT_NEAR(v["tracks"][0]["gain_db"].get<double>() - v["tracks"][1]["gain_db"].get<double>(), -2.0, 0.01);  // report rounds to 0.01
+    // Nothing temporary is left behind.
+    for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
+        EXPECT_EQ(e.path().filename().string().find(".part-"), std::string::npos) << e.path();
+}
+
+TEST(Cli, RenderRefusesAFolderHoldingOtherFilesAndAnUnknownVariant) {
+    const auto dir = smallAlbum();
+    fs::create_directories(dir / "busy");
+    std::ofstream(dir / "busy/thesis.docx") << "precious";
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "busy").string(), &out), 2);
+    EXPECT_EQ(out, "error: " + (dir / "busy").string() +
+                       ": the output folder holds files lacquer did not write — choose an empty or new folder with --out, or pass --force\n");
+    EXPECT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "o2").string() + " --variant vinyl", &out), 2);
+    EXPECT_EQ(out, "error: --variant vinyl: no such variant in the manifest — choose one of: streaming\n");
+    EXPECT_FALSE(fs::exists(dir / "o2/streaming"));
+}
+
+TEST(Cli, ValidateReportsEveryErrorOneLineEachAndWritesNothing) {
+    const auto dir = test::scratchDir();
+    writeManifest(dir, R"(lacquer: 1
+album: { title: X, artist: Y, catalog: "4006381333932" }
+tracks:
+  - { file: missing.wav, title: A, fade_ins: 2 }
+variants:
+  streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }
+)");
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " validate " + (dir / "album.yaml").string(), &out), 2);
+    // Three problems, three lines, each starting with error: and a file:line:col location.
+    int lines = 0;
+    for (std::size_t p = 0; (p = out.find('\n', p)) != std::string::npos; ++p) ++lines;
+    EXPECT_EQ(lines, 3) << out;
+    EXPECT_NE(out.find("album.yaml:2:"), std::string::npos) << out;
+    EXPECT_NE(out.find("album.yaml:4:"), std::string::npos) << out;
+    EXPECT_NE(out.find("did you mean 'fade_in_s'?"), std::string::npos) << out;
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);  // only album.yaml
+}
+
+TEST(Cli, InterruptedRenderLeavesNoPartialFileUnderAFinalName) {
+    const auto dir = smallAlbum(60.0);  // long enough that the signal lands mid-render
+    const auto outDir = dir / "out";
+    // Start a render, interrupt it with SIGINT shortly after it starts writing.
+    const std::string cmd = cli() + " render " + (dir / "album.yaml").string() + " --out " + outDir.string() +
+                            " & pid=$!; sleep 0.3; kill -INT $pid; wait $pid";
+    std::string out;
+    const int rc = runCommand("bash -c '" + cmd + "'", &out);
+    EXPECT_EQ(rc, 130) << out;
+    EXPECT_EQ(out, "error: render: interrupted by SIGINT — no file was left half-written; run the render again\n");
+    if (fs::exists(outDir))
+        for (const auto& e : fs::recursive_directory_iterator(outDir)) {
+            const auto name = e.path().filename().string();
+            EXPECT_EQ(name.find(".part-"), std::string::npos) << e.path();
+            if (e.path().extension() == ".flac") {
+                std::string t;
+                EXPECT_EQ(runCommand("flac -s -t \"" + e.path().string() + "\"", &t), 0) << t;
+            }
+        }
+}
+
+}  // namespace
+}  // namespace lacquer

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "lacquer/dither/quantiser.hpp"
+#include "support/audio_files.hpp"
+
+namespace lacquer::dither {
+namespace {
+
+TEST(Quantiser, SixteenBitOutputIsOnTheGridAndSeededRerunsAreIdentical) {
+    auto a = test::musicNoise(0.5, 44100);
+    auto b = a;
+    quantise(a, 16, DitherKind::Tpdf, 42);
+    quantise(b, 16, DitherKind::Tpdf, 42);
+    EXPECT_EQ(a.samples, b.samples);
+    for (const auto& ch : a.samples)
+        for (float v : ch) {
+            const double k = static_cast<double>(v) * 32768.0;
+            ASSERT_EQ(k, std::nearbyint(k));
+        }
+    auto c = test::musicNoise(0.5, 44100);
+    quantise(c, 16, DitherKind::Tpdf, 43);
+    EXPECT_NE(a.samples, c.samples);
+}
+
+TEST(Quantiser, DitherErrorIsTriangularOverTwoLsb) {
+    // A constant input 0.3 LSB above a grid point, TPDF dither d on (-1, 1) LSB: x + d lies in
+    // (-0.7, 1.3), so the output is one of -1, 0, +1 LSB, and the mean error is 0 (TPDF removes
+    // the quantiser's signal-dependent bias).
+    AudioBuffer a(1, 200000, 44100);
+    const double lsb = 1.0 / 32768.0;
+    for (auto& v : a.samples[0]) v = static_cast<float>(0.3 * lsb + 1000 * lsb);
+    quantise(a, 16, DitherKind::Tpdf, 7);
+    std::map<int, int> hist;
+    double meanErr = 0;
+    for (float v : a.samples[0]) {
+        const int k = static_cast<int>(std::lround(v / lsb)) - 1000;
+        hist[k]++;
+        meanErr += (v / lsb - 1000.3);
+    }
+    meanErr /= static_cast<double>(a.frames());
+    EXPECT_EQ(hist.size(), 3u);
+    // Analytic probabilities with the triangular CDF F on (-1, 1): P(q = -1) = P(d < -0.8) =
+    // 0.2²/2 = 0.02; P(q = +1) = P(d >= 0.2) = 0.8²/2 = 0.32.
+    const double n = static_cast<double>(a.frames());
+    // Tolerance 0.005: about 5 standard errors of a proportion near 0.3 with n = 200000 (0.001).
+    EXPECT_NEAR(hist[-1] / n, 0.02, 0.005);
+    EXPECT_NEAR(hist[1] / n, 0.32, 0.005);
+    // Mean error: 5 standard errors of the mean (error std ≈ 0.64 LSB / sqrt(n) = 0.0014).
+    EXPECT_NEAR(meanErr, 0.0, 0.007);
+}
+
+TEST(Quantiser, DigitalSilenceStaysSilent) {
+    AudioBuffer a(2, 10000, 44100);
+    quantise(a, 16, DitherKind::Tpdf, 1);
+    for (const auto& ch : a.samples)
+        for (float v : ch) ASSERT_EQ(v, 0.0f);
+}
+
+TEST(Quantiser, TwentyFourBitRoundsWithoutDitherAndFloatIsUntouched) {
+    auto a = test::musicNoise(0.1, 48000);
+    const auto orig = a;
+    quantise(a, 24, DitherKind::Tpdf, 1);
+    for (std::size_t i = 0; i < a.frames(); ++i) {
+        const double scale = 8388608.0;
+        ASSERT_EQ(a.samples[0][i], static_cast<float>(std::nearbyint(orig.samples[0][i] * scale) / scale));
+    }
+    auto f = orig;
+    quantise(f, 32, DitherKind::Tpdf, 1);
+    EXPECT_EQ(f.samples, orig.samples);
+}
+
+}  // namespace
+}  // namespace lacquer::dither
