@@ -273,20 +273,27 @@ CorrelationReading lowFrequencyCorrelation(const AudioBuffer& audio, double cuto
 }
 
 HfReading hfEnergy(const AudioBuffer& audio) {
-    assert(audio.sampleRateHz >= 32000.0);
+    assert(audio.sampleRateHz >= 44100.0);
     HfReading r;
     const std::size_t n = audio.frames();
     const std::size_t win = std::max<std::size_t>(1, static_cast<std::size_t>(audio.sampleRateHz * 0.05));
     const std::size_t nWin = (n + win - 1) / win;
     std::vector<double> winTotal(nWin, 0.0), winBand(nWin, 0.0);
     double total = 0.0, top = 0.0;
+    const double rate = audio.sampleRateHz;
     for (const auto& ch : audio.samples) {
-        const auto hi = filtered(ch, true, 10000.0, audio.sampleRateHz);
-        auto band = filtered(ch, true, 5000.0, audio.sampleRateHz);
-        Butterworth4 lp(false, 10000.0, audio.sampleRateHz);
+        // audible band 20 Hz-20 kHz, top octave 10-20 kHz, sibilance octave 5-10 kHz
+        auto full = filtered(ch, true, 20.0, rate);
+        Butterworth4 fullLp(false, 20000.0, rate);
+        for (auto& v : full) v = fullLp.run(v);
+        auto hi = filtered(ch, true, 10000.0, rate);
+        Butterworth4 hiLp(false, 20000.0, rate);
+        for (auto& v : hi) v = hiLp.run(v);
+        auto band = filtered(ch, true, 5000.0, rate);
+        Butterworth4 lp(false, 10000.0, rate);
         for (auto& v : band) v = lp.run(v);
         for (std::size_t i = 0; i < n; ++i) {
-            const double x = ch[i];
+            const double x = full[i];
             total += x * x;
             top += hi[i] * hi[i];
             winTotal[i / win] += x * x;

@@ -93,9 +93,10 @@ struct CorrelationReading {
 CorrelationReading lowFrequencyCorrelation(const AudioBuffer& audio, double cutoffHz = 250.0);
 
 struct HfReading {
-    std::optional<double> topOctaveShareDb;  // energy above 10 kHz / total energy, whole programme
-    std::optional<double> sibilanceShareDb;  // highest 50 ms window share of the 5-10 kHz band among
-                                             // windows louder than -40 dBFS RMS
+    std::optional<double> topOctaveShareDb;  // energy in 10-20 kHz / energy in 20 Hz-20 kHz, whole
+                                             // programme (dB)
+    std::optional<double> sibilanceShareDb;  // highest share of the 5-10 kHz octave in a 50 ms window,
+                                             // among windows louder than -40 dBFS RMS (dB)
     double sibilanceAtS = 0.0;
 };
 
@@ -107,8 +108,8 @@ struct HfReading {
 inline constexpr double kTopOctaveWarnDb = -10.0;
 inline constexpr double kSibilanceWarnDb = -10.0;
 
-// Channels are summed in energy. Needs a rate of at least 32 kHz (asserted) so 10 kHz is below
-// Nyquist with room for the filter.
+// Channels are summed in energy. Band edges are 4th-order Butterworth filters, so energy near an
+// edge is partly counted. Needs a rate of at least 44.1 kHz (asserted) for the 20 kHz edge.
 HfReading hfEnergy(const AudioBuffer& audio);
 
 // Warnings for one track (where = "track N \"Title\"", side named in the text).
