@@ -19,8 +19,8 @@ std::string msf(std::int64_t sectors) {
     const std::int64_t s = (sectors / kSectorsPerSecond) % 60;
     const std::int64_t f = sectors % kSectorsPerSecond;
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(m), static_cast<long long>(s),
-                  static_cast<long long>(f));
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(m),
+                  static_cast<long long>(s), static_cast<long long>(f));
     return buf;
 }
 
@@ -66,13 +66,15 @@ CdLayout cdLayout(const std::vector<std::size_t>& marks, const std::vector<std::
         if (i == 0) {
             t.index00 = 0;  // the 2 s lead-in silence is track 1's pregap
         } else {
-            const std::int64_t prevAudioEnd = offset + static_cast<std::int64_t>(marks[i - 1] + trackFrames[i - 1]);
+            const std::int64_t prevAudioEnd =
+                offset + static_cast<std::int64_t>(marks[i - 1] + trackFrames[i - 1]);
             const std::int64_t pregap = sectorAtOrAfter(prevAudioEnd);
             if (prevAudioEnd < first && pregap < t.index01) t.index00 = pregap;
         }
     }
     for (std::size_t i = 0; i < layout.tracks.size(); ++i)
-        layout.tracks[i].endSector = i + 1 < layout.tracks.size() ? layout.tracks[i + 1].index01 : layout.leadOutSector;
+        layout.tracks[i].endSector =
+            i + 1 < layout.tracks.size() ? layout.tracks[i + 1].index01 : layout.leadOutSector;
     return layout;
 }
 
@@ -82,7 +84,8 @@ AudioBuffer cdProgramme(const AudioBuffer& timeline, const CdLayout& layout) {
     const std::size_t offset = static_cast<std::size_t>(kLeadInSectors * kFramesPerSector);
     for (int c = 0; c < timeline.channels(); ++c) {
         const auto& src = timeline.samples[static_cast<std::size_t>(c)];
-        std::copy(src.begin(), src.end(), out.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(offset));
+        std::copy(src.begin(), src.end(),
+                  out.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(offset));
     }
     return out;
 }
@@ -95,7 +98,8 @@ std::vector<AudioBuffer> splitCdProgramme(const AudioBuffer& programme, const Cd
         AudioBuffer piece(programme.channels(), b > a ? b - a : 0, programme.sampleRateHz);
         for (int c = 0; c < programme.channels(); ++c) {
             const auto& src = programme.samples[static_cast<std::size_t>(c)];
-            std::copy(src.begin() + static_cast<std::ptrdiff_t>(a), src.begin() + static_cast<std::ptrdiff_t>(std::max(a, b)),
+            std::copy(src.begin() + static_cast<std::ptrdiff_t>(a),
+                      src.begin() + static_cast<std::ptrdiff_t>(std::max(a, b)),
                       piece.samples[static_cast<std::size_t>(c)].begin());
         }
         files.push_back(std::move(piece));
@@ -111,18 +115,33 @@ long decodeUtf8(std::string_view s, std::size_t& i) {
     const auto b0 = static_cast<unsigned char>(s[i]);
     int extra = 0;
     long cp = 0;
-    if (b0 < 0x80) { ++i; return b0; }
-    if ((b0 & 0xE0) == 0xC0) { extra = 1; cp = b0 & 0x1F; }
-    else if ((b0 & 0xF0) == 0xE0) { extra = 2; cp = b0 & 0x0F; }
-    else if ((b0 & 0xF8) == 0xF0) { extra = 3; cp = b0 & 0x07; }
-    else { ++i; return -1; }
+    if (b0 < 0x80) {
+        ++i;
+        return b0;
+    }
+    if ((b0 & 0xE0) == 0xC0) {
+        extra = 1;
+        cp = b0 & 0x1F;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        extra = 2;
+        cp = b0 & 0x0F;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        extra = 3;
+        cp = b0 & 0x07;
+    } else {
+        ++i;
+        return -1;
+    }
     if (i + static_cast<std::size_t>(extra) >= s.size()) {
         i = s.size();
         return -1;
     }
     for (int k = 1; k <= extra; ++k) {
         const auto b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-        if ((b & 0xC0) != 0x80) { i += static_cast<std::size_t>(k); return -1; }
+        if ((b & 0xC0) != 0x80) {
+            i += static_cast<std::size_t>(k);
+            return -1;
+        }
         cp = (cp << 6) | (b & 0x3F);
     }
     i += static_cast<std::size_t>(extra) + 1;
@@ -175,11 +194,32 @@ Latin1Text toLatin1(std::string_view utf8) {
         } else {
             noteReplaced(cp);
             switch (cp) {
-            case 0x2018: case 0x2019: case 0x201A: case 0x2032: r.bytes += '\''; break;
-            case 0x201C: case 0x201D: case 0x201E: case 0x2033: r.bytes += '"'; break;
-            case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212: r.bytes += '-'; break;
-            case 0x2026: r.bytes += "..."; break;
-            default: r.bytes += '?'; break;
+                case 0x2018:
+                case 0x2019:
+                case 0x201A:
+                case 0x2032:
+                    r.bytes += '\'';
+                    break;
+                case 0x201C:
+                case 0x201D:
+                case 0x201E:
+                case 0x2033:
+                    r.bytes += '"';
+                    break;
+                case 0x2010:
+                case 0x2011:
+                case 0x2012:
+                case 0x2013:
+                case 0x2014:
+                case 0x2212:
+                    r.bytes += '-';
+                    break;
+                case 0x2026:
+                    r.bytes += "...";
+                    break;
+                default:
+                    r.bytes += '?';
+                    break;
             }
         }
     }
@@ -220,7 +260,8 @@ std::string cueSheet(const CdLayout& layout, const CdDiscMeta& disc, const std::
                      const CueOptions& options) {
     assert(tracks.size() == layout.tracks.size());
     std::string s;
-    if (!options.comment.empty()) s += "REM COMMENT \"" + cueText(options.comment, options.encoding) + "\"\r\n";
+    if (!options.comment.empty())
+        s += "REM COMMENT \"" + cueText(options.comment, options.encoding) + "\"\r\n";
     if (!disc.catalog.empty()) {
         if (auto cat = manifest::normaliseCatalog(disc.catalog)) s += "CATALOG " + *cat + "\r\n";
     }
@@ -243,12 +284,14 @@ std::string cueSheet(const CdLayout& layout, const CdDiscMeta& disc, const std::
 }
 
 // ---------------------------------------------------------------------------------------------
-CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks) {
+CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc,
+                           const std::vector<CdTrackMeta>& tracks) {
     assert(tracks.size() == layout.tracks.size());
     CdCheckResult r;
     const std::size_t n = layout.tracks.size();
     if (n == 0) {
-        r.errors.push_back({"album", "a CD needs at least 1 track and this one has none", "add tracks to the manifest"});
+        r.errors.push_back(
+            {"album", "a CD needs at least 1 track and this one has none", "add tracks to the manifest"});
     } else if (n > static_cast<std::size_t>(kMaxTracks)) {
         r.errors.push_back({"album", "a CD holds at most 99 tracks and this one has " + std::to_string(n),
                             "split the album over two discs or join tracks"});
@@ -263,19 +306,23 @@ CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc, const
         }
     }
     if (layout.leadOutSector > kMaxCapacitySectors) {
-        r.errors.push_back({"album", "the disc lasts " + msf(layout.leadOutSector) +
-                                         " (2 s lead-in included), more than the 79:57 that 80-minute media hold",
+        r.errors.push_back({"album",
+                            "the disc lasts " + msf(layout.leadOutSector) +
+                                " (2 s lead-in included), more than the 79:57 that 80-minute media hold",
                             "shorten the gaps, drop a track or make two discs"});
     } else if (layout.leadOutSector > kNominalCapacitySectors) {
-        r.warnings.push_back({"album", "the disc lasts " + msf(layout.leadOutSector) +
-                                           ", more than the nominal 74:00: it needs 80-minute media, which some plants "
-                                           "and players handle less reliably",
-                              "shorten the album under 74:00 if the plant asks for it"});
+        r.warnings.push_back(
+            {"album",
+             "the disc lasts " + msf(layout.leadOutSector) +
+                 ", more than the nominal 74:00: it needs 80-minute media, which some plants "
+                 "and players handle less reliably",
+             "shorten the album under 74:00 if the plant asks for it"});
     }
     if (!disc.catalog.empty()) {
         std::string why;
         if (!manifest::normaliseCatalog(disc.catalog, &why))
-            r.errors.push_back({"album", "catalog \"" + disc.catalog + "\" is not a valid EAN-13/UPC-A: " + why,
+            r.errors.push_back({"album",
+                                "catalog \"" + disc.catalog + "\" is not a valid EAN-13/UPC-A: " + why,
                                 "give the 13-digit EAN (or 12-digit UPC) printed under the barcode"});
     }
     std::map<std::string, int> isrcOwner;
@@ -292,23 +339,26 @@ CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc, const
         }
         auto [it, inserted] = isrcOwner.emplace(*isrc, layout.tracks[i].number);
         if (!inserted)
-            r.warnings.push_back({where, "ISRC " + *isrc + " is also the ISRC of track " + std::to_string(it->second),
-                                  "each recording has its own ISRC; check the label's list"});
+            r.warnings.push_back(
+                {where, "ISRC " + *isrc + " is also the ISRC of track " + std::to_string(it->second),
+                 "each recording has its own ISRC; check the label's list"});
     }
     auto checkText = [&](const std::string& where, const char* field, const std::string& text) {
         if (text.empty()) return;
         const Latin1Text l = toLatin1(text);
         if (l.bytes.size() > kCdTextMaxChars) {
-            r.errors.push_back({where, std::string("CD-TEXT ") + field + " has " + std::to_string(l.bytes.size()) +
-                                           " characters and CD-TEXT allows at most 80",
+            r.errors.push_back({where,
+                                std::string("CD-TEXT ") + field + " has " + std::to_string(l.bytes.size()) +
+                                    " characters and CD-TEXT allows at most 80",
                                 "shorten it"});
         }
         if (!l.replaced.empty() || l.invalidUtf8) {
             std::string list;
             for (const auto& c : l.replaced) list += (list.empty() ? "" : " ") + std::string("'") + c + "'";
             if (l.invalidUtf8) list += (list.empty() ? "" : " ") + std::string("(malformed UTF-8)");
-            r.warnings.push_back({where, std::string("CD-TEXT ") + field + " is not Latin-1: " + list +
-                                             " replaced, it reads \"" + latin1ToUtf8(l.bytes) + "\"",
+            r.warnings.push_back({where,
+                                  std::string("CD-TEXT ") + field + " is not Latin-1: " + list +
+                                      " replaced, it reads \"" + latin1ToUtf8(l.bytes) + "\"",
                                   "use Latin-1 characters if the replacement reads badly"});
         }
     };
@@ -324,9 +374,10 @@ CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc, const
     if (n > 0 && n <= static_cast<std::size_t>(kMaxTracks)) {
         const std::size_t packs = cdTextPacks(disc, tracks).size() / kCdTextPackBytes;
         if (packs > kCdTextMaxPacks)
-            r.errors.push_back({"album", "the CD-TEXT needs " + std::to_string(packs) +
-                                             " packs and one block holds at most 256",
-                                "shorten titles, performers or songwriters"});
+            r.errors.push_back(
+                {"album",
+                 "the CD-TEXT needs " + std::to_string(packs) + " packs and one block holds at most 256",
+                 "shorten titles, performers or songwriters"});
     }
     return r;
 }
@@ -334,7 +385,8 @@ CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc, const
 std::vector<Diagnostic> checkCdAudio(const AudioBuffer& programme) {
     std::vector<Diagnostic> d;
     if (programme.sampleRateHz != kCdRateHz)
-        d.push_back({"CD programme", "sample rate is " + std::to_string(programme.sampleRateHz) + " Hz, not 44100 Hz",
+        d.push_back({"CD programme",
+                     "sample rate is " + std::to_string(programme.sampleRateHz) + " Hz, not 44100 Hz",
                      "resample to 44.1 kHz before quantising"});
     if (programme.channels() != kCdChannels)
         d.push_back({"CD programme", "it has " + std::to_string(programme.channels()) + " channels, not 2",
@@ -345,8 +397,9 @@ std::vector<Diagnostic> checkCdAudio(const AudioBuffer& programme) {
         for (std::size_t i = 0; i < ch.size() && !found; ++i) {
             const double v = static_cast<double>(ch[i]) * 32768.0;
             if (v != std::nearbyint(v) || v < -32768.0 || v > 32767.0) {
-                d.push_back({"CD programme", "sample " + std::to_string(i) + " of channel " + std::to_string(c) +
-                                                 " is not a 16-bit value",
+                d.push_back({"CD programme",
+                             "sample " + std::to_string(i) + " of channel " + std::to_string(c) +
+                                 " is not a 16-bit value",
                              "quantise to 16 bits (dither::quantise) before writing the CD files"});
                 found = true;
             }
@@ -362,11 +415,15 @@ std::vector<PqRow> pqSheet(const CdLayout& layout, const std::vector<CdTrackMeta
     rows.push_back({0, 0, 0, msf(0), "", "lead-in", std::nullopt});
     for (std::size_t i = 0; i < layout.tracks.size(); ++i) {
         const auto& t = layout.tracks[i];
-        const std::string isrc = tracks[i].isrc.empty() ? "" : manifest::normaliseIsrc(tracks[i].isrc).value_or("");
-        if (t.index00) rows.push_back({t.number, 0, *t.index00, msf(*t.index00), isrc, tracks[i].title, std::nullopt});
-        rows.push_back({t.number, 1, t.index01, msf(t.index01), t.index00 ? "" : isrc, tracks[i].title, t.lengthSectors()});
+        const std::string isrc =
+            tracks[i].isrc.empty() ? "" : manifest::normaliseIsrc(tracks[i].isrc).value_or("");
+        if (t.index00)
+            rows.push_back({t.number, 0, *t.index00, msf(*t.index00), isrc, tracks[i].title, std::nullopt});
+        rows.push_back({t.number, 1, t.index01, msf(t.index01), t.index00 ? "" : isrc, tracks[i].title,
+                        t.lengthSectors()});
     }
-    rows.push_back({kLeadOutTrack, 1, layout.leadOutSector, msf(layout.leadOutSector), "", "lead-out", std::nullopt});
+    rows.push_back(
+        {kLeadOutTrack, 1, layout.leadOutSector, msf(layout.leadOutSector), "", "lead-out", std::nullopt});
     return rows;
 }
 
@@ -374,14 +431,16 @@ std::string pqSheetMarkdown(const std::vector<PqRow>& rows) {
     std::string s = "| track | index | start | length | ISRC | title |\n|---|---|---|---|---|---|\n";
     for (const auto& r : rows) {
         char tr[8];
-        if (r.track == kLeadOutTrack) std::snprintf(tr, sizeof tr, "AA");
-        else std::snprintf(tr, sizeof tr, "%02d", r.track);
+        if (r.track == kLeadOutTrack)
+            std::snprintf(tr, sizeof tr, "AA");
+        else
+            std::snprintf(tr, sizeof tr, "%02d", r.track);
         char idx[8];
         std::snprintf(idx, sizeof idx, "%02d", r.index);
         std::string title = r.title;
         std::replace(title.begin(), title.end(), '|', '/');
-        s += std::string("| ") + tr + " | " + idx + " | " + r.msf + " | " + (r.lengthSectors ? msf(*r.lengthSectors) : "") +
-             " | " + r.isrc + " | " + title + " |\n";
+        s += std::string("| ") + tr + " | " + idx + " | " + r.msf + " | " +
+             (r.lengthSectors ? msf(*r.lengthSectors) : "") + " | " + r.isrc + " | " + title + " |\n";
     }
     return s;
 }

@@ -21,12 +21,16 @@ struct MemoryFile {
     sf_count_t pos = 0;
 };
 
-sf_count_t vlen(void* user) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size()); }
+sf_count_t vlen(void* user) {
+    return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size());
+}
 sf_count_t vseek(sf_count_t offset, int whence, void* user) {
     auto* f = static_cast<MemoryFile*>(user);
     sf_count_t base = 0;
-    if (whence == SEEK_CUR) base = f->pos;
-    else if (whence == SEEK_END) base = static_cast<sf_count_t>(f->bytes.size());
+    if (whence == SEEK_CUR)
+        base = f->pos;
+    else if (whence == SEEK_END)
+        base = static_cast<sf_count_t>(f->bytes.size());
     const sf_count_t p = base + offset;
     if (p < 0) return -1;
     f->pos = p;
@@ -48,7 +52,9 @@ sf_count_t vwrite(const void* ptr, sf_count_t count, void* user) {
     f->pos += count;
     return count;
 }
-sf_count_t vtell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
+sf_count_t vtell(void* user) {
+    return static_cast<MemoryFile*>(user)->pos;
+}
 
 struct Closer {
     void operator()(SNDFILE* f) const { sf_close(f); }
@@ -61,15 +67,18 @@ using SndPtr = std::unique_ptr<SNDFILE, Closer>;
 
 }  // namespace
 
-std::string codecName(Codec c) { return c == Codec::Vorbis ? "Ogg Vorbis" : "Opus"; }
+std::string codecName(Codec c) {
+    return c == Codec::Vorbis ? "Ogg Vorbis" : "Opus";
+}
 
 CodecResult codecRoundTrip(const AudioBuffer& source, Codec codec, const CodecOptions& options) {
     CodecResult result;
     result.codec = codec;
-    const AudioBuffer input = (codec == Codec::Opus && source.sampleRateHz != 48000.0 && source.sampleRateHz != 24000.0 &&
-                               source.sampleRateHz != 16000.0 && source.sampleRateHz != 12000.0 && source.sampleRateHz != 8000.0)
-                                  ? resample(source, 48000.0)
-                                  : source;
+    const AudioBuffer input =
+        (codec == Codec::Opus && source.sampleRateHz != 48000.0 && source.sampleRateHz != 24000.0 &&
+         source.sampleRateHz != 16000.0 && source.sampleRateHz != 12000.0 && source.sampleRateHz != 8000.0)
+            ? resample(source, 48000.0)
+            : source;
     const int channels = input.channels();
     const std::size_t frames = input.frames();
     SF_VIRTUAL_IO vio{vlen, vseek, vread, vwrite, vtell};
@@ -90,12 +99,15 @@ CodecResult codecRoundTrip(const AudioBuffer& source, Codec codec, const CodecOp
                 for (int c = 0; c < channels; ++c)
                     inter[i * static_cast<std::size_t>(channels) + static_cast<std::size_t>(c)] =
                         input.samples[static_cast<std::size_t>(c)][start + i];
-            if (sf_writef_float(out.get(), inter.data(), static_cast<sf_count_t>(n)) != static_cast<sf_count_t>(n))
+            if (sf_writef_float(out.get(), inter.data(), static_cast<sf_count_t>(n)) !=
+                static_cast<sf_count_t>(n))
                 fail(codec, "encoding failed", out.get());
         }
     }
     result.encodedBytes = file.bytes.size();
-    result.bitrateKbps = frames > 0 ? static_cast<double>(file.bytes.size()) * 8.0 / 1000.0 / (static_cast<double>(frames) / input.sampleRateHz) : 0.0;
+    result.bitrateKbps = frames > 0 ? static_cast<double>(file.bytes.size()) * 8.0 / 1000.0 /
+                                          (static_cast<double>(frames) / input.sampleRateHz)
+                                    : 0.0;
     file.pos = 0;
     {
         SF_INFO info{};
@@ -108,13 +120,15 @@ CodecResult codecRoundTrip(const AudioBuffer& source, Codec codec, const CodecOp
             if (got <= 0) break;
             for (int c = 0; c < info.channels; ++c) {
                 auto& ch = result.decoded.samples[static_cast<std::size_t>(c)];
-                for (sf_count_t i = 0; i < got; ++i) ch.push_back(inter[static_cast<std::size_t>(i * info.channels + c)]);
+                for (sf_count_t i = 0; i < got; ++i)
+                    ch.push_back(inter[static_cast<std::size_t>(i * info.channels + c)]);
             }
         }
         if (sf_error(in.get()) != SF_ERR_NO_ERROR) fail(codec, "decoding failed", in.get());
     }
     result.sourceTruePeakDbtp = loudness::measure(source).truePeakDbtp;
-    if (result.decoded.frames() > 0) result.decodedTruePeakDbtp = loudness::measure(result.decoded).truePeakDbtp;
+    if (result.decoded.frames() > 0)
+        result.decodedTruePeakDbtp = loudness::measure(result.decoded).truePeakDbtp;
     return result;
 }
 

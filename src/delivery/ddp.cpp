@@ -32,7 +32,9 @@ std::string catalogOf(const CdDiscMeta& disc) {
     return disc.catalog.empty() ? std::string() : manifest::normaliseCatalog(disc.catalog).value_or("");
 }
 
-std::string twoDigits(int v) { return zeroPadded(v, 2); }
+std::string twoDigits(int v) {
+    return zeroPadded(v, 2);
+}
 
 }  // namespace
 
@@ -100,7 +102,8 @@ std::string cdTextPacks(const CdDiscMeta& disc, const std::vector<CdTrackMeta>& 
         for (std::size_t off = 0; off < stream.size(); off += 12) {
             unsigned char payload[12] = {};
             std::copy(stream.begin() + static_cast<std::ptrdiff_t>(off),
-                      stream.begin() + static_cast<std::ptrdiff_t>(std::min(stream.size(), off + 12)), payload);
+                      stream.begin() + static_cast<std::ptrdiff_t>(std::min(stream.size(), off + 12)),
+                      payload);
             addPack(f.type, owner[off].first, owner[off].second, payload);
         }
     }
@@ -111,11 +114,13 @@ std::string cdTextPacks(const CdDiscMeta& disc, const std::vector<CdTrackMeta>& 
     info[0] = 0x00;  // character set: ISO 8859-1
     info[1] = 1;     // first track
     info[2] = static_cast<unsigned char>(std::min<std::size_t>(tracks.size(), 99));
-    info[3] = 0;     // copyright flags
+    info[3] = 0;  // copyright flags
     counts[15] = 3;
-    for (int i = 0; i < 16; ++i) info[static_cast<std::size_t>(4 + i)] = static_cast<unsigned char>(std::min(counts[static_cast<std::size_t>(i)], 255));
+    for (int i = 0; i < 16; ++i)
+        info[static_cast<std::size_t>(4 + i)] =
+            static_cast<unsigned char>(std::min(counts[static_cast<std::size_t>(i)], 255));
     info[20] = static_cast<unsigned char>((total - 1) & 0xFF);  // last sequence number of block 0
-    info[28] = 0x09;                                           // language of block 0: English
+    info[28] = 0x09;                                            // language of block 0: English
     for (int k = 0; k < 3; ++k) {
         // size-information packs carry their position (0-2) in byte 1, not a track number
         std::array<unsigned char, kCdTextPackBytes> p{};
@@ -143,7 +148,8 @@ std::string ddpId(const CdDiscMeta& disc, const std::string& masterId) {
 }
 
 std::string ddpMs(std::int64_t imageSectors, std::size_t pqBytes, std::size_t cdTextBytes) {
-    auto packet = [](const std::string& type, std::int64_t length, const std::string& sub, const std::string& file) {
+    auto packet = [](const std::string& type, std::int64_t length, const std::string& sub,
+                     const std::string& file) {
         std::string rec(kDdpMsPacketBytes, ' ');
         put(rec, 0, 4, "VVVM");
         put(rec, 4, 2, type);
@@ -163,14 +169,15 @@ std::string ddpMs(std::int64_t imageSectors, std::size_t pqBytes, std::size_t cd
     std::string image = packet("D0", imageSectors, "", "IMAGE.DAT");
     put(image, 22, 8, "00000000");  // the image starts at sector 0 (A-time 00:00:00)
     put(image, 38, 2, "DA");
-    put(image, 40, 1, "7");         // complete 2352-byte sectors
-    put(image, 41, 1, "0");         // not scrambled
+    put(image, 40, 1, "7");  // complete 2352-byte sectors
+    put(image, 41, 1, "0");  // not scrambled
     put(image, 46, 4, zeroPadded(kLeadInSectors, 4));
     out += image;
     return out;
 }
 
-std::string pqDescriptor(const CdLayout& layout, const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks) {
+std::string pqDescriptor(const CdLayout& layout, const CdDiscMeta& disc,
+                         const std::vector<CdTrackMeta>& tracks) {
     assert(tracks.size() == layout.tracks.size());
     auto packet = [](const std::string& track, int index, std::int64_t sector, const std::string& isrc,
                      const std::string& upc) {
@@ -180,7 +187,7 @@ std::string pqDescriptor(const CdLayout& layout, const CdDiscMeta& disc, const s
         put(rec, 6, 2, twoDigits(index));
         std::string t = msf(sector);  // MM:SS:FF
         t.erase(std::remove(t.begin(), t.end(), ':'), t.end());
-        put(rec, 10, 6, t);           // hours (8-9) left blank
+        put(rec, 10, 6, t);  // hours (8-9) left blank
         put(rec, 16, 2, "01");
         put(rec, 20, 12, isrc);
         put(rec, 32, 13, upc);
@@ -189,7 +196,8 @@ std::string pqDescriptor(const CdLayout& layout, const CdDiscMeta& disc, const s
     std::string out = packet("00", 0, 0, "", catalogOf(disc));
     for (std::size_t i = 0; i < layout.tracks.size(); ++i) {
         const auto& t = layout.tracks[i];
-        const std::string isrc = tracks[i].isrc.empty() ? "" : manifest::normaliseIsrc(tracks[i].isrc).value_or("");
+        const std::string isrc =
+            tracks[i].isrc.empty() ? "" : manifest::normaliseIsrc(tracks[i].isrc).value_or("");
         const std::string num = twoDigits(t.number);
         if (t.index00) out += packet(num, 0, *t.index00, isrc, "");
         out += packet(num, 1, t.index01, t.index00 ? "" : isrc, "");
@@ -226,7 +234,8 @@ std::string md5File(const std::filesystem::path& path) {
 }
 
 DdpFileset writeDdp(const std::filesystem::path& folder, const AudioBuffer& programme, const CdLayout& layout,
-                    const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks, const DdpOptions& options) {
+                    const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,
+                    const DdpOptions& options) {
     assert(programme.frames() == layout.programmeFrames());
     assert(programme.channels() == kCdChannels);
     std::error_code ec;
@@ -272,9 +281,11 @@ DdpFileset writeDdp(const std::filesystem::path& folder, const AudioBuffer& prog
                     const float s2[2] = {l[start + i], r[start + i]};
                     for (int c = 0; c < 2; ++c) {
                         // already 16-bit values; round and clamp only guard against misuse
-                        const long v = std::clamp(std::lround(static_cast<double>(s2[c]) * 32768.0), -32768L, 32767L);
+                        const long v =
+                            std::clamp(std::lround(static_cast<double>(s2[c]) * 32768.0), -32768L, 32767L);
                         const auto u = static_cast<std::uint16_t>(static_cast<std::int16_t>(v));
-                        buf[i * 4 + static_cast<std::size_t>(c) * 2] = static_cast<char>(u & 0xFF);        // little-endian
+                        buf[i * 4 + static_cast<std::size_t>(c) * 2] =
+                            static_cast<char>(u & 0xFF);  // little-endian
                         buf[i * 4 + static_cast<std::size_t>(c) * 2 + 1] = static_cast<char>(u >> 8);
                     }
                 }

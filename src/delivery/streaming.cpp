@@ -13,13 +13,20 @@ std::vector<Service> allServices() {
 
 std::string serviceName(Service s) {
     switch (s) {
-    case Service::SpotifyAlbum: return "Spotify (album)";
-    case Service::SpotifyShuffle: return "Spotify (shuffle)";
-    case Service::AppleMusic: return "Apple Music";
-    case Service::YouTube: return "YouTube";
-    case Service::Tidal: return "Tidal";
-    case Service::AmazonMusic: return "Amazon Music";
-    case Service::Deezer: return "Deezer";
+        case Service::SpotifyAlbum:
+            return "Spotify (album)";
+        case Service::SpotifyShuffle:
+            return "Spotify (shuffle)";
+        case Service::AppleMusic:
+            return "Apple Music";
+        case Service::YouTube:
+            return "YouTube";
+        case Service::Tidal:
+            return "Tidal";
+        case Service::AmazonMusic:
+            return "Amazon Music";
+        case Service::Deezer:
+            return "Deezer";
     }
     return "?";
 }
@@ -27,29 +34,29 @@ std::string serviceName(Service s) {
 ServiceRule serviceRule(Service s) {
     ServiceRule r;
     switch (s) {
-    case Service::SpotifyAlbum:
-        // Spotify support: album played as album gets one gain for the whole album; quiet
-        // material raised only until its peak reaches -1 dBTP.
-        r = {-14.0, true, true, -1.0, "-14 LUFS, one gain for the album, raise stops at -1 dBTP"};
-        break;
-    case Service::SpotifyShuffle:
-        r = {-14.0, false, true, -1.0, "-14 LUFS per track, raise stops at -1 dBTP"};
-        break;
-    case Service::AppleMusic:
-        r = {-16.0, false, true, std::nullopt, "-16 LUFS per track (Sound Check), up and down"};
-        break;
-    case Service::YouTube:
-        r = {-14.0, false, false, std::nullopt, "-14 LUFS per track, turn-down only"};
-        break;
-    case Service::Tidal:
-        r = {-14.0, false, false, std::nullopt, "-14 LUFS per track, quiet tracks not raised"};
-        break;
-    case Service::AmazonMusic:
-        r = {-14.0, false, false, std::nullopt, "-14 LUFS per track, modelled as turn-down only"};
-        break;
-    case Service::Deezer:
-        r = {-15.0, false, false, std::nullopt, "-15 LUFS per track, modelled as turn-down only"};
-        break;
+        case Service::SpotifyAlbum:
+            // Spotify support: album played as album gets one gain for the whole album; quiet
+            // material raised only until its peak reaches -1 dBTP.
+            r = {-14.0, true, true, -1.0, "-14 LUFS, one gain for the album, raise stops at -1 dBTP"};
+            break;
+        case Service::SpotifyShuffle:
+            r = {-14.0, false, true, -1.0, "-14 LUFS per track, raise stops at -1 dBTP"};
+            break;
+        case Service::AppleMusic:
+            r = {-16.0, false, true, std::nullopt, "-16 LUFS per track (Sound Check), up and down"};
+            break;
+        case Service::YouTube:
+            r = {-14.0, false, false, std::nullopt, "-14 LUFS per track, turn-down only"};
+            break;
+        case Service::Tidal:
+            r = {-14.0, false, false, std::nullopt, "-14 LUFS per track, quiet tracks not raised"};
+            break;
+        case Service::AmazonMusic:
+            r = {-14.0, false, false, std::nullopt, "-14 LUFS per track, modelled as turn-down only"};
+            break;
+        case Service::Deezer:
+            r = {-15.0, false, false, std::nullopt, "-15 LUFS per track, modelled as turn-down only"};
+            break;
     }
     return r;
 }
@@ -76,7 +83,8 @@ std::vector<PlaybackTrack> simulatePlayback(Service service, const std::vector<T
         // one gain for every track: the album's highest peak bounds the raise
         std::optional<double> albumPeak;
         for (const auto& t : tracks)
-            if (t.truePeakDbtp) albumPeak = albumPeak ? std::max(*albumPeak, *t.truePeakDbtp) : *t.truePeakDbtp;
+            if (t.truePeakDbtp)
+                albumPeak = albumPeak ? std::max(*albumPeak, *t.truePeakDbtp) : *t.truePeakDbtp;
         albumGain = applyLimits(rule.referenceLufs - *albumLufs, albumPeak, albumLimited);
     }
     for (std::size_t i = 0; i < tracks.size(); ++i) {
@@ -88,7 +96,8 @@ std::vector<PlaybackTrack> simulatePlayback(Service service, const std::vector<T
                 p.raiseLimitedByPeak = albumLimited;
             }
         } else if (t.integratedLufs) {
-            p.gainDb = applyLimits(rule.referenceLufs - *t.integratedLufs, t.truePeakDbtp, p.raiseLimitedByPeak);
+            p.gainDb =
+                applyLimits(rule.referenceLufs - *t.integratedLufs, t.truePeakDbtp, p.raiseLimitedByPeak);
         }
         if (std::abs(p.gainDb) < 0.005) {
             p.gainDb = 0.0;
@@ -102,7 +111,8 @@ std::vector<PlaybackTrack> simulatePlayback(Service service, const std::vector<T
     return out;
 }
 
-std::optional<double> albumGainDb(AlbumGainMode mode, double targetLufs, const std::vector<std::optional<double>>& trackLufs,
+std::optional<double> albumGainDb(AlbumGainMode mode, double targetLufs,
+                                  const std::vector<std::optional<double>>& trackLufs,
                                   std::optional<double> albumLufs) {
     if (mode == AlbumGainMode::Average) {
         if (!albumLufs) return std::nullopt;

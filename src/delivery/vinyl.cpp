@@ -57,13 +57,16 @@ void lengthWarnings(VinylPlan& plan, const VinylFormat& format) {
     for (const auto& side : plan.sides) {
         const std::string where = "side " + side.name;
         if (side.durationS > format.maxS) {
-            plan.warnings.push_back({where, "the side lasts " + clock(side.durationS) + ", over the " + clock(format.maxS) +
-                                                " that a " + format.label + " side holds without losing level and bass",
+            plan.warnings.push_back({where,
+                                     "the side lasts " + clock(side.durationS) + ", over the " +
+                                         clock(format.maxS) + " that a " + format.label +
+                                         " side holds without losing level and bass",
                                      "move a track to another side or choose a larger format"});
         } else if (side.durationS > format.idealMaxS) {
-            plan.warnings.push_back({where, "the side lasts " + clock(side.durationS) + ", over the ideal " +
-                                                clock(format.idealMaxS) + " for " + format.label +
-                                                ": the cut will be quieter or lose some bass",
+            plan.warnings.push_back({where,
+                                     "the side lasts " + clock(side.durationS) + ", over the ideal " +
+                                         clock(format.idealMaxS) + " for " + format.label +
+                                         ": the cut will be quieter or lose some bass",
                                      "balance the sides or accept a lower cutting level"});
         }
     }
@@ -83,8 +86,8 @@ VinylPlan planSides(const std::vector<VinylTrack>& tracks, const VinylFormat& fo
     for (const auto& t : tracks) {
         if (t.durationS > format.maxS)
             plan.errors.push_back({trackWhere(t.number, t.title),
-                                   "the track lasts " + clock(t.durationS) + ", longer than a whole " + format.label +
-                                       " side (" + clock(format.maxS) + ")",
+                                   "the track lasts " + clock(t.durationS) + ", longer than a whole " +
+                                       format.label + " side (" + clock(format.maxS) + ")",
                                    "choose a larger format or split the track"});
     }
     // Fewest sides in running order with every side within the maximum (greedy is optimal for
@@ -127,7 +130,9 @@ VinylPlan planSides(const std::vector<VinylTrack>& tracks, const VinylFormat& fo
         std::vector<std::size_t> idx;
         for (std::size_t i = ranges[s].first; i < ranges[s].second; ++i) idx.push_back(i);
         if (order == SideOrder::LoudBrightFirst)
-            std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return demand(tracks[a]) > demand(tracks[b]); });
+            std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+                return demand(tracks[a]) > demand(tracks[b]);
+            });
         for (std::size_t i : idx) {
             side.tracks.push_back(tracks[i].number);
             side.durationS += tracks[i].durationS;
@@ -138,8 +143,8 @@ VinylPlan planSides(const std::vector<VinylTrack>& tracks, const VinylFormat& fo
     return plan;
 }
 
-VinylPlan manualSides(const std::vector<VinylTrack>& tracks, const std::map<std::string, std::vector<int>>& sides,
-                      const VinylFormat& format) {
+VinylPlan manualSides(const std::vector<VinylTrack>& tracks,
+                      const std::map<std::string, std::vector<int>>& sides, const VinylFormat& format) {
     VinylPlan plan;
     std::map<int, const VinylTrack*> byNumber;
     for (const auto& t : tracks) byNumber[t.number] = &t;
@@ -156,7 +161,8 @@ VinylPlan manualSides(const std::vector<VinylTrack>& tracks, const std::map<std:
             }
             auto [pl, inserted] = placed.emplace(n, name);
             if (!inserted) {
-                plan.errors.push_back({"side " + name, "track " + std::to_string(n) + " is already on side " + pl->second,
+                plan.errors.push_back({"side " + name,
+                                       "track " + std::to_string(n) + " is already on side " + pl->second,
                                        "put each track on one side"});
                 continue;
             }
@@ -167,7 +173,8 @@ VinylPlan manualSides(const std::vector<VinylTrack>& tracks, const std::map<std:
     }
     for (const auto& t : tracks)
         if (!placed.count(t.number))
-            plan.errors.push_back({trackWhere(t.number, t.title), "the track is on no side", "add it to a side"});
+            plan.errors.push_back(
+                {trackWhere(t.number, t.title), "the track is on no side", "add it to a side"});
     lengthWarnings(plan, format);
     return plan;
 }
@@ -209,7 +216,8 @@ Biquad design(bool highpass, double freqHz, double q, double rateHz) {
 struct Butterworth4 {
     Biquad s1, s2;
     Butterworth4(bool highpass, double freqHz, double rateHz)
-        : s1(design(highpass, freqHz, 0.54119610014619698, rateHz)), s2(design(highpass, freqHz, 1.3065629648763766, rateHz)) {}
+        : s1(design(highpass, freqHz, 0.54119610014619698, rateHz)),
+          s2(design(highpass, freqHz, 1.3065629648763766, rateHz)) {}
     double run(double x) { return s2.run(s1.run(x)); }
 };
 
@@ -228,7 +236,9 @@ CorrelationReading lowFrequencyCorrelation(const AudioBuffer& audio, double cuto
     const auto l = filtered(audio.samples[0], false, cutoffHz, audio.sampleRateHz);
     const auto rr = filtered(audio.samples[1], false, cutoffHz, audio.sampleRateHz);
     const std::size_t hop = std::max<std::size_t>(1, static_cast<std::size_t>(audio.sampleRateHz * 0.5));
-    struct Sums { double ll = 0, rr = 0, lr = 0; };
+    struct Sums {
+        double ll = 0, rr = 0, lr = 0;
+    };
     std::vector<Sums> blocks;
     Sums total;
     for (std::size_t start = 0; start < l.size(); start += hop) {
@@ -314,24 +324,31 @@ HfReading hfEnergy(const AudioBuffer& audio) {
     return r;
 }
 
-std::vector<Diagnostic> cuttingWarnings(const std::string& where, const CorrelationReading& corr, const HfReading& hf) {
+std::vector<Diagnostic> cuttingWarnings(const std::string& where, const CorrelationReading& corr,
+                                        const HfReading& hf) {
     std::vector<Diagnostic> d;
     char buf[160];
     if (corr.overall && *corr.overall < kMinCorrelation) {
-        std::snprintf(buf, sizeof buf, "low-frequency stereo correlation is %+.2f, below +0.5", *corr.overall);
-        d.push_back({where, buf, "make the bass more mono (mono_bass_hz) so the groove's vertical motion stays cuttable"});
+        std::snprintf(buf, sizeof buf, "low-frequency stereo correlation is %+.2f, below +0.5",
+                      *corr.overall);
+        d.push_back(
+            {where, buf,
+             "make the bass more mono (mono_bass_hz) so the groove's vertical motion stays cuttable"});
     } else if (corr.minimum && *corr.minimum < kMinCorrelation) {
-        std::snprintf(buf, sizeof buf, "low-frequency stereo correlation falls to %+.2f at %s, below +0.5", *corr.minimum,
-                      clock(corr.minimumAtS).c_str());
+        std::snprintf(buf, sizeof buf, "low-frequency stereo correlation falls to %+.2f at %s, below +0.5",
+                      *corr.minimum, clock(corr.minimumAtS).c_str());
         d.push_back({where, buf, "make the bass more mono (mono_bass_hz) there"});
     }
     if (hf.topOctaveShareDb && *hf.topOctaveShareDb > kTopOctaveWarnDb) {
-        std::snprintf(buf, sizeof buf, "the top octave (above 10 kHz) holds %.1f dB of the energy, more than pink noise's -10 dB",
-                      *hf.topOctaveShareDb);
+        std::snprintf(
+            buf, sizeof buf,
+            "the top octave (above 10 kHz) holds %.1f dB of the energy, more than pink noise's -10 dB",
+            *hf.topOctaveShareDb);
         d.push_back({where, buf, "tame the top octave (high shelf) for the cut"});
     }
     if (hf.sibilanceShareDb && *hf.sibilanceShareDb > kSibilanceWarnDb) {
-        std::snprintf(buf, sizeof buf, "5-10 kHz holds %.1f dB of the energy at %s, more than pink noise's -10 dB",
+        std::snprintf(buf, sizeof buf,
+                      "5-10 kHz holds %.1f dB of the energy at %s, more than pink noise's -10 dB",
                       *hf.sibilanceShareDb, clock(hf.sibilanceAtS).c_str());
         d.push_back({where, buf, "de-ess before the cut"});
     }
@@ -339,12 +356,14 @@ std::vector<Diagnostic> cuttingWarnings(const std::string& where, const Correlat
 }
 
 // ---------------------------------------------------------------------------------------------
-std::vector<CuttingRow> cuttingSheet(const VinylPlan& plan, const std::vector<TrackFacts>& facts, double leadInS) {
+std::vector<CuttingRow> cuttingSheet(const VinylPlan& plan, const std::vector<TrackFacts>& facts,
+                                     double leadInS) {
     std::vector<CuttingRow> rows;
     for (const auto& side : plan.sides) {
         double t = leadInS;
         for (int n : side.tracks) {
-            auto it = std::find_if(facts.begin(), facts.end(), [&](const TrackFacts& f) { return f.number == n; });
+            auto it =
+                std::find_if(facts.begin(), facts.end(), [&](const TrackFacts& f) { return f.number == n; });
             if (it == facts.end()) continue;
             rows.push_back({side.name, n, it->title, t, it->durationS, it->peakDbtp, it->integratedLufs});
             t += it->durationS;
@@ -354,12 +373,15 @@ std::vector<CuttingRow> cuttingSheet(const VinylPlan& plan, const std::vector<Tr
 }
 
 std::string cuttingSheetMarkdown(const std::vector<CuttingRow>& rows) {
-    std::string s = "| side | track | title | start | duration | peak dBTP | loudness LUFS |\n|---|---|---|---|---|---|---|\n";
+    std::string s =
+        "| side | track | title | start | duration | peak dBTP | loudness LUFS "
+        "|\n|---|---|---|---|---|---|---|\n";
     char buf[32];
     for (const auto& r : rows) {
         std::string title = r.title;
         std::replace(title.begin(), title.end(), '|', '/');
-        s += "| " + r.side + " | " + std::to_string(r.track) + " | " + title + " | " + clock(r.startS) + " | " + clock(r.durationS) + " | ";
+        s += "| " + r.side + " | " + std::to_string(r.track) + " | " + title + " | " + clock(r.startS) +
+             " | " + clock(r.durationS) + " | ";
         if (r.peakDbtp) {
             std::snprintf(buf, sizeof buf, "%.1f", *r.peakDbtp);
             s += buf;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // CD layout, CUE text, Latin-1 conversion and Red Book checks (pure functions).
+#include "lacquer/delivery/cd.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "lacquer/delivery/cd.hpp"
 
 using namespace lacquer;
 using namespace lacquer::delivery;
@@ -12,7 +12,8 @@ using namespace lacquer::delivery;
 namespace {
 
 bool anyContains(const std::vector<Diagnostic>& ds, const std::string& text) {
-    return std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) { return d.line().find(text) != std::string::npos; });
+    return std::any_of(ds.begin(), ds.end(),
+                       [&](const Diagnostic& d) { return d.line().find(text) != std::string::npos; });
 }
 
 std::string allLines(const std::vector<Diagnostic>& ds) {
@@ -109,8 +110,10 @@ TEST(CdLayout, ProgrammeAndSplitReassembleTheTimeline) {
     const AudioBuffer prog = cdProgramme(tl, l);
     ASSERT_EQ(prog.frames(), l.programmeFrames());
     for (std::size_t i = 0; i < kLeadFrames; ++i) ASSERT_EQ(prog.samples[0][i], 0.0f);
-    for (std::size_t i = 0; i < tl.frames(); ++i) ASSERT_EQ(prog.samples[1][kLeadFrames + i], tl.samples[1][i]);
-    for (std::size_t i = kLeadFrames + tl.frames(); i < prog.frames(); ++i) ASSERT_EQ(prog.samples[0][i], 0.0f);
+    for (std::size_t i = 0; i < tl.frames(); ++i)
+        ASSERT_EQ(prog.samples[1][kLeadFrames + i], tl.samples[1][i]);
+    for (std::size_t i = kLeadFrames + tl.frames(); i < prog.frames(); ++i)
+        ASSERT_EQ(prog.samples[0][i], 0.0f);
     const auto files = splitCdProgramme(prog, l);
     ASSERT_EQ(files.size(), 2u);
     EXPECT_EQ(files[0].frames() + files[1].frames() + kLeadFrames, prog.frames());
@@ -119,13 +122,20 @@ TEST(CdLayout, ProgrammeAndSplitReassembleTheTimeline) {
 }
 
 TEST(Latin1, KeepsLatin1AndReplacesTheRestWithAWarningList) {
-    const Latin1Text a = toLatin1("Caf\xc3\xa9 \xc3\x9c" "ber");  // Café Über
-    EXPECT_EQ(a.bytes, "Caf\xe9 \xdc" "ber");
+    const Latin1Text a = toLatin1(
+        "Caf\xc3\xa9 \xc3\x9c"
+        "ber");  // Café Über
+    EXPECT_EQ(a.bytes,
+              "Caf\xe9 \xdc"
+              "ber");
     EXPECT_TRUE(a.replaced.empty());
-    const Latin1Text b = toLatin1("\xe2\x80\x9cHi\xe2\x80\x9d \xe2\x80\x94 \xce\xa9\xce\xa9\xe2\x80\xa6");  // “Hi” — ΩΩ…
+    // “Hi” — ΩΩ…
+    const Latin1Text b = toLatin1("\xe2\x80\x9cHi\xe2\x80\x9d \xe2\x80\x94 \xce\xa9\xce\xa9\xe2\x80\xa6");
     EXPECT_EQ(b.bytes, "\"Hi\" - ??...");
     EXPECT_EQ(b.replaced.size(), 5u);  // “ ” — Ω …, the second Ω not listed again
-    EXPECT_EQ(latin1ToUtf8(a.bytes), "Caf\xc3\xa9 \xc3\x9c" "ber");
+    EXPECT_EQ(latin1ToUtf8(a.bytes),
+              "Caf\xc3\xa9 \xc3\x9c"
+              "ber");
     const Latin1Text c = toLatin1("bad\xff");
     EXPECT_TRUE(c.invalidUtf8);
     EXPECT_EQ(c.bytes, "bad?");
@@ -165,7 +175,8 @@ TEST(CueSheet, HasEveryFieldInTheRedBookOrder) {
 
 TEST(RedBook, AValidDiscPasses) {
     const CdLayout l = cdLayout({0, 44100 * 6}, {44100 * 5, 44100 * 5}, 44100 * 11);
-    const auto r = checkRedBook(l, {"T", "P", "", "0012345678905"}, {{"a", "P", "", "GBAYE2600001"}, {"b", "P", "", ""}});
+    const auto r = checkRedBook(l, {"T", "P", "", "0012345678905"},
+                                {{"a", "P", "", "GBAYE2600001"}, {"b", "P", "", ""}});
     EXPECT_TRUE(r.ok()) << allLines(r.errors);
     EXPECT_TRUE(r.warnings.empty()) << allLines(r.warnings);
 }
@@ -188,7 +199,8 @@ TEST(RedBook, MoreThan99TracksIsAnError) {
 TEST(RedBook, ATrackUnderFourSecondsIsAnError) {
     // Track 1 is 3.9 s, track 2 is 5 s; exactly 4 s (300 sectors) is allowed.
     const std::size_t l1 = static_cast<std::size_t>(44100 * 3.9);
-    const auto r = checkRedBook(cdLayout({0, l1}, {l1, 44100 * 5}, l1 + 44100 * 5), {}, {{"Short", "", "", ""}, {}});
+    const auto r =
+        checkRedBook(cdLayout({0, l1}, {l1, 44100 * 5}, l1 + 44100 * 5), {}, {{"Short", "", "", ""}, {}});
     ASSERT_EQ(r.errors.size(), 1u) << allLines(r.errors);
     EXPECT_TRUE(anyContains(r.errors, "track 1 \"Short\": the track lasts 00:03:67")) << allLines(r.errors);
     EXPECT_TRUE(anyContains(r.errors, "at least 4 s"));
@@ -214,8 +226,10 @@ TEST(RedBook, LengthOver7957IsAnErrorAndOver7400AWarning) {
 TEST(RedBook, InvalidIsrcAndCatalogAreErrors) {
     const CdLayout l = cdLayout({0}, {44100 * 5}, 44100 * 5);
     const auto r = checkRedBook(l, {"", "", "", "0012345678906"}, {{"X", "", "", "GBAYE260001"}});
-    EXPECT_TRUE(anyContains(r.errors, "catalog \"0012345678906\" is not a valid EAN-13/UPC-A")) << allLines(r.errors);
-    EXPECT_TRUE(anyContains(r.errors, "track 1 \"X\": ISRC \"GBAYE260001\" is not valid")) << allLines(r.errors);
+    EXPECT_TRUE(anyContains(r.errors, "catalog \"0012345678906\" is not a valid EAN-13/UPC-A"))
+        << allLines(r.errors);
+    EXPECT_TRUE(anyContains(r.errors, "track 1 \"X\": ISRC \"GBAYE260001\" is not valid"))
+        << allLines(r.errors);
 }
 
 TEST(RedBook, DuplicateIsrcIsAWarning) {
@@ -229,8 +243,10 @@ TEST(RedBook, CdTextOver80CharactersIsAnErrorAndNonLatin1AWarning) {
     const CdLayout l = cdLayout({0}, {44100 * 5}, 44100 * 5);
     const std::string longTitle(81, 'x');
     const auto r = checkRedBook(l, {"Album \xce\xa9", "", "", ""}, {{longTitle, "", "", ""}});
-    EXPECT_TRUE(anyContains(r.errors, "CD-TEXT TITLE has 81 characters and CD-TEXT allows at most 80")) << allLines(r.errors);
-    EXPECT_TRUE(anyContains(r.warnings, "album: CD-TEXT TITLE is not Latin-1: '\xce\xa9' replaced, it reads \"Album ?\""))
+    EXPECT_TRUE(anyContains(r.errors, "CD-TEXT TITLE has 81 characters and CD-TEXT allows at most 80"))
+        << allLines(r.errors);
+    EXPECT_TRUE(anyContains(r.warnings,
+                            "album: CD-TEXT TITLE is not Latin-1: '\xce\xa9' replaced, it reads \"Album ?\""))
         << allLines(r.warnings);
     // 80 Latin-1 characters, some of them two UTF-8 bytes, are fine
     std::string eighty;

@@ -76,10 +76,13 @@ TEST(CdTools, FlacAcceptsTheCueSheet) {
     writeText(dir / "album.cue", cueSheet(a.layout, a.disc, a.tracks));
     std::string out;
     // flac's --cuesheet parser checks CD-DA rules: catalog, ISRC, 588-frame alignment, index order
-    const int rc = test::runCommand("cd '" + dir.string() + "' && flac -s -f -w --cuesheet=album.cue -o album.flac album.wav", &out);
+    const int rc = test::runCommand(
+        "cd '" + dir.string() + "' && flac -s -f -w --cuesheet=album.cue -o album.flac album.wav", &out);
     ASSERT_EQ(rc, 0) << out;
     out.clear();
-    ASSERT_EQ(test::runCommand("metaflac --export-cuesheet-to=- '" + (dir / "album.flac").string() + "'", &out), 0) << out;
+    ASSERT_EQ(
+        test::runCommand("metaflac --export-cuesheet-to=- '" + (dir / "album.flac").string() + "'", &out), 0)
+        << out;
     EXPECT_NE(out.find("CATALOG 0123456789012"), std::string::npos) << out;
     EXPECT_NE(out.find("ISRC GBAYE2600002"), std::string::npos) << out;
     EXPECT_NE(out.find("INDEX 01 00:02:00"), std::string::npos) << out;
@@ -92,7 +95,10 @@ TEST(CdTools, CueconvertTocPassesCdrdaoTocInfo) {
     test::writeAudio(dir / "album.wav", a.programme, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
     writeText(dir / "album.cue", cueSheet(a.layout, a.disc, a.tracks));
     std::string out;
-    ASSERT_EQ(test::runCommand("cd '" + dir.string() + "' && cueconvert -i cue -o toc album.cue album.toc", &out), 0) << out;
+    ASSERT_EQ(
+        test::runCommand("cd '" + dir.string() + "' && cueconvert -i cue -o toc album.cue album.toc", &out),
+        0)
+        << out;
     out.clear();
     const int rc = test::runCommand("cd '" + dir.string() + "' && cdrdao toc-info album.toc", &out);
     ASSERT_EQ(rc, 0) << out;
@@ -109,7 +115,10 @@ TEST(CdTools, ShntoolSplitReproducesOurTrackFilesBitForBit) {
     test::writeAudio(dir / "album.wav", a.programme, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
     writeText(dir / "album.cue", cueSheet(a.layout, a.disc, a.tracks));
     std::string out;
-    const int rc = test::runCommand("cd '" + dir.string() + "' && mkdir -p split && shntool split -q -f album.cue -d split -o wav album.wav", &out);
+    const int rc =
+        test::runCommand("cd '" + dir.string() +
+                             "' && mkdir -p split && shntool split -q -f album.cue -d split -o wav album.wav",
+                         &out);
     ASSERT_EQ(rc, 0) << out;
     const auto ours = splitCdProgramme(a.programme, a.layout);
     for (std::size_t i = 0; i < ours.size(); ++i) {
@@ -119,7 +128,8 @@ TEST(CdTools, ShntoolSplitReproducesOurTrackFilesBitForBit) {
         const AudioBuffer theirs = io::decode(dir / "split" / name);
         ASSERT_EQ(theirs.frames(), ours[i].frames()) << name;
         for (int c = 0; c < 2; ++c)
-            ASSERT_TRUE(theirs.samples[static_cast<std::size_t>(c)] == ours[i].samples[static_cast<std::size_t>(c)])
+            ASSERT_TRUE(theirs.samples[static_cast<std::size_t>(c)] ==
+                        ours[i].samples[static_cast<std::size_t>(c)])
                 << name << " channel " << c << " differs";
     }
 }
@@ -140,5 +150,6 @@ TEST(CdTools, DdpChecksumsVerifyWithMd5sum) {
         f.put('\x55');
     }
     out.clear();
-    EXPECT_NE(test::runCommand("cd '" + dir.string() + "' && md5sum -c --quiet CHECKSUM.MD5", &out), 0) << out;
+    EXPECT_NE(test::runCommand("cd '" + dir.string() + "' && md5sum -c --quiet CHECKSUM.MD5", &out), 0)
+        << out;
 }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Codec headroom: Ogg Vorbis and Opus round trips through libsndfile, true peak by libebur128.
+#include "lacquer/delivery/codec.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
-#include "lacquer/delivery/codec.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "support/audio_files.hpp"
 
@@ -41,8 +42,8 @@ TEST(Codec, VorbisRoundTripKeepsLengthAndLevel) {
     EXPECT_NEAR(*a, *b, 0.5);
     EXPECT_GT(r.bitrateKbps, 64.0);
     EXPECT_LT(r.bitrateKbps, 400.0);
-    std::printf("vorbis: %.0f kb/s, source TP %.2f dBTP, decoded TP %.2f dBTP, overshoot %+.2f dB\n", r.bitrateKbps,
-                *r.sourceTruePeakDbtp, *r.decodedTruePeakDbtp, *r.overshootDb());
+    std::printf("vorbis: %.0f kb/s, source TP %.2f dBTP, decoded TP %.2f dBTP, overshoot %+.2f dB\n",
+                r.bitrateKbps, *r.sourceTruePeakDbtp, *r.decodedTruePeakDbtp, *r.overshootDb());
 }
 
 TEST(Codec, LoudMasterDecodesWithHigherTruePeakThanItsSource) {
@@ -50,8 +51,9 @@ TEST(Codec, LoudMasterDecodesWithHigherTruePeakThanItsSource) {
     for (Codec c : {Codec::Vorbis, Codec::Opus}) {
         const CodecResult r = codecRoundTrip(src, c);
         ASSERT_TRUE(r.overshootDb()) << codecName(c);
-        std::printf("%s: %.0f kb/s, source TP %.2f dBTP, decoded TP %.2f dBTP, overshoot %+.2f dB\n", codecName(c).c_str(),
-                    r.bitrateKbps, *r.sourceTruePeakDbtp, *r.decodedTruePeakDbtp, *r.overshootDb());
+        std::printf("%s: %.0f kb/s, source TP %.2f dBTP, decoded TP %.2f dBTP, overshoot %+.2f dB\n",
+                    codecName(c).c_str(), r.bitrateKbps, *r.sourceTruePeakDbtp, *r.decodedTruePeakDbtp,
+                    *r.overshootDb());
         // a clipped master's flat tops are rebuilt with ringing by a lossy codec: the decoded true
         // peak rises (measured +0.83 dB Vorbis at 162 kb/s, +0.69 dB Opus at 130 kb/s);
         // 0.3 dB is well clear of zero and of the meter's repeatability

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // DDP fileset: written, then read back with a parser written here from the documented layout
 // (docs/delivery.md), independent of the writer's code.
+#include "lacquer/delivery/ddp.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,7 +10,6 @@
 #include <map>
 
 #include "lacquer/delivery/cd.hpp"
-#include "lacquer/delivery/ddp.hpp"
 #include "support/paths.hpp"
 
 using namespace lacquer;
@@ -100,7 +101,12 @@ TEST(Ddp, FilesetParsesBackToTheLayout) {
     const std::string pq = readAll(dir / "PQDESCR");
     ASSERT_EQ(static_cast<long long>(pq.size()), std::stoll(field(pqp, 14, 8)));
     ASSERT_EQ(pq.size(), 7u * 64u);
-    struct Entry { std::string track; int index; std::int64_t sector; std::string isrc, upc, control; };
+    struct Entry {
+        std::string track;
+        int index;
+        std::int64_t sector;
+        std::string isrc, upc, control;
+    };
     std::vector<Entry> e;
     for (std::size_t off = 0; off < pq.size(); off += 64) {
         const std::string p = pq.substr(off, 64);
@@ -109,7 +115,8 @@ TEST(Ddp, FilesetParsesBackToTheLayout) {
         ASSERT_EQ(t.size(), 6u) << p;
         const auto sector = parseMsf(t.substr(0, 2) + ":" + t.substr(2, 2) + ":" + t.substr(4, 2));
         ASSERT_TRUE(sector) << p;
-        e.push_back({p.substr(4, 2), std::stoi(p.substr(6, 2)), *sector, field(p, 20, 12), field(p, 32, 13), p.substr(16, 2)});
+        e.push_back({p.substr(4, 2), std::stoi(p.substr(6, 2)), *sector, field(p, 20, 12), field(p, 32, 13),
+                     p.substr(16, 2)});
     }
     EXPECT_EQ(e[0].track, "00");
     EXPECT_EQ(e[0].upc, "0012345678905");
@@ -134,9 +141,11 @@ TEST(Ddp, FilesetParsesBackToTheLayout) {
     for (std::size_t i = 0; i < f.programme.frames(); i += 997) {
         for (int c = 0; c < 2; ++c) {
             const std::size_t b = i * 4 + static_cast<std::size_t>(c) * 2;
-            const auto v = static_cast<std::int16_t>(static_cast<unsigned char>(img[b]) |
-                                                     (static_cast<unsigned>(static_cast<unsigned char>(img[b + 1])) << 8));
-            ASSERT_EQ(v, static_cast<int>(f.programme.samples[static_cast<std::size_t>(c)][i] * 32768.0f)) << "frame " << i;
+            const auto v = static_cast<std::int16_t>(
+                static_cast<unsigned char>(img[b]) |
+                (static_cast<unsigned>(static_cast<unsigned char>(img[b + 1])) << 8));
+            ASSERT_EQ(v, static_cast<int>(f.programme.samples[static_cast<std::size_t>(c)][i] * 32768.0f))
+                << "frame " << i;
         }
     }
 
@@ -170,7 +179,8 @@ TEST(Ddp, NoTextMeansNoCdTextStream) {
     const DdpFileset set = writeDdp(dir, f.programme, f.layout, f.disc, f.tracks);
     EXPECT_FALSE(fs::exists(dir / "CDTEXT.BIN"));
     EXPECT_EQ(readAll(dir / "DDPMS").size(), 2u * 128u);
-    EXPECT_EQ(set.files, (std::vector<std::string>{"DDPID", "DDPMS", "PQDESCR", "IMAGE.DAT", "CHECKSUM.MD5"}));
+    EXPECT_EQ(set.files,
+              (std::vector<std::string>{"DDPID", "DDPMS", "PQDESCR", "IMAGE.DAT", "CHECKSUM.MD5"}));
     EXPECT_EQ(set.imageMd5, md5File(dir / "IMAGE.DAT"));
 }
 
@@ -179,6 +189,7 @@ TEST(Ddp, CdTextCrcMatchesAKnownPack) {
     // the pack CRC is its inversion over 16 bytes, checked here against the independent crc16().
     const unsigned char xmodem[9] = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
     EXPECT_EQ(crc16(std::string(reinterpret_cast<const char*>(xmodem), 9)) ^ 0xFFFFu, 0x31C3u);
-    const unsigned char pack[16] = {0x80, 0x00, 0x00, 0x00, 'N', 'i', 'g', 'h', 't', ' ', 'D', 'r', 'i', 'v', 'e', 0};
+    const unsigned char pack[16] = {0x80, 0x00, 0x00, 0x00, 'N', 'i', 'g', 'h',
+                                    't',  ' ',  'D',  'r',  'i', 'v', 'e', 0};
     EXPECT_EQ(cdTextCrc(pack), crc16(std::string(reinterpret_cast<const char*>(pack), 16)));
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Playback simulation and album gain, against hand-computed values. Tolerance 1e-9 dB: the
 // expectations are exact sums and differences of the inputs (floating-point rounding only).
-#include <gtest/gtest.h>
-
 #include "lacquer/delivery/streaming.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace lacquer::delivery;
 using Dir = PlaybackTrack::Direction;
@@ -22,13 +22,13 @@ TEST(Streaming, SpotifyShuffleRaisesOnlyUpToMinusOneDbtp) {
     EXPECT_NEAR(p[0].gainDb, -4.0, kEps);  // -14 - (-10)
     EXPECT_EQ(p[0].direction, Dir::Down);
     EXPECT_NEAR(*p[0].heardLufs, -14.0, kEps);
-    EXPECT_NEAR(p[1].gainDb, 6.0, kEps);   // wants +6, room to -1 dBTP is 7
+    EXPECT_NEAR(p[1].gainDb, 6.0, kEps);  // wants +6, room to -1 dBTP is 7
     EXPECT_EQ(p[1].direction, Dir::Up);
     EXPECT_FALSE(p[1].raiseLimitedByPeak);
-    EXPECT_EQ(p[2].gainDb, 0.0);           // undefined loudness: no gain
+    EXPECT_EQ(p[2].gainDb, 0.0);  // undefined loudness: no gain
     EXPECT_EQ(p[2].direction, Dir::None);
     EXPECT_FALSE(p[2].heardLufs);
-    EXPECT_NEAR(p[3].gainDb, 2.0, kEps);   // wants +6, room -1 - (-3) = 2
+    EXPECT_NEAR(p[3].gainDb, 2.0, kEps);  // wants +6, room -1 - (-3) = 2
     EXPECT_TRUE(p[3].raiseLimitedByPeak);
     EXPECT_NEAR(*p[3].heardLufs, -18.0, kEps);
     EXPECT_NEAR(*p[3].peakAfterDbtp, -1.0, kEps);

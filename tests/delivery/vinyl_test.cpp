@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Vinyl formats, side planning, cutting sheet and the measurements behind the cutting warnings.
+#include "lacquer/delivery/vinyl.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
-#include "lacquer/delivery/vinyl.hpp"
 #include "support/audio_files.hpp"
 
 using namespace lacquer;
@@ -21,10 +22,12 @@ std::vector<VinylTrack> evenTracks(int n, double seconds) {
 }
 
 bool anyContains(const std::vector<Diagnostic>& ds, const std::string& text) {
-    return std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) { return d.line().find(text) != std::string::npos; });
+    return std::any_of(ds.begin(), ds.end(),
+                       [&](const Diagnostic& d) { return d.line().find(text) != std::string::npos; });
 }
 
-AudioBuffer twoTone(double f1, double a1, double f2, double a2, double phase2, double seconds, double rate = 44100) {
+AudioBuffer twoTone(double f1, double a1, double f2, double a2, double phase2, double seconds,
+                    double rate = 44100) {
     AudioBuffer b(2, static_cast<std::size_t>(seconds * rate), rate);
     for (std::size_t i = 0; i < b.frames(); ++i) {
         const double t = static_cast<double>(i) / rate;
@@ -74,7 +77,8 @@ TEST(VinylPlan, NeedsAnEvenNumberOfSidesWhenOneDiscIsNotEnough) {
 }
 
 TEST(VinylPlan, PutsLoudAndBrightTracksFirstOnASide) {
-    std::vector<VinylTrack> t = {{1, "a", 200, -14, -20}, {2, "b", 200, -9, -25}, {3, "c", 200, -12, -20}, {4, "d", 200, -9, -15}};
+    std::vector<VinylTrack> t = {
+        {1, "a", 200, -14, -20}, {2, "b", 200, -9, -25}, {3, "c", 200, -12, -20}, {4, "d", 200, -9, -15}};
     // demand = LUFS + 0.5 x brightness: -24, -21.5, -22, -16.5
     const auto plan = planSides(t, *vinylFormat("12in-45"), SideOrder::LoudBrightFirst);
     ASSERT_EQ(plan.sides.size(), 2u);
@@ -84,7 +88,8 @@ TEST(VinylPlan, PutsLoudAndBrightTracksFirstOnASide) {
 
 TEST(VinylPlan, ATrackLongerThanASideIsAnError) {
     const auto plan = planSides({{1, "Epic", 360, -14, -20}}, *vinylFormat("7in-45"));
-    EXPECT_TRUE(anyContains(plan.errors, "track 1 \"Epic\": the track lasts 6:00.00, longer than a whole 7\" 45 side"));
+    EXPECT_TRUE(anyContains(plan.errors,
+                            "track 1 \"Epic\": the track lasts 6:00.00, longer than a whole 7\" 45 side"));
     EXPECT_TRUE(anyContains(plan.warnings, "over the 5:00.00"));
 }
 
@@ -93,7 +98,7 @@ TEST(VinylPlan, ManualSidesAreKeptAndChecked) {
     const auto ok = manualSides(tracks, {{"A", {2, 1}}, {"B", {3, 4}}}, *vinylFormat("12in-45"));
     EXPECT_TRUE(ok.errors.empty());
     EXPECT_EQ(ok.sides[0].tracks, (std::vector<int>{2, 1}));  // the given order stands
-    EXPECT_TRUE(ok.warnings.empty());                        // 10:00 per side, within 12:00
+    EXPECT_TRUE(ok.warnings.empty());                         // 10:00 per side, within 12:00
     const auto bad = manualSides(tracks, {{"A", {1, 2, 3, 1}}, {"B", {7}}}, *vinylFormat("12in-45"));
     EXPECT_TRUE(anyContains(bad.errors, "side A: track 1 is already on side A"));
     EXPECT_TRUE(anyContains(bad.errors, "side B: track 7 is not on the album"));
@@ -106,7 +111,8 @@ TEST(VinylCorrelation, InPhaseAntiPhaseAndQuadratureBass) {
     // hold whole numbers of 60 Hz cycles, so the residue is the filter's start-up transient.
     EXPECT_NEAR(*lowFrequencyCorrelation(twoTone(60, 0.5, 60, 0.5, 0.0, 4)).overall, 1.0, 0.01);
     EXPECT_NEAR(*lowFrequencyCorrelation(twoTone(60, 0.5, 60, 0.5, std::numbers::pi, 4)).overall, -1.0, 0.01);
-    EXPECT_NEAR(*lowFrequencyCorrelation(twoTone(60, 0.5, 60, 0.5, std::numbers::pi / 2, 4)).overall, 0.0, 0.01);
+    EXPECT_NEAR(*lowFrequencyCorrelation(twoTone(60, 0.5, 60, 0.5, std::numbers::pi / 2, 4)).overall, 0.0,
+                0.01);
     EXPECT_FALSE(lowFrequencyCorrelation(AudioBuffer(2, 44100, 44100)).overall);  // silence: undefined
 }
 
@@ -115,7 +121,8 @@ TEST(VinylCorrelation, OnlyTheLowBandCounts) {
     // 3 kHz) leaves the 60 Hz; tolerance 0.01 as above
     AudioBuffer b = twoTone(60, 0.3, 60, 0.3, 0.0, 4);
     for (std::size_t i = 0; i < b.frames(); ++i) {
-        const float hf = static_cast<float>(0.3 * std::sin(2 * std::numbers::pi * 3000.0 * static_cast<double>(i) / 44100.0));
+        const float hf = static_cast<float>(
+            0.3 * std::sin(2 * std::numbers::pi * 3000.0 * static_cast<double>(i) / 44100.0));
         b.samples[0][i] += hf;
         b.samples[1][i] -= hf;
     }
@@ -139,7 +146,8 @@ TEST(VinylHf, DarkProgrammeIsQuietAndBrightOneWarns) {
     // 200 Hz + 1 kHz with a 12 kHz tone 40 dB down: top-octave share about -43 dB
     AudioBuffer dark = twoTone(200, 0.3, 1000, 0.3, 0.0, 2);
     for (std::size_t i = 0; i < dark.frames(); ++i)
-        dark.samples[0][i] += static_cast<float>(0.003 * std::sin(2 * std::numbers::pi * 12000.0 * static_cast<double>(i) / 44100.0));
+        dark.samples[0][i] += static_cast<float>(
+            0.003 * std::sin(2 * std::numbers::pi * 12000.0 * static_cast<double>(i) / 44100.0));
     const auto d = hfEnergy(dark);
     EXPECT_LT(*d.topOctaveShareDb, -30.0);
     EXPECT_TRUE(cuttingWarnings("t", {}, d).empty());
@@ -168,9 +176,10 @@ TEST(VinylHf, SibilantBurstIsFoundAndWarned) {
     AudioBuffer b = twoTone(100, 0.1, 100, 0.1, 0.0, 3);
     for (std::size_t i = 44100; i < 44100 + 4410; ++i)
         for (auto& ch : b.samples)
-            ch[i] += static_cast<float>(0.3 * std::sin(2 * std::numbers::pi * 7000.0 * static_cast<double>(i) / 44100.0));
+            ch[i] += static_cast<float>(
+                0.3 * std::sin(2 * std::numbers::pi * 7000.0 * static_cast<double>(i) / 44100.0));
     const auto h = hfEnergy(b);
-    EXPECT_GT(*h.sibilanceShareDb, -1.0);  // 7 kHz carries 90 % of the window's energy
+    EXPECT_GT(*h.sibilanceShareDb, -1.0);    // 7 kHz carries 90 % of the window's energy
     EXPECT_NEAR(h.sibilanceAtS, 1.0, 0.06);  // 50 ms windows
     EXPECT_TRUE(anyContains(cuttingWarnings("t", {}, h), "de-ess"));
     const auto bed = hfEnergy(twoTone(100, 0.1, 100, 0.1, 0.0, 3));
@@ -180,7 +189,9 @@ TEST(VinylHf, SibilantBurstIsFoundAndWarned) {
 TEST(CuttingSheet, StartsAccumulateAfterTheLeadIn) {
     VinylPlan plan;
     plan.sides = {{"A", {2, 1}, 0}, {"B", {3}, 0}};
-    const std::vector<TrackFacts> facts = {{1, "One", 200.0, -1.5, -16.0}, {2, "Two", 150.5, -2.0, -15.0}, {3, "Three", 100.0, std::nullopt, std::nullopt}};
+    const std::vector<TrackFacts> facts = {{1, "One", 200.0, -1.5, -16.0},
+                                           {2, "Two", 150.5, -2.0, -15.0},
+                                           {3, "Three", 100.0, std::nullopt, std::nullopt}};
     const auto rows = cuttingSheet(plan, facts, 0.5);
     ASSERT_EQ(rows.size(), 3u);
     EXPECT_EQ(rows[0].track, 2);

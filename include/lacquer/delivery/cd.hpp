@@ -53,13 +53,13 @@ namespace lacquer::delivery {
 inline constexpr int kCdRateHz = 44100;
 inline constexpr int kCdChannels = 2;
 inline constexpr std::int64_t kSectorsPerSecond = 75;
-inline constexpr std::int64_t kFramesPerSector = 588;        // 44100 / 75
-inline constexpr std::int64_t kBytesPerSector = 2352;        // 588 frames x 2 channels x 2 bytes
-inline constexpr std::int64_t kLeadInSectors = 150;          // 2 s pregap before track 1
-inline constexpr std::int64_t kMinTrackSectors = 4 * 75;     // 4 s
+inline constexpr std::int64_t kFramesPerSector = 588;     // 44100 / 75
+inline constexpr std::int64_t kBytesPerSector = 2352;     // 588 frames x 2 channels x 2 bytes
+inline constexpr std::int64_t kLeadInSectors = 150;       // 2 s pregap before track 1
+inline constexpr std::int64_t kMinTrackSectors = 4 * 75;  // 4 s
 inline constexpr int kMaxTracks = 99;
-inline constexpr std::int64_t kNominalCapacitySectors = 74 * 60 * 75;          // 74:00:00
-inline constexpr std::int64_t kMaxCapacitySectors = (79 * 60 + 57) * 75;       // 79:57:00
+inline constexpr std::int64_t kNominalCapacitySectors = 74 * 60 * 75;     // 74:00:00
+inline constexpr std::int64_t kMaxCapacitySectors = (79 * 60 + 57) * 75;  // 79:57:00
 inline constexpr std::size_t kCdTextMaxChars = 80;
 
 // "MM:SS:FF" for a sector count (minutes get more digits past 99). sectors >= 0.
@@ -68,8 +68,12 @@ std::string msf(std::int64_t sectors);
 std::optional<std::int64_t> parseMsf(std::string_view text);
 
 // The sector boundary at or before / at or after a frame position.
-inline std::int64_t sectorAtOrBefore(std::int64_t frame) { return frame / kFramesPerSector; }
-inline std::int64_t sectorAtOrAfter(std::int64_t frame) { return (frame + kFramesPerSector - 1) / kFramesPerSector; }
+inline std::int64_t sectorAtOrBefore(std::int64_t frame) {
+    return frame / kFramesPerSector;
+}
+inline std::int64_t sectorAtOrAfter(std::int64_t frame) {
+    return (frame + kFramesPerSector - 1) / kFramesPerSector;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Metadata (UTF-8 as in the manifest; converted to Latin-1 for CD-TEXT and the CUE sheet).
@@ -80,18 +84,18 @@ struct CdDiscMeta {
 
 struct CdTrackMeta {
     std::string title, performer, songwriter;
-    std::string isrc;     // empty = none; dashes allowed, normalised by the checks
+    std::string isrc;  // empty = none; dashes allowed, normalised by the checks
 };
 
 // ---------------------------------------------------------------------------------------------
 // Layout. All sectors are disc (programme) sectors: sector 0 = 00:00:00.
 struct CdTrackLayout {
-    int number = 0;                          // 1-based
-    std::optional<std::int64_t> index00;     // start of the pregap (gap audio before the track)
-    std::int64_t index01 = 0;                // track start
-    std::int64_t endSector = 0;              // next track's INDEX 01, or the lead-out
-    std::int64_t shiftFrames = 0;            // how far INDEX 01 moved before the track's first frame
-                                             // (0..587), by the alignment rule
+    int number = 0;                       // 1-based
+    std::optional<std::int64_t> index00;  // start of the pregap (gap audio before the track)
+    std::int64_t index01 = 0;             // track start
+    std::int64_t endSector = 0;           // next track's INDEX 01, or the lead-out
+    std::int64_t shiftFrames = 0;         // how far INDEX 01 moved before the track's first frame
+                                          // (0..587), by the alignment rule
     std::int64_t lengthSectors() const { return endSector - index01; }
     std::size_t fileStartFrame() const { return static_cast<std::size_t>(index01 * kFramesPerSector); }
     std::size_t fileEndFrame() const { return static_cast<std::size_t>(endSector * kFramesPerSector); }
@@ -99,9 +103,9 @@ struct CdTrackLayout {
 
 struct CdLayout {
     std::vector<CdTrackLayout> tracks;
-    std::int64_t leadOutSector = 0;          // = programme length in sectors
-    std::size_t timelineFrames = 0;          // frames of the album timeline inside the programme
-    std::size_t padFrames = 0;               // silence appended to reach a whole sector
+    std::int64_t leadOutSector = 0;  // = programme length in sectors
+    std::size_t timelineFrames = 0;  // frames of the album timeline inside the programme
+    std::size_t padFrames = 0;       // silence appended to reach a whole sector
     std::size_t programmeFrames() const { return static_cast<std::size_t>(leadOutSector * kFramesPerSector); }
 };
 
@@ -175,7 +179,8 @@ struct CdCheckResult {
 //   warnings: a lead-out after 74:00:00 (does not fit 74-minute media); CD-TEXT characters
 //             replaced in the Latin-1 conversion; the same ISRC on two tracks.
 // `tracks` has one entry per layout track (asserted).
-CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks);
+CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc,
+                           const std::vector<CdTrackMeta>& tracks);
 
 // The audio itself: 44.1 kHz, 2 channels, every sample a multiple of 2^-15 (already quantised
 // to 16 bits). Errors name the first offending property.
@@ -184,12 +189,12 @@ std::vector<Diagnostic> checkCdAudio(const AudioBuffer& programme);
 // ---------------------------------------------------------------------------------------------
 // PQ sheet: the table a pressing plant checks the disc against (for the report).
 struct PqRow {
-    int track = 0;          // 0 = lead-in, kLeadOutTrack = lead-out
+    int track = 0;  // 0 = lead-in, kLeadOutTrack = lead-out
     int index = 0;
     std::int64_t sector = 0;
-    std::string msf;        // "MM:SS:FF" of sector
-    std::string isrc;       // on the track's first row
-    std::string title;      // UTF-8
+    std::string msf;                            // "MM:SS:FF" of sector
+    std::string isrc;                           // on the track's first row
+    std::string title;                          // UTF-8
     std::optional<std::int64_t> lengthSectors;  // INDEX 01 rows: the track's length
 };
 inline constexpr int kLeadOutTrack = 0xAA;

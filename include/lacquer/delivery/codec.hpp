@@ -33,10 +33,10 @@ struct CodecOptions {
 struct CodecResult {
     Codec codec = Codec::Vorbis;
     std::size_t encodedBytes = 0;
-    double bitrateKbps = 0.0;                  // encodedBytes * 8 / duration
-    AudioBuffer decoded;                       // at the source rate (Vorbis) or 48 kHz (Opus)
-    std::optional<double> sourceTruePeakDbtp;  // loudness::measure of the source
-    std::optional<double> decodedTruePeakDbtp; // loudness::measure of the decoded audio
+    double bitrateKbps = 0.0;                   // encodedBytes * 8 / duration
+    AudioBuffer decoded;                        // at the source rate (Vorbis) or 48 kHz (Opus)
+    std::optional<double> sourceTruePeakDbtp;   // loudness::measure of the source
+    std::optional<double> decodedTruePeakDbtp;  // loudness::measure of the decoded audio
     // decoded - source true peak (dB); nullopt when either is undefined.
     std::optional<double> overshootDb() const {
         if (!sourceTruePeakDbtp || !decodedTruePeakDbtp) return std::nullopt;

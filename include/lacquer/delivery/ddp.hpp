@@ -56,7 +56,8 @@ std::uint16_t cdTextCrc(const unsigned char* bytes16);
 
 std::string ddpId(const CdDiscMeta& disc, const std::string& masterId);
 std::string ddpMs(std::int64_t imageSectors, std::size_t pqBytes, std::size_t cdTextBytes);
-std::string pqDescriptor(const CdLayout& layout, const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks);
+std::string pqDescriptor(const CdLayout& layout, const CdDiscMeta& disc,
+                         const std::vector<CdTrackMeta>& tracks);
 
 struct DdpOptions {
     std::string masterId;  // free text, at most 48 Latin-1 characters (does not reach the disc)
@@ -73,7 +74,8 @@ struct DdpFileset {
 // programme of cdProgramme() (frames == layout.programmeFrames(), asserted); run checkRedBook and
 // checkCdAudio first. Throws Error(ErrorKind::Io) naming the file when writing fails.
 DdpFileset writeDdp(const std::filesystem::path& folder, const AudioBuffer& programme, const CdLayout& layout,
-                    const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks, const DdpOptions& options = {});
+                    const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,
+                    const DdpOptions& options = {});
 
 // Hex MD5 of a file's bytes (OpenSSL). Throws Error(ErrorKind::Io) when it cannot be read.
 std::string md5File(const std::filesystem::path& path);

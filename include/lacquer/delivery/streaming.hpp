@@ -40,10 +40,10 @@ std::string serviceName(Service s);  // "Spotify (album)", "Apple Music", ...
 
 struct ServiceRule {
     double referenceLufs = -14.0;
-    bool albumMode = false;                    // one gain from the album's loudness
-    bool raisesQuiet = false;                  // positive gain allowed
-    std::optional<double> raiseCeilingDbtp;    // positive gain stops when the true peak reaches this
-    std::string note;                          // the rule in words, for the report
+    bool albumMode = false;                  // one gain from the album's loudness
+    bool raisesQuiet = false;                // positive gain allowed
+    std::optional<double> raiseCeilingDbtp;  // positive gain stops when the true peak reaches this
+    std::string note;                        // the rule in words, for the report
 };
 ServiceRule serviceRule(Service s);
 
@@ -53,11 +53,11 @@ struct TrackLevels {
 };
 
 struct PlaybackTrack {
-    double gainDb = 0.0;                       // applied by the service (0 when none)
-    std::optional<double> heardLufs;           // integratedLufs + gainDb
-    std::optional<double> peakAfterDbtp;       // truePeakDbtp + gainDb
+    double gainDb = 0.0;                  // applied by the service (0 when none)
+    std::optional<double> heardLufs;      // integratedLufs + gainDb
+    std::optional<double> peakAfterDbtp;  // truePeakDbtp + gainDb
     enum class Direction { Down, Up, None } direction = Direction::None;
-    bool raiseLimitedByPeak = false;           // the raise stopped at the service's peak ceiling
+    bool raiseLimitedByPeak = false;  // the raise stopped at the service's peak ceiling
 };
 
 // The playback of every track on one service. albumLufs is the album's integrated loudness
@@ -69,16 +69,17 @@ std::vector<PlaybackTrack> simulatePlayback(Service service, const std::vector<T
 // ---------------------------------------------------------------------------------------------
 // Album gain (a loudness plan option, and ReplayGain-style album tags).
 enum class AlbumGainMode {
-    Average,        // target - album integrated loudness
-    LoudestTrack,   // target - loudest track's integrated loudness (AES TD1008): the album's loudest
-                    // track lands on the target, so a soft album with one loud song does not play
-                    // that song above the target
+    Average,       // target - album integrated loudness
+    LoudestTrack,  // target - loudest track's integrated loudness (AES TD1008): the album's loudest
+                   // track lands on the target, so a soft album with one loud song does not play
+                   // that song above the target
 };
 
 // The gain to apply to the whole album, or nullopt when the needed loudness is undefined.
 // In LoudestTrack mode, targetLufs is the level of the loudest track (TD1008: -16 LUFS per-track
 // normalisation allows the loudest track of an album up to -14).
-std::optional<double> albumGainDb(AlbumGainMode mode, double targetLufs, const std::vector<std::optional<double>>& trackLufs,
+std::optional<double> albumGainDb(AlbumGainMode mode, double targetLufs,
+                                  const std::vector<std::optional<double>>& trackLufs,
                                   std::optional<double> albumLufs);
 
 }  // namespace lacquer::delivery

@@ -24,8 +24,8 @@
 namespace lacquer::delivery {
 
 struct VinylFormat {
-    std::string name;        // "12in-33", "12in-45", "10in-33", "7in-45", "7in-33"
-    std::string label;       // "12\" 33 1/3"
+    std::string name;   // "12in-33", "12in-45", "10in-33", "7in-45", "7in-33"
+    std::string label;  // "12\" 33 1/3"
     double idealMinS = 0.0;
     double idealMaxS = 0.0;  // a side over this gets a warning
     double maxS = 0.0;       // a side over this gets a stronger warning (loss of level and bass)
@@ -35,11 +35,11 @@ const std::vector<VinylFormat>& vinylFormats();
 // nullopt when the name is unknown.
 std::optional<VinylFormat> vinylFormat(const std::string& name);
 
-inline constexpr double kMinLeadInS = 0.2;   // lead-in and lead-out silence on a side file
+inline constexpr double kMinLeadInS = 0.2;  // lead-in and lead-out silence on a side file
 inline constexpr double kMinCorrelation = 0.5;
 
 struct VinylTrack {
-    int number = 0;                        // album track number
+    int number = 0;  // album track number
     std::string title;
     double durationS = 0.0;                // the track's length on the side (its file, gap included)
     std::optional<double> integratedLufs;  // loudness of the track
@@ -47,9 +47,9 @@ struct VinylTrack {
 };
 
 struct VinylSide {
-    std::string name;            // "A", "B", ...
-    std::vector<int> tracks;     // album track numbers in playing order on the side
-    double durationS = 0.0;      // sum of the tracks' durations (lead-in/out excluded)
+    std::string name;         // "A", "B", ...
+    std::vector<int> tracks;  // album track numbers in playing order on the side
+    double durationS = 0.0;   // sum of the tracks' durations (lead-in/out excluded)
 };
 
 struct VinylPlan {
@@ -75,17 +75,17 @@ VinylPlan planSides(const std::vector<VinylTrack>& tracks, const VinylFormat& fo
 // Manual plan: sides as the manifest gives them (side name -> track numbers, played in the given
 // order; sides sorted by name). Adds the same length warnings, and errors for tracks on no side,
 // on two sides, or unknown.
-VinylPlan manualSides(const std::vector<VinylTrack>& tracks, const std::map<std::string, std::vector<int>>& sides,
-                      const VinylFormat& format);
+VinylPlan manualSides(const std::vector<VinylTrack>& tracks,
+                      const std::map<std::string, std::vector<int>>& sides, const VinylFormat& format);
 
 // ---------------------------------------------------------------------------------------------
 // Measurements. Filters are 4th-order Butterworth (two biquads), run in double precision.
 
 struct CorrelationReading {
-    std::optional<double> overall;     // energy-weighted over the whole programme; nullopt if silent
-    std::optional<double> minimum;     // lowest of the 1 s windows (50 % overlap) whose low band is
-                                       // within 30 dB of the programme's loudest window
-    double minimumAtS = 0.0;           // where that window starts
+    std::optional<double> overall;  // energy-weighted over the whole programme; nullopt if silent
+    std::optional<double> minimum;  // lowest of the 1 s windows (50 % overlap) whose low band is
+                                    // within 30 dB of the programme's loudest window
+    double minimumAtS = 0.0;        // where that window starts
 };
 
 // Pearson correlation of left and right below cutoffHz (low-passed at cutoffHz); +1 = in phase
@@ -113,7 +113,8 @@ inline constexpr double kSibilanceWarnDb = -10.0;
 HfReading hfEnergy(const AudioBuffer& audio);
 
 // Warnings for one track (where = "track N \"Title\"", side named in the text).
-std::vector<Diagnostic> cuttingWarnings(const std::string& where, const CorrelationReading& corr, const HfReading& hf);
+std::vector<Diagnostic> cuttingWarnings(const std::string& where, const CorrelationReading& corr,
+                                        const HfReading& hf);
 
 // ---------------------------------------------------------------------------------------------
 // Cutting sheet.
@@ -121,7 +122,7 @@ struct TrackFacts {
     int number = 0;
     std::string title;
     double durationS = 0.0;
-    std::optional<double> peakDbtp;        // true peak of the track's file
+    std::optional<double> peakDbtp;  // true peak of the track's file
     std::optional<double> integratedLufs;
 };
 
@@ -129,7 +130,7 @@ struct CuttingRow {
     std::string side;
     int track = 0;
     std::string title;
-    double startS = 0.0;     // within the side file, after its lead-in
+    double startS = 0.0;  // within the side file, after its lead-in
     double durationS = 0.0;
     std::optional<double> peakDbtp;
     std::optional<double> integratedLufs;
@@ -137,7 +138,8 @@ struct CuttingRow {
 
 // Rows in side order: a side file is [lead-in][tracks in side order][lead-out], so a track
 // starts at leadInS + the durations of the tracks before it on its side.
-std::vector<CuttingRow> cuttingSheet(const VinylPlan& plan, const std::vector<TrackFacts>& facts, double leadInS);
+std::vector<CuttingRow> cuttingSheet(const VinylPlan& plan, const std::vector<TrackFacts>& facts,
+                                     double leadInS);
 // "| side | track | title | start | duration | peak dBTP | loudness LUFS |" with m:ss.cc times.
 std::string cuttingSheetMarkdown(const std::vector<CuttingRow>& rows);
 
