@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace lacquer::delivery;
 using Dir = PlaybackTrack::Direction;
 
@@ -85,4 +87,25 @@ TEST(Streaming, AlbumGainAnchoredOnTheLoudestTrackKeepsTheLoudSongOnTarget) {
     EXPECT_NEAR(*loud, -2.0, kEps);  // the loud song plays at -14 LUFS
     EXPECT_FALSE(albumGainDb(AlbumGainMode::Average, -14.0, tracks, std::nullopt));
     EXPECT_FALSE(albumGainDb(AlbumGainMode::LoudestTrack, -14.0, {std::nullopt}, -20.0));
+}
+
+TEST(Streaming, PeakGuidanceDependsOnServiceAndLoudness) {
+    // A: -10 LUFS at -1.5 dBTP: within -1 dBTP, but Spotify asks -2 dBTP of masters louder than
+    // -14 LUFS and Amazon asks -2 dBTP of everything
+    const std::vector<TrackLevels> t = {{-10.0, -1.5}, {-16.0, -1.5}};
+    const auto spotify = simulatePlayback(Service::SpotifyShuffle, t, -12.0);
+    EXPECT_TRUE(spotify[0].overPeakGuidance);
+    EXPECT_FALSE(spotify[1].overPeakGuidance);
+    EXPECT_FALSE(simulatePlayback(Service::YouTube, t, -12.0)[0].overPeakGuidance);
+    EXPECT_TRUE(simulatePlayback(Service::AmazonMusic, t, -12.0)[1].overPeakGuidance);
+}
+
+TEST(Streaming, MarkdownTableHasARowPerServiceAndTrack) {
+    const std::string md = playbackMarkdown({"Loud", "Quiet"}, {{-10.0, -0.5}, {-20.0, -8.0}}, -12.0);
+    EXPECT_EQ(std::count(md.begin(), md.end(), '\n'), 2 + 7 * 2);
+    EXPECT_NE(md.find("| Spotify (shuffle) | 2 | Quiet | -20.0 | -8.0 | +6.0 | up | -14.0 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| YouTube | 1 | Loud | -10.0 | -0.5 | -4.0 | down | -14.0 |"), std::string::npos)
+        << md;
 }

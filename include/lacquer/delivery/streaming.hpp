@@ -44,6 +44,12 @@ struct ServiceRule {
     bool raisesQuiet = false;                // positive gain allowed
     std::optional<double> raiseCeilingDbtp;  // positive gain stops when the true peak reaches this
     std::string note;                        // the rule in words, for the report
+    // Peak guidance for the delivered master (reference table): -1 dBTP for Spotify, Apple,
+    // YouTube, Tidal and Deezer; -2 dBTP for Amazon; Spotify asks -2 dBTP of masters louder than
+    // -14 LUFS.
+    double peakGuidanceDbtp = -1.0;
+    std::optional<double> loudMasterLufs;          // above this loudness...
+    std::optional<double> loudMasterGuidanceDbtp;  // ...this guidance applies instead
 };
 ServiceRule serviceRule(Service s);
 
@@ -58,6 +64,7 @@ struct PlaybackTrack {
     std::optional<double> peakAfterDbtp;  // truePeakDbtp + gainDb
     enum class Direction { Down, Up, None } direction = Direction::None;
     bool raiseLimitedByPeak = false;  // the raise stopped at the service's peak ceiling
+    bool overPeakGuidance = false;    // the master's true peak is above the service's guidance
 };
 
 // The playback of every track on one service. albumLufs is the album's integrated loudness
@@ -65,6 +72,19 @@ struct PlaybackTrack {
 // A change smaller than 0.005 dB counts as no change (Direction::None).
 std::vector<PlaybackTrack> simulatePlayback(Service service, const std::vector<TrackLevels>& tracks,
                                             std::optional<double> albumLufs);
+
+// The simulation of every service as a Markdown table for the report: one row per track and
+// service with gain (signed dB, "up"/"down"/"none") and the level heard; titles.size() must equal
+// tracks.size() (asserted).
+std::string playbackMarkdown(const std::vector<std::string>& titles, const std::vector<TrackLevels>& tracks,
+                             std::optional<double> albumLufs);
+
+// The simulation of every service as a Markdown table for the report: one row per service and
+// track with the gain (signed dB and up/down/none), the level heard and notes (raise limited,
+// master peak above the service's guidance, playback above 0 dBTP). titles.size() must equal
+// tracks.size() (asserted).
+std::string playbackMarkdown(const std::vector<std::string>& titles, const std::vector<TrackLevels>& tracks,
+                             std::optional<double> albumLufs);
 
 // ---------------------------------------------------------------------------------------------
 // Album gain (a loudness plan option, and ReplayGain-style album tags).
