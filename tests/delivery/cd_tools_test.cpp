@@ -73,12 +73,24 @@ TEST(CdTools, FlacAcceptsTheCueSheet) {
     const Album a = makeAlbum();
     const fs::path dir = test::scratchDir();
     test::writeAudio(dir / "album.wav", a.programme, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
-    writeText(dir / "album.cue", cueSheet(a.layout, a.disc, a.tracks));
+    const std::string cue =
+        cueSheet(a.layout, a.disc, a.tracks, {"album.wav", CueEncoding::Latin1, "lacquer test"});
+    writeText(dir / "album.cue", cue);
     std::string out;
     // flac's --cuesheet parser checks CD-DA rules: catalog, ISRC, 588-frame alignment, index order
     const int rc = test::runCommand(
         "cd '" + dir.string() + "' && flac -s -f -w --cuesheet=album.cue -o album.flac album.wav", &out);
     ASSERT_EQ(rc, 0) << out;
+    // the linter is strict: the same sheet with a short ISRC is refused
+    std::string bad = cue;
+    bad.replace(bad.find("GBAYE2600002"), 12, "GBAYE26002");
+    writeText(dir / "bad.cue", bad);
+    std::string badOut;
+    EXPECT_NE(
+        test::runCommand(
+            "cd '" + dir.string() + "' && flac -s -f -w --cuesheet=bad.cue -o bad.flac album.wav", &badOut),
+        0);
+    EXPECT_NE(badOut.find("invalid ISRC"), std::string::npos) << badOut;
     out.clear();
     ASSERT_EQ(
         test::runCommand("metaflac --export-cuesheet-to=- '" + (dir / "album.flac").string() + "'", &out), 0)
