@@ -356,6 +356,31 @@ std::vector<Diagnostic> cuttingWarnings(const std::string& where, const Correlat
 }
 
 // ---------------------------------------------------------------------------------------------
+AudioBuffer assembleSide(const std::vector<const AudioBuffer*>& trackFiles, double leadInS, double leadOutS) {
+    assert(!trackFiles.empty());
+    assert(leadInS >= kMinLeadInS && leadOutS >= kMinLeadInS);
+    const double rate = trackFiles.front()->sampleRateHz;
+    const int channels = trackFiles.front()->channels();
+    const auto in = static_cast<std::size_t>(std::lround(leadInS * rate));
+    const auto out = static_cast<std::size_t>(std::lround(leadOutS * rate));
+    std::size_t total = in + out;
+    for (const AudioBuffer* t : trackFiles) {
+        assert(t->sampleRateHz == rate && t->channels() == channels);
+        total += t->frames();
+    }
+    AudioBuffer side(channels, total, rate);
+    std::size_t pos = in;
+    for (const AudioBuffer* t : trackFiles) {
+        for (int c = 0; c < channels; ++c) {
+            const auto& src = t->samples[static_cast<std::size_t>(c)];
+            std::copy(src.begin(), src.end(),
+                      side.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(pos));
+        }
+        pos += t->frames();
+    }
+    return side;
+}
+
 std::vector<CuttingRow> cuttingSheet(const VinylPlan& plan, const std::vector<TrackFacts>& facts,
                                      double leadInS) {
     std::vector<CuttingRow> rows;

@@ -203,3 +203,20 @@ TEST(CuttingSheet, StartsAccumulateAfterTheLeadIn) {
     const std::string md = cuttingSheetMarkdown(rows);
     EXPECT_NE(md.find("| A | 1 | One | 2:31.00 | 3:20.00 | -1.5 | -16.0 |"), std::string::npos) << md;
 }
+
+TEST(VinylSide, SideFileIsLeadInTracksAndLeadOut) {
+    const AudioBuffer a = test::musicNoise(1.0, 48000, 2, 1);
+    const AudioBuffer b = test::musicNoise(1.5, 48000, 2, 2);
+    const AudioBuffer side = assembleSide({&a, &b}, 0.25, 0.5);
+    ASSERT_EQ(side.frames(), 12000 + a.frames() + b.frames() + 24000);
+    for (int c = 0; c < 2; ++c) {
+        const auto& s = side.samples[static_cast<std::size_t>(c)];
+        EXPECT_TRUE(std::all_of(s.begin(), s.begin() + 12000, [](float v) { return v == 0.0f; }));
+        EXPECT_TRUE(std::equal(a.samples[static_cast<std::size_t>(c)].begin(),
+                               a.samples[static_cast<std::size_t>(c)].end(), s.begin() + 12000));
+        EXPECT_TRUE(std::equal(b.samples[static_cast<std::size_t>(c)].begin(),
+                               b.samples[static_cast<std::size_t>(c)].end(),
+                               s.begin() + 12000 + static_cast<std::ptrdiff_t>(a.frames())));
+        EXPECT_TRUE(std::all_of(s.end() - 24000, s.end(), [](float v) { return v == 0.0f; }));
+    }
+}

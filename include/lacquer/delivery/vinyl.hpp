@@ -116,6 +116,11 @@ HfReading hfEnergy(const AudioBuffer& audio);
 std::vector<Diagnostic> cuttingWarnings(const std::string& where, const CorrelationReading& corr,
                                         const HfReading& hf);
 
+// One side file: leadInS of digital silence, the tracks' files end to end, leadOutS of silence
+// (each at least kMinLeadInS, asserted). All tracks share the first one's rate and channel count
+// (asserted); silence lengths are rounded to whole frames.
+AudioBuffer assembleSide(const std::vector<const AudioBuffer*>& trackFiles, double leadInS, double leadOutS);
+
 // ---------------------------------------------------------------------------------------------
 // Cutting sheet.
 struct TrackFacts {
