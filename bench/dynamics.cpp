@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     for (auto& b : p.bands) b.detector = dynamics::Detector::Peak;
     const double peak = runMb(p);
     std::printf("multiband, %.0f s of 96 kHz stereo music-like signal, 4 bands (120, 1000, 6000 Hz)\n", seconds);
-    std::printf("%-58s %10s %12s\n", "", "seconds", "x-realtime");
+    std::printf("%-58s %10s %12s\n", "", "CPU s", "x-realtime");
     bench::printRow("lacquer Multiband, RMS detectors, 1 core", rms, seconds);
     bench::printRow("lacquer Multiband, peak detectors, 1 core", peak, seconds);
     // sox: 4 bands, the same crossovers, a 3:1 curve above -24..-26 dB, 10 ms / 120 ms.

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     });
     const double aligned = bench::bestOf(3, [&] { (void)limiter::applyAligned(music, params); });
     std::printf("limiter, %.0f s of 96 kHz stereo music-like signal, +6 dB drive, ceiling -1 dBTP, lookahead 5 ms\n", seconds);
-    std::printf("%-58s %10s %12s\n", "", "seconds", "x-realtime");
+    std::printf("%-58s %10s %12s\n", "", "CPU s", "x-realtime");
     bench::printRow("lacquer TruePeakLimiter (4x true-peak detection), 1 core", ours, seconds);
     bench::printRow("lacquer limiter::applyAligned (copy + flush), 1 core", aligned, seconds);
     const std::string ff = "ffmpeg -hide_banner -nostats -threads 1 -i '" + wav.string() +

@@ -38,14 +38,22 @@ void Crossover::split(const BlockView& in, const BlockView* bands) {
     // The last band's buffer holds "rest" while the lower bands are split off it.
     const BlockView& rest = bands[last];
     assert(rest.frames == n && rest.channels == in.channels);
-    for (int c = 0; c < in.channels; ++c) {
-        float* r = rest.channel(c);
-        if (r != in.channel(c)) std::memcpy(r, in.channel(c), n * sizeof(float));
+    // Channels go through in pairs (two SIMD lanes), an odd last channel alone.
+    for (int c = 0; c < in.channels; c += 2) {
+        const bool pair = c + 1 < in.channels;
+        for (int cc = c; cc < c + (pair ? 2 : 1); ++cc)
+            if (rest.channel(cc) != in.channel(cc)) std::memcpy(rest.channel(cc), in.channel(cc), n * sizeof(float));
         for (int k = 0; k < last; ++k) {
-            float* b = bands[k].channel(c);
-            std::memcpy(b, r, n * sizeof(float));
-            bandChains_[static_cast<std::size_t>(k)].process(b, n, c);
-            restChains_[static_cast<std::size_t>(k)].process(r, n, c);
+            auto& band = bandChains_[static_cast<std::size_t>(k)];
+            auto& restChain = restChains_[static_cast<std::size_t>(k)];
+            if (pair) {
+                BiquadCascade::splitPair(band, restChain, rest.channel(c), rest.channel(c + 1), bands[k].channel(c),
+                                         bands[k].channel(c + 1), n, c);
+            } else {
+                std::memcpy(bands[k].channel(c), rest.channel(c), n * sizeof(float));
+                band.process(bands[k].channel(c), n, c);
+                restChain.process(rest.channel(c), n, c);
+            }
         }
     }
 }

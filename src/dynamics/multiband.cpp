@@ -38,7 +38,20 @@ void Multiband::process(const BlockView& block) {
     }
     views[nb - 1] = block;
     crossover_.split(block, views);
-    for (int b = 0; b < nb; ++b) compressors_[static_cast<std::size_t>(b)].process(views[b]);
+    // Linked bands run side by side in one loop (their recurrences overlap); others alone.
+    Compressor* fused[Crossover::kMaxBands];
+    BlockView fusedViews[Crossover::kMaxBands];
+    int nf = 0;
+    for (int b = 0; b < nb; ++b) {
+        Compressor& comp = compressors_[static_cast<std::size_t>(b)];
+        if (comp.fusable()) {
+            fused[nf] = &comp;
+            fusedViews[nf++] = views[b];
+        } else {
+            comp.process(views[b]);
+        }
+    }
+    if (nf > 0) Compressor::processLinkedBands(fused, fusedViews, nf);
     for (int c = 0; c < block.channels; ++c) {
         float* out = block.channel(c);
         for (int b = 0; b < nb - 1; ++b) {

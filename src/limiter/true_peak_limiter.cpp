@@ -154,7 +154,7 @@ __attribute__((target("avx2,fma"))) void peaksAvx2(const float* xm, const float*
 TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_(spec), params_(params) {
     assert(spec.channels >= 1 && spec.channels <= kMaxChannels);
     const double fs = spec.sampleRateHz;
-    lookahead_ = std::max(2, static_cast<int>(std::lround(params.lookaheadMs * 1e-3 * fs)));
+    lookahead_ = std::max(2, static_cast<int>(std::lround(std::max(params.lookaheadMs, kMinLookaheadMs) * 1e-3 * fs)));
     hold_ = lookahead_ + 1;
     box1_ = (lookahead_ + 2) / 2;
     box2_ = lookahead_ + 2 - box1_;

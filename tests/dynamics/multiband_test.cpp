@@ -73,6 +73,30 @@ TEST(Multiband, BlockSizeInvarianceIsExact) {
     EXPECT_GT(a.maxGainReductionDb(3), 1.0);   // the test compresses (top band of -8 dBFS noise)
 }
 
+// Multiband runs its linked bands side by side in one loop: the result must equal a crossover
+// followed by one Compressor::process per band, summed in the same order.
+TEST(Multiband, EqualsACrossoverAndOneCompressorPerBand) {
+    const double fs = 48000;
+    const std::size_t n = 4000;
+    const AudioBuffer in = test::noiseBuffer(2, n, fs, 0.4, 21);
+    AudioBuffer viaMultiband = in;
+    Multiband mb({fs, 2, n}, fourBands());
+    mb.process(viaMultiband.view());
+    AudioBuffer top = in;
+    std::vector<AudioBuffer> lower(3, AudioBuffer(2, n, fs));
+    BlockView views[4] = {lower[0].view(), lower[1].view(), lower[2].view(), top.view()};
+    Crossover x({fs, 2, n}, fourBands().crossoversHz);
+    x.split(top.view(), views);
+    for (int b = 0; b < 4; ++b) {
+        Compressor comp({fs, 2, n}, fourBands().bands[static_cast<std::size_t>(b)]);
+        comp.process(views[b]);
+    }
+    for (int c = 0; c < 2; ++c)
+        for (std::size_t i = 0; i < n; ++i)
+            for (int b = 0; b < 3; ++b) top.samples[static_cast<std::size_t>(c)][i] += lower[static_cast<std::size_t>(b)].samples[static_cast<std::size_t>(c)][i];
+    EXPECT_EQ(viaMultiband.samples, top.samples);  // same arithmetic, bit for bit
+}
+
 TEST(Multiband, ResetEqualsAFreshInstance) {
     const double fs = 48000;
     Multiband used({fs, 2, 1024}, fourBands()), fresh({fs, 2, 1024}, fourBands());
@@ -159,6 +183,38 @@ TEST(DynamicsChain, ApplyAlignedKeepsLengthAndMatchesTheStages) {
     st.process(manual.view());
     EXPECT_EQ(out.samples, manual.samples);  // block-size invariance makes them identical
     ASSERT_EQ(rep.bandMaxReductionDb.size(), 4u);
+}
+
+}  // namespace
+}  // namespace lacquer::dynamics
+
+namespace lacquer::dynamics {
+namespace {
+
+// Block-size invariance and reset for the stereo tools and the de-esser (same checks as the
+// multiband's: exact on the CPU).
+template <class Stage, class Params>
+void expectInvariantAndResettable(const Params& params) {
+    const double fs = 48000;
+    const std::size_t n = 5000;
+    const AudioBuffer in = test::noiseBuffer(2, n, fs, 0.3, 31);
+    AudioBuffer whole = in, split = in, again = in;
+    Stage a({fs, 2, n}, params), b({fs, 2, n}, params);
+    a.process(whole.view());
+    runSplit(b, split, {1, 17, 300, 2, 999});
+    EXPECT_EQ(whole.samples, split.samples);
+    a.reset();
+    a.process(again.view());
+    EXPECT_EQ(whole.samples, again.samples);
+}
+
+TEST(StereoTools, BlockSizeInvarianceAndResetAreExact) {
+    expectInvariantAndResettable<Stereo>(StereoParams{1.3, 150});
+    expectInvariantAndResettable<MonoBass>(120.0);
+    expectInvariantAndResettable<Width>(0.7);
+    DeesserParams d;
+    d.thresholdDb = -40;  // the noise's high band is over it: the de-esser works
+    expectInvariantAndResettable<Deesser>(d);
 }
 
 }  // namespace

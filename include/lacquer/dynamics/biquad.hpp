@@ -33,7 +33,15 @@ public:
     int sections() const { return count_; }
     // Runs the cascade over `frames` samples of channel `channel` in place.
     void process(float* samples, std::size_t frames, int channel);
+    // Both channels of a pair at once (two SIMD lanes; fused multiply-adds where the CPU has
+    // them, so the last bits can differ from two process() calls).
+    void processPair(float* left, float* right, std::size_t frames, int leftChannel);
     void reset();
+    // One crossover step on a channel pair in a single pass: out = low(rest), then
+    // rest = high(rest). On AVX2+FMA machines the first two sections of both chains share one
+    // 4-lane register (low needs >= 2 sections, high exactly 2); elsewhere, copy + processPair.
+    static void splitPair(BiquadCascade& low, BiquadCascade& high, float* restL, float* restR, float* outL,
+                          float* outR, std::size_t frames, int leftChannel);
     // Product of the sections' responses.
     Complex response(double freqHz, double sampleRateHz) const;
 

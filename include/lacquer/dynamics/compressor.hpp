@@ -31,6 +31,11 @@ public:
 
     // The static curve: gain change in dB (<= 0, without makeup) for a detector level in dBFS.
     static double gainComputerDb(double levelDb, const CompressorParams& params);
+    // True when this compressor uses one linked gain (stereoLink 1 or mono): such compressors
+    // can run side by side through processLinkedBands (same result as process() on each).
+    bool fusable() const;
+    static void processLinkedBands(Compressor* const* comps, const BlockView* blocks, int count);
+
     // Largest gain reduction (dB, >= 0, without makeup) applied since construction or reset().
     double maxGainReductionDb() const { return -minGainDb_; }
 
@@ -47,6 +52,7 @@ private:
     // State: mean-square per channel, smoothed gain change (dB) per channel (or [0] when linked).
     std::vector<double> meanSquare_;
     std::vector<double> gainDb_;
+    std::vector<double> gainLin_;  // 10^(gainDb_/20), kept incrementally
     double minGainDb_ = 0;
 };
 
