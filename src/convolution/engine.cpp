@@ -9,6 +9,7 @@
 #include "convolution/overlap_save.hpp"
 #include "convolution/vulkan_backend.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/log.hpp"
 #include "lacquer/gpu/device.hpp"
 #include "lacquer/reverb/ir.hpp"
 
@@ -49,9 +50,14 @@ std::unique_ptr<Engine> Engine::create(const DeviceRequest& request, const Engin
         case Mode::Auto: {
             int index = -1;
             try {
-                index = gpu::autoDeviceIndex(gpu::listDevices());
-            } catch (const Error&) {
-                index = -1;  // no loader: the CPU backend
+                const auto devices = gpu::listDevices();
+                if (devices.empty()) log::warning("--device auto", "no Vulkan device found; using the CPU backend (FFTW)");
+                index = gpu::autoDeviceIndex(devices);
+            } catch (const Error& e) {
+                // No loader or no instance: the CPU backend, and say why.
+                log::warning("--device auto", "Vulkan is unavailable (" + e.diagnostics().front().what +
+                                                  "); using the CPU backend (FFTW)");
+                index = -1;
             }
             if (index >= 0) return detail::makeVulkanEngine(index, options);
             return std::make_unique<FftwEngine<float>>(options);
