@@ -94,6 +94,7 @@ SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
 
     SolveResult r;
     r.gainsDb.assign(n, 0.0);
+    r.loudnessDefined = defined;
     double albumGain = 0;
     if (loudness.mode == LoudnessMode::Album) {
         // Album loudness of the tracks with only their offsets applied.

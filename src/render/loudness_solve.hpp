@@ -15,6 +15,7 @@ struct SolveResult {
     sequence::Timeline timeline;         // limited, float, at the tracks' rate
     std::vector<double> gainsDb;         // per-track gain before the limiter
     std::vector<double> limiterMaxGrDb;  // per-track (per file segment) peak gain reduction
+    std::vector<bool> loudnessDefined;   // per-track: the track's own audio has a loudness (else 0 dB gain)
     int iterations = 0;
 };
 

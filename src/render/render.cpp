@@ -155,6 +155,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     m.timeline = std::move(solved.timeline);
     m.gainsDb = solved.gainsDb;
     m.limiterMaxGrDb = solved.limiterMaxGrDb;
+    m.loudnessDefined = solved.loudnessDefined;
     m.solveIterations = solved.iterations;
     dither::quantise(m.timeline.audio, variant.exportSpec.bitDepth, variant.exportSpec.dither, dither::seedFromName(variant.name));
     return m;
@@ -365,7 +366,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         const bool lengthOk = static_cast<std::size_t>(m.info.frames) == tl.fileEnd(i) - tl.marks[i];
         checks.push_back(check(who + " file complete", lengthOk,
                                std::to_string(m.info.frames) + " frames written of " + std::to_string(tl.fileEnd(i) - tl.marks[i])));
-        if (!m.loudness.integratedLufs) {
+        // The track's own audio decides (a 0.3 s sting followed by its gap measures in the file,
+        // but was given no gain): no on-target check for it.
+        if (!m.loudness.integratedLufs || !master.loudnessDefined[i]) {
             checks.push_back(check(who + " loudness", true, "undefined (silence or under 400 ms): no gain applied"));
         } else if (variant.loudness.mode == LoudnessMode::Track) {
             const double want = variant.loudness.targetLufs + t.loudnessOffsetLu;

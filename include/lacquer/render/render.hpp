@@ -37,6 +37,7 @@ struct VariantMaster {
     sequence::Timeline timeline;          // quantised to the export word length, at the export rate
     std::vector<double> gainsDb;          // per-track loudness gain applied
     std::vector<double> limiterMaxGrDb;   // per-track maximum limiter gain reduction (0 without one)
+    std::vector<bool> loudnessDefined;    // per-track: the track's own audio had a loudness (else no gain)
     int solveIterations = 0;
 };
 
