@@ -337,6 +337,33 @@ TEST(HostileInput, SilenceAndASubFourHundredMillisecondTrackRenderWithNullLoudne
     EXPECT_TRUE(sawUndefined) << r["variants"]["streaming"]["checks"].dump();
 }
 
+TEST(HostileInput, AShortStingFollowedByItsGapGetsNoGainAndNoFailedCheck) {
+    // The 0.3 s sting has no loudness of its own, so it gets 0 dB; its file (sting + 2 s gap) does
+    // measure (-9 LUFS). The render must not then fail it against the -16 LUFS target (it did).
+    const auto dir = test::scratchDir();
+    fs::create_directories(dir / "mixes");
+    test::writeAudio(dir / "mixes/sting.wav", test::sine(1000, 0.5, 0.3, 44100), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    writeMix(dir / "mixes/music.wav", 3.0);
+    writeText(dir / "album.yaml", manifestText("  - { file: mixes/sting.wav, title: Sting }\n"
+                                               "  - { file: mixes/music.wav, title: Music }\n",
+                                               "loudness: { mode: track, target_lufs: -16 }\nsequence: { gap_s: 2 }\n"));
+    std::string out;
+    ASSERT_EQ(render(dir, &out), 0) << out;
+    const json r = readReport(dir / "out");
+    const auto& sting = r["variants"]["streaming"]["tracks"][0];
+    EXPECT_EQ(sting["gain_db"].get<double>(), 0.0) << sting.dump();
+    // 0.3 s of sting and 2 s of gap, at the 48 kHz export rate (to the frame).
+    EXPECT_NEAR(sting["duration_s"].get<double>(), 2.3, 1.0 / 48000) << sting.dump();
+    EXPECT_FALSE(sting["integrated_lufs"].is_null()) << sting.dump();  // the file does measure
+    bool sawUndefined = false;
+    for (const auto& c : r["variants"]["streaming"]["checks"]) {
+        EXPECT_TRUE(c["ok"].get<bool>()) << c.dump();
+        sawUndefined = sawUndefined || (c["name"] == "track 1 (Sting) loudness" &&
+                                        c["detail"] == "undefined (silence or under 400 ms): no gain applied");
+    }
+    EXPECT_TRUE(sawUndefined) << r["variants"]["streaming"]["checks"].dump();
+}
+
 // ---------------------------------------------------------------------------------------------
 // ISRC and EAN
 
