@@ -45,19 +45,21 @@ TEST(Faults, SigtermMidRenderExits130WithNoPartialFileAndTheRenderRunsAgain) {
                             " ]; do sleep 0.05; done; sleep 0.5; kill -TERM \\$pid; wait \\$pid";
     std::string out;
     EXPECT_EQ(runCommand("bash -c \"" + cmd + "\"", &out), 130) << out;
-    EXPECT_EQ(out, "error: render: interrupted by SIGTERM — no file was left half-written; run the render again\n");
+    EXPECT_EQ(
+        out, "error: render: interrupted by SIGTERM — no file was left half-written; run the render again\n");
     expectNoPartialFiles(dir / "out");
     // "run the render again" must work: what the interrupted render left is lacquer's own.
     ASSERT_EQ(render(dir, &out), 0) << out;
     EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac", "studio/01 - Alpha.wav"}));
+              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac",
+                                        "studio/01 - Alpha.wav"}));
 }
 
 // Runs the render under `ulimit -f <kib>` (RLIMIT_FSIZE): a write past the limit fails with EFBIG
 // once SIGXFSZ is ignored, as it is on a full disk.
 int renderUnderFileSizeLimit(const fs::path& dir, int kib, const std::string& variant, std::string* out) {
-    return runCommand("bash -c \"ulimit -f " + std::to_string(kib) + "; exec " + cli() + " render " + q(dir / "album.yaml") +
-                          " --out " + q(dir / "out") + " --variant " + variant + "\"",
+    return runCommand("bash -c \"ulimit -f " + std::to_string(kib) + "; exec " + cli() + " render " +
+                          q(dir / "album.yaml") + " --out " + q(dir / "out") + " --variant " + variant + "\"",
                       out);
 }
 
@@ -66,9 +68,10 @@ TEST(Faults, FileSizeLimitDuringAFlacWriteIsExitThreeWithNoPartialFile) {
     const auto dir = album(20.0);
     std::string out;
     EXPECT_EQ(renderUnderFileSizeLimit(dir, 256, "streaming", &out), 3) << out;
-    EXPECT_EQ(out, "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
-                       ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
-                       "permissions on the output disk\n");
+    EXPECT_EQ(out,
+              "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
+                  ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
+                  "permissions on the output disk\n");
     EXPECT_EQ(leftovers(dir / "out"), std::vector<std::string>{"streaming"});
 }
 
@@ -93,14 +96,16 @@ TEST(Faults, FullDiskIsExitThreeWithNoPartialFile) {
     const auto dir = album(20.0);
     fs::create_directories(dir / "out");
     // Inside the namespace: mount, render, then list what is left (the tmpfs vanishes on exit).
-    const std::string script = "mount -t tmpfs -o size=1m tmpfs " + q(dir / "out") + " || exit 99; " + cli() + " render " +
-                               q(dir / "album.yaml") + " --out " + q(dir / "out") +
-                               " --variant streaming; echo rc=\\$?; cd " + q(dir / "out") + " && find . -type f | sort";
+    const std::string script = "mount -t tmpfs -o size=1m tmpfs " + q(dir / "out") + " || exit 99; " + cli() +
+                               " render " + q(dir / "album.yaml") + " --out " + q(dir / "out") +
+                               " --variant streaming; echo rc=\\$?; cd " + q(dir / "out") +
+                               " && find . -type f | sort";
     std::string out;
     ASSERT_EQ(runCommand("unshare -rm bash -c \"" + script + "\"", &out), 0) << out;
-    const std::string want = "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
-                             ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
-                             "permissions on the output disk\nrc=3\n./.lacquer.lock\n";
+    const std::string want =
+        "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
+        ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
+        "permissions on the output disk\nrc=3\n./.lacquer.lock\n";
     EXPECT_EQ(out, want);
 }
 
@@ -110,16 +115,18 @@ const std::string kNoVulkan = "VK_ICD_FILENAMES=/nonexistent VK_DRIVER_FILES=/no
 TEST(Faults, WithoutAnyVulkanDeviceTheDeviceListSaysSoAndAutoIsTheCpu) {
     std::string out;
     EXPECT_EQ(runCommand(kNoVulkan + cli() + " devices", &out), 0) << out;
-    EXPECT_EQ(out, "no Vulkan devices found\nauto: CPU (FFTW) — no hardware GPU; a software Vulkan device is slower than "
-                   "FFTW on the CPU (choose it with --device N)\n");
+    EXPECT_EQ(out,
+              "no Vulkan devices found\nauto: CPU (FFTW) — no hardware GPU; a software Vulkan device is "
+              "slower than "
+              "FFTW on the CPU (choose it with --device N)\n");
 }
 
 TEST(Faults, WithoutAnyVulkanDeviceAutoFallsBackToTheCpuWithAWarning) {
     const auto dir = album(2.0);
     std::string out;
     // Only stderr: the summary table on stdout is not the point here.
-    ASSERT_EQ(runCommand("{ " + kNoVulkan + cli() + " render " + q(dir / "album.yaml") + " --out " + q(dir / "out") +
-                             " --variant streaming --device auto >/dev/null; }",
+    ASSERT_EQ(runCommand("{ " + kNoVulkan + cli() + " render " + q(dir / "album.yaml") + " --out " +
+                             q(dir / "out") + " --variant streaming --device auto >/dev/null; }",
                          &out),
               0)
         << out;
@@ -136,8 +143,10 @@ TEST(Faults, WithoutAnyVulkanDeviceAnExplicitDeviceIsExitThreeAndWritesNothing) 
                          &out),
               3)
         << out;
-    EXPECT_EQ(out, "error: vulkan: creating the Vulkan context failed: vkCreateInstance: ErrorIncompatibleDriver — run "
-                   "`lacquer devices`, or render with --device cpu\n");
+    EXPECT_EQ(
+        out,
+        "error: vulkan: creating the Vulkan context failed: vkCreateInstance: ErrorIncompatibleDriver — run "
+        "`lacquer devices`, or render with --device cpu\n");
     EXPECT_EQ(leftovers(dir / "out"), std::vector<std::string>{});
 }
 

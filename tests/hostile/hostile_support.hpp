@@ -17,17 +17,22 @@ namespace lacquer::hostile {
 
 namespace fs = std::filesystem;
 
-inline std::string cli() { return test::cliPath().string(); }
+inline std::string cli() {
+    return test::cliPath().string();
+}
 
 // Single-quoted for sh: the scratch folders are named after tests and hold no quote.
-inline std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+inline std::string q(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
 
 // A manifest around `tracksYaml` (the list items under `tracks:`) and `variantsYaml`.
-inline std::string manifestText(const std::string& tracksYaml, const std::string& extraTop = "",
-                                const std::string& variantsYaml =
-                                    "  streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }\n") {
-    return "lacquer: 1\nalbum: { title: Hostile, artist: Tester }\nprocessing: { sample_rate: 48000 }\n" + extraTop +
-           "tracks:\n" + tracksYaml + "variants:\n" + variantsYaml;
+inline std::string manifestText(
+    const std::string& tracksYaml, const std::string& extraTop = "",
+    const std::string& variantsYaml =
+        "  streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }\n") {
+    return "lacquer: 1\nalbum: { title: Hostile, artist: Tester }\nprocessing: { sample_rate: 48000 }\n" +
+           extraTop + "tracks:\n" + tracksYaml + "variants:\n" + variantsYaml;
 }
 
 inline void writeText(const fs::path& file, const std::string& text) {
@@ -43,7 +48,8 @@ inline void writeMix(const fs::path& file, double seconds, unsigned seed = 1) {
 
 // Runs `lacquer render DIR/album.yaml --out DIR/out <extra>`; stdout+stderr into `out`.
 inline int render(const fs::path& dir, std::string* out, const std::string& extra = "") {
-    return test::runCommand(cli() + " render " + q(dir / "album.yaml") + " --out " + q(dir / "out") + " " + extra, out);
+    return test::runCommand(
+        cli() + " render " + q(dir / "album.yaml") + " --out " + q(dir / "out") + " " + extra, out);
 }
 
 // Every entry under `outDir` (relative, generic form, sorted), the lock file left out: what a

@@ -29,13 +29,16 @@ json readReport(const fs::path& outDir) {
 TEST(HostileManifest, OverOneMebibyteIsRefusedByRenderBeforeAnythingIsWritten) {
     const auto dir = test::scratchDir();
     writeMix(dir / "mixes/a.wav", 1.0);
-    const std::string yaml = manifestText("  - { file: mixes/a.wav, title: A }\n") + "#" + std::string(1 << 20, 'x') + "\n";
+    const std::string yaml =
+        manifestText("  - { file: mixes/a.wav, title: A }\n") + "#" + std::string(1 << 20, 'x') + "\n";
     writeText(dir / "album.yaml", yaml);
     std::string out;
     EXPECT_EQ(render(dir, &out), 2);
-    EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() + ": the manifest is " + std::to_string(yaml.size()) +
-                       " bytes, over the 1048576 byte limit — a manifest is a short hand-written file; check that this "
-                       "is the right file\n");
+    EXPECT_EQ(
+        out,
+        "error: " + (dir / "album.yaml").string() + ": the manifest is " + std::to_string(yaml.size()) +
+            " bytes, over the 1048576 byte limit — a manifest is a short hand-written file; check that this "
+            "is the right file\n");
     EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
@@ -50,17 +53,25 @@ TEST(HostileManifest, EveryKindOfBrokenManifestIsExitTwoWithLocatedLinesAndNoOut
     };
     const std::vector<Case> cases = {
         {"malformed", manifestText(track) + "album: [unclosed\n", ":9:1:"},
-        {"duplicate key", manifestText(track) + "lacquer: 1\n", ":8:1: duplicate key 'lacquer' (first at line 1) — keep one of them\n"},
+        {"duplicate key", manifestText(track) + "lacquer: 1\n",
+         ":8:1: duplicate key 'lacquer' (first at line 1) — keep one of them\n"},
         {"anchor", manifestText("  - &t { file: mixes/a.wav, title: A }\n  - *t\n"), ":5:5:"},
         {"alias bomb",
          "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
          "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
              manifestText(track),
          ":1:1: unknown key 'a' at the top level"},
-        {"deep nesting", manifestText(track) + "x: " + std::string(100, '[') + std::string(100, ']') + "\n", ":8:1: unknown key 'x'"},
-        {"wrong type", manifestText("  - { file: mixes/a.wav, title: A, fade_in_s: [1] }\n"), ":5:47: fade_in_s: expected"},
-        {"unknown key", manifestText("  - { file: mixes/a.wav, title: A, tempo: 120 }\n"), ":5:36: unknown key 'tempo'"},
-        {"binary", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", 20), ":"},
+        {"deep nesting", manifestText(track) + "x: " + std::string(100, '[') + std::string(100, ']') + "\n",
+         ":8:1: unknown key 'x'"},
+        {"wrong type", manifestText("  - { file: mixes/a.wav, title: A, fade_in_s: [1] }\n"),
+         ":5:47: fade_in_s: expected"},
+        {"unknown key", manifestText("  - { file: mixes/a.wav, title: A, tempo: 120 }\n"),
+         ":5:36: unknown key 'tempo'"},
+        {"binary",
+         std::string("\x7f"
+                     "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0",
+                     20),
+         ":"},
     };
     const auto base = test::scratchDir();
     for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -76,7 +87,9 @@ TEST(HostileManifest, EveryKindOfBrokenManifestIsExitTwoWithLocatedLinesAndNoOut
         // Every line is a diagnostic: "error: " then the manifest's path.
         std::size_t at = 0;
         while (at < out.size()) {
-            EXPECT_EQ(out.compare(at, 7 + (dir / "album.yaml").string().size(), "error: " + (dir / "album.yaml").string()), 0)
+            EXPECT_EQ(out.compare(at, 7 + (dir / "album.yaml").string().size(),
+                                  "error: " + (dir / "album.yaml").string()),
+                      0)
                 << out.substr(at);
             at = out.find('\n', at);
             if (at == std::string::npos) break;
@@ -93,8 +106,9 @@ TEST(HostileManifest, EveryKindOfBrokenManifestIsExitTwoWithLocatedLinesAndNoOut
 fs::path albumWithSecondTrack(const std::string& bad) {
     const auto dir = test::scratchDir();
     writeMix(dir / "mixes/good.wav", 2.0);
-    writeText(dir / "album.yaml",
-              manifestText("  - { file: mixes/good.wav, title: Good }\n  - { file: " + bad + ", title: Bad }\n"));
+    writeText(
+        dir / "album.yaml",
+        manifestText("  - { file: mixes/good.wav, title: Good }\n  - { file: " + bad + ", title: Bad }\n"));
     return dir;
 }
 
@@ -103,7 +117,8 @@ fs::path albumWithSecondTrack(const std::string& bad) {
 void expectRefusedAtLoad(const fs::path& dir, const std::string& file, const std::string& why) {
     std::string out;
     EXPECT_EQ(render(dir, &out), 2) << out;
-    EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() + ":6:13: file '" + file + "' is not usable audio: " + why + "\n");
+    EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() + ":6:13: file '" + file +
+                       "' is not usable audio: " + why + "\n");
     EXPECT_FALSE(fs::exists(dir / "out")) << out;
 }
 
@@ -120,8 +135,10 @@ TEST(HostileInput, MissingFileIsRefusedAtLoad) {
     const auto dir = albumWithSecondTrack("mixes/none.wav");
     std::string out;
     EXPECT_EQ(render(dir, &out), 2) << out;
-    EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() + ":6:13: file 'mixes/none.wav' does not exist (looked for " +
-                       (dir / "mixes/none.wav").string() + ") — check the path; relative paths start at the manifest's folder\n");
+    EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() +
+                       ":6:13: file 'mixes/none.wav' does not exist (looked for " +
+                       (dir / "mixes/none.wav").string() +
+                       ") — check the path; relative paths start at the manifest's folder\n");
     EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
@@ -137,7 +154,8 @@ TEST(HostileInput, ZeroByteWavAndFlacAreRefusedAtLoad) {
 TEST(HostileInput, HeaderOnlyWavIsRefusedAtLoad) {
     const auto dir = albumWithSecondTrack("mixes/header.wav");
     test::writeAudio(dir / "mixes/header.wav", AudioBuffer(2, 0, 44100), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
-    expectRefusedAtLoad(dir, "mixes/header.wav", "holds no audio frames (header only) — re-export the audio file");
+    expectRefusedAtLoad(dir, "mixes/header.wav",
+                        "holds no audio frames (header only) — re-export the audio file");
 }
 
 TEST(HostileInput, HeaderOnlyFlacIsRefusedWhenDecodedAndNothingIsWritten) {
@@ -150,9 +168,10 @@ TEST(HostileInput, HeaderOnlyFlacIsRefusedWhenDecodedAndNothingIsWritten) {
     fs::remove(full);
     bytes[4] = static_cast<char>(bytes[4] | 0x80);  // last-metadata-block flag
     writeText(dir / "mixes/header.flac", bytes);
-    expectRefusedAtDecode(dir, "mixes/header.flac",
-                          "truncated or corrupt: audio ends at 0:00.000 but the header promises 0:02.000 — re-export or "
-                          "re-copy the file");
+    expectRefusedAtDecode(
+        dir, "mixes/header.flac",
+        "truncated or corrupt: audio ends at 0:00.000 but the header promises 0:02.000 — re-export or "
+        "re-copy the file");
 }
 
 TEST(HostileInput, GarbageUnderAnAudioNameIsRefusedAtLoad) {
@@ -160,8 +179,9 @@ TEST(HostileInput, GarbageUnderAnAudioNameIsRefusedAtLoad) {
         SCOPED_TRACE(name);
         const auto dir = albumWithSecondTrack(name);
         writeText(dir / name, "RIFF\x10\0\0\0WAVEjunk that is not a chunk, not audio at all");
-        expectRefusedAtLoad(dir, name,
-                            "not a readable audio file (libsndfile: Format not recognised.) — use WAV, AIFF, FLAC or Ogg");
+        expectRefusedAtLoad(
+            dir, name,
+            "not a readable audio file (libsndfile: Format not recognised.) — use WAV, AIFF, FLAC or Ogg");
     }
 }
 
@@ -173,14 +193,17 @@ TEST(HostileInput, FlacWithoutALengthInItsHeaderIsRefusedAtLoad) {
     std::string out;
     // Raw PCM on stdin, FLAC on stdout: flac never learns the length. (Redirections inside the
     // braces: runCommand appends 2>&1 to the whole line, and flac warns about the MD5.)
-    ASSERT_EQ(runCommand("{ tail -c +45 " + q(dir / "raw.wav") + " | flac -s --force-raw-format --endian=little --sign=signed "
-                         "--channels=2 --bps=16 --sample-rate=44100 -c - 2>/dev/null > " + q(dir / "mixes/streamed.flac") + "; }",
+    ASSERT_EQ(runCommand("{ tail -c +45 " + q(dir / "raw.wav") +
+                             " | flac -s --force-raw-format --endian=little --sign=signed "
+                             "--channels=2 --bps=16 --sample-rate=44100 -c - 2>/dev/null > " +
+                             q(dir / "mixes/streamed.flac") + "; }",
                          &out),
               0)
         << out;
-    expectRefusedAtLoad(dir, "mixes/streamed.flac",
-                        "does not say how long it is (no length in its header) — re-encode it into a file, e.g. ffmpeg -i "
-                        "in.flac fixed.flac (an encoder that can seek back records the length)");
+    expectRefusedAtLoad(
+        dir, "mixes/streamed.flac",
+        "does not say how long it is (no length in its header) — re-encode it into a file, e.g. ffmpeg -i "
+        "in.flac fixed.flac (an encoder that can seek back records the length)");
 }
 
 TEST(HostileInput, FlacHeaderPromisingDaysOfAudioIsRefusedWithoutAllocatingThem) {
@@ -197,9 +220,10 @@ TEST(HostileInput, FlacHeaderPromisingDaysOfAudioIsRefusedWithoutAllocatingThem)
     bytes[21] = static_cast<char>(bytes[21] | 0x0f);
     for (int i = 22; i < 26; ++i) bytes[static_cast<std::size_t>(i)] = '\xff';
     writeText(dir / "mixes/promise.flac", bytes);
-    expectRefusedAtDecode(dir, "mixes/promise.flac",
-                          "truncated or corrupt: audio ends at 0:00.000 but the header promises 25971:04.779 — re-export "
-                          "or re-copy the file");
+    expectRefusedAtDecode(
+        dir, "mixes/promise.flac",
+        "truncated or corrupt: audio ends at 0:00.000 but the header promises 25971:04.779 — re-export "
+        "or re-copy the file");
 }
 
 TEST(HostileManifest, YamlErrorsAboutControlCharactersStayOnePrintableLine) {
@@ -209,9 +233,10 @@ TEST(HostileManifest, YamlErrorsAboutControlCharactersStayOnePrintableLine) {
     writeText(dir / "album.yaml", "a: \"\\\r\"\n");
     std::string out;
     EXPECT_EQ(runCommand(cli() + " validate " + q(dir / "album.yaml"), &out), 2);
-    EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() +
-                       ":1:7: YAML syntax error: unknown escape character: \\x0d — fix the YAML at this position "
-                       "(indentation, ':' after keys, matching brackets and quotes)\n");
+    EXPECT_EQ(out,
+              "error: " + (dir / "album.yaml").string() +
+                  ":1:7: YAML syntax error: unknown escape character: \\x0d — fix the YAML at this position "
+                  "(indentation, ':' after keys, matching brackets and quotes)\n");
     writeText(dir / "album.yaml", std::string("x: &a\0b [1]\n", 13));
     EXPECT_EQ(runCommand(cli() + " validate " + q(dir / "album.yaml"), &out), 2);
     EXPECT_NE(out.find(":1:4: YAML anchor '&a\\x00b' is not allowed"), std::string::npos) << out;
@@ -222,9 +247,10 @@ TEST(HostileInput, TruncatedWavIsRefusedAtLoad) {
     writeMix(dir / "mixes/cut.wav", 2.0);
     fs::resize_file(dir / "mixes/cut.wav", fs::file_size(dir / "mixes/cut.wav") - 4000);
     // 2 s × 44100 × 4 bytes = 352800 bytes of data promised, 4000 fewer there.
-    expectRefusedAtLoad(dir, "mixes/cut.wav",
-                        "truncated or corrupt: the audio data is shorter than its header says (data : 352800 (should be "
-                        "348800)) — re-export or re-copy the file");
+    expectRefusedAtLoad(
+        dir, "mixes/cut.wav",
+        "truncated or corrupt: the audio data is shorter than its header says (data : 352800 (should be "
+        "348800)) — re-export or re-copy the file");
 }
 
 TEST(HostileInput, TruncatedFlacIsRefusedWhenDecodedAndNothingIsWritten) {
@@ -234,7 +260,8 @@ TEST(HostileInput, TruncatedFlacIsRefusedWhenDecodedAndNothingIsWritten) {
     fs::resize_file(dir / "mixes/cut.flac", fs::file_size(dir / "mixes/cut.flac") / 2);
     std::string out;
     EXPECT_EQ(render(dir, &out), 2) << out;
-    const std::string head = "error: " + (dir / "mixes/cut.flac").string() + ": truncated or corrupt: audio ends at 0:0";
+    const std::string head =
+        "error: " + (dir / "mixes/cut.flac").string() + ": truncated or corrupt: audio ends at 0:0";
     EXPECT_EQ(out.rfind(head, 0), 0u) << out;
     EXPECT_NE(out.find(" but the header promises 0:02.000"), std::string::npos) << out;
     EXPECT_NE(out.find(" — re-export or re-copy the file\n"), std::string::npos) << out;
@@ -270,32 +297,41 @@ TEST(HostileInput, NanAndInfFloatSamplesAreRefusedWhenDecoded) {
         auto a = test::sine(440, 0.25, 2.0, 44100);
         a.samples[1][44100] = bad[k];  // 1.000 s into channel 2
         test::writeAudio(dir / "mixes/float.wav", a, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
-        expectRefusedAtDecode(dir, "mixes/float.wav",
-                              word[k] + " sample in channel 2 at 0:01.000 — fix the mix export (a plug-in produced invalid samples)");
+        expectRefusedAtDecode(
+            dir, "mixes/float.wav",
+            word[k] +
+                " sample in channel 2 at 0:01.000 — fix the mix export (a plug-in produced invalid samples)");
     }
 }
 
 TEST(HostileInput, MoreThanTwoChannelsIsRefusedAtLoad) {
     const auto dir = albumWithSecondTrack("mixes/surround.wav");
-    test::writeAudio(dir / "mixes/surround.wav", test::sine(440, 0.25, 1.0, 44100, 6), SF_FORMAT_WAVEX | SF_FORMAT_PCM_24);
+    test::writeAudio(dir / "mixes/surround.wav", test::sine(440, 0.25, 1.0, 44100, 6),
+                     SF_FORMAT_WAVEX | SF_FORMAT_PCM_24);
     std::string out;
     EXPECT_EQ(render(dir, &out), 2) << out;
     EXPECT_EQ(out, "error: " + (dir / "album.yaml").string() +
-                       ":6:13: file 'mixes/surround.wav' has 6 channels; lacquer takes mono or stereo — export a stereo mix\n");
+                       ":6:13: file 'mixes/surround.wav' has 6 channels; lacquer takes mono or stereo — "
+                       "export a stereo mix\n");
     EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
 TEST(HostileInput, EightBitAndSixtyFourBitFloatInputsAreRendered) {
     const auto dir = test::scratchDir();
     fs::create_directories(dir / "mixes");
-    test::writeAudio(dir / "mixes/u8.wav", test::musicNoise(3.0, 22050, 2, 3), SF_FORMAT_WAV | SF_FORMAT_PCM_U8);
-    test::writeAudio(dir / "mixes/f64.wav", test::musicNoise(3.0, 96000, 1, 4), SF_FORMAT_WAV | SF_FORMAT_DOUBLE);
-    writeText(dir / "album.yaml", manifestText("  - { file: mixes/u8.wav, title: Eight }\n  - { file: mixes/f64.wav, title: Double }\n",
-                                               "loudness: { mode: track, target_lufs: -16 }\nsequence: { gap_s: 0 }\n"));
+    test::writeAudio(dir / "mixes/u8.wav", test::musicNoise(3.0, 22050, 2, 3),
+                     SF_FORMAT_WAV | SF_FORMAT_PCM_U8);
+    test::writeAudio(dir / "mixes/f64.wav", test::musicNoise(3.0, 96000, 1, 4),
+                     SF_FORMAT_WAV | SF_FORMAT_DOUBLE);
+    writeText(
+        dir / "album.yaml",
+        manifestText("  - { file: mixes/u8.wav, title: Eight }\n  - { file: mixes/f64.wav, title: Double }\n",
+                     "loudness: { mode: track, target_lufs: -16 }\nsequence: { gap_s: 0 }\n"));
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
     EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Eight.flac", "streaming/02 - Double.flac"}));
+              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Eight.flac",
+                                        "streaming/02 - Double.flac"}));
     const json r = readReport(dir / "out");
     for (const auto& t : r["variants"]["streaming"]["tracks"]) {
         // ±0.1 LU: EBU Tech 3341's integrated-loudness tolerance, on the written file.
@@ -308,13 +344,16 @@ TEST(HostileInput, EightBitAndSixtyFourBitFloatInputsAreRendered) {
 TEST(HostileInput, SilenceAndASubFourHundredMillisecondTrackRenderWithNullLoudnessAndNoGain) {
     const auto dir = test::scratchDir();
     fs::create_directories(dir / "mixes");
-    test::writeAudio(dir / "mixes/silence.wav", AudioBuffer(2, 3 * 44100, 44100), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
-    test::writeAudio(dir / "mixes/blip.wav", test::sine(1000, 0.5, 0.3, 44100), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    test::writeAudio(dir / "mixes/silence.wav", AudioBuffer(2, 3 * 44100, 44100),
+                     SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    test::writeAudio(dir / "mixes/blip.wav", test::sine(1000, 0.5, 0.3, 44100),
+                     SF_FORMAT_WAV | SF_FORMAT_PCM_16);
     writeMix(dir / "mixes/music.wav", 3.0);
-    writeText(dir / "album.yaml", manifestText("  - { file: mixes/silence.wav, title: Silence }\n"
-                                               "  - { file: mixes/blip.wav, title: Blip }\n"
-                                               "  - { file: mixes/music.wav, title: Music }\n",
-                                               "loudness: { mode: track, target_lufs: -16 }\nsequence: { gap_s: 0 }\n"));
+    writeText(dir / "album.yaml",
+              manifestText("  - { file: mixes/silence.wav, title: Silence }\n"
+                           "  - { file: mixes/blip.wav, title: Blip }\n"
+                           "  - { file: mixes/music.wav, title: Music }\n",
+                           "loudness: { mode: track, target_lufs: -16 }\nsequence: { gap_s: 0 }\n"));
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
     const json r = readReport(dir / "out");
@@ -327,7 +366,8 @@ TEST(HostileInput, SilenceAndASubFourHundredMillisecondTrackRenderWithNullLoudne
     }
     // The silent track stays digital silence: no dither noise or gain was added to nothing.
     EXPECT_TRUE(tracks[0]["true_peak_dbtp"].is_null()) << tracks[0].dump();
-    // The 0.3 s blip keeps its level: a -6.02 dBFS sine (0.5 peak) read back within 0.01 dB (report rounding).
+    // The 0.3 s blip keeps its level: a -6.02 dBFS sine (0.5 peak) read back within 0.01 dB (report
+    // rounding).
     EXPECT_NEAR(tracks[1]["sample_peak_dbfs"].get<double>(), 20 * std::log10(0.5), 0.01) << tracks[1].dump();
     // ±0.1 LU: EBU Tech 3341's integrated-loudness tolerance.
     EXPECT_NEAR(tracks[2]["integrated_lufs"].get<double>(), -16.0, 0.1);
@@ -342,11 +382,13 @@ TEST(HostileInput, AShortStingFollowedByItsGapGetsNoGainAndNoFailedCheck) {
     // measure (-9 LUFS). The render must not then fail it against the -16 LUFS target (it did).
     const auto dir = test::scratchDir();
     fs::create_directories(dir / "mixes");
-    test::writeAudio(dir / "mixes/sting.wav", test::sine(1000, 0.5, 0.3, 44100), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    test::writeAudio(dir / "mixes/sting.wav", test::sine(1000, 0.5, 0.3, 44100),
+                     SF_FORMAT_WAV | SF_FORMAT_PCM_16);
     writeMix(dir / "mixes/music.wav", 3.0);
-    writeText(dir / "album.yaml", manifestText("  - { file: mixes/sting.wav, title: Sting }\n"
-                                               "  - { file: mixes/music.wav, title: Music }\n",
-                                               "loudness: { mode: track, target_lufs: -16 }\nsequence: { gap_s: 2 }\n"));
+    writeText(dir / "album.yaml",
+              manifestText("  - { file: mixes/sting.wav, title: Sting }\n"
+                           "  - { file: mixes/music.wav, title: Music }\n",
+                           "loudness: { mode: track, target_lufs: -16 }\nsequence: { gap_s: 2 }\n"));
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
     const json r = readReport(dir / "out");
@@ -358,8 +400,9 @@ TEST(HostileInput, AShortStingFollowedByItsGapGetsNoGainAndNoFailedCheck) {
     bool sawUndefined = false;
     for (const auto& c : r["variants"]["streaming"]["checks"]) {
         EXPECT_TRUE(c["ok"].get<bool>()) << c.dump();
-        sawUndefined = sawUndefined || (c["name"] == "track 1 (Sting) loudness" &&
-                                        c["detail"] == "undefined (silence or under 400 ms): no gain applied");
+        sawUndefined =
+            sawUndefined || (c["name"] == "track 1 (Sting) loudness" &&
+                             c["detail"] == "undefined (silence or under 400 ms): no gain applied");
     }
     EXPECT_TRUE(sawUndefined) << r["variants"]["streaming"]["checks"].dump();
 }
@@ -371,17 +414,22 @@ TEST(HostileCodes, InvalidIsrcAndEanAreRefusedByRenderBeforeAnythingIsWritten) {
     const auto dir = test::scratchDir();
     writeMix(dir / "mixes/a.wav", 1.0);
     writeMix(dir / "mixes/b.wav", 1.0);
-    std::string yaml = manifestText("  - { file: mixes/a.wav, title: A, isrc: GB-AYE-26-0001 }\n"
-                                    "  - { file: mixes/b.wav, title: B, isrc: GBAYE2600001 }\n");
+    std::string yaml = manifestText(
+        "  - { file: mixes/a.wav, title: A, isrc: GB-AYE-26-0001 }\n"
+        "  - { file: mixes/b.wav, title: B, isrc: GBAYE2600001 }\n");
     yaml.replace(yaml.find("artist: Tester"), 14, "artist: Tester, catalog: \"4006381333932\"");
     writeText(dir / "album.yaml", yaml);
     std::string out;
     EXPECT_EQ(render(dir, &out), 2) << out;
     const std::string m = "error: " + (dir / "album.yaml").string();
-    EXPECT_EQ(out, m + ":2:51: catalog '4006381333932' fails the EAN-13 check digit (expected 1) — check the barcode "
-                       "(EAN-13 or UPC-A) against the label's paperwork\n" +
-                       m + ":5:42: isrc 'GB-AYE-26-0001' is malformed: it has 11 characters, an ISRC has 12 "
-                           "(CC-XXX-YY-NNNNN) — copy the ISRC exactly as issued (CC-XXX-YY-NNNNN, e.g. GB-AYE-26-00001)\n");
+    EXPECT_EQ(
+        out,
+        m +
+            ":2:51: catalog '4006381333932' fails the EAN-13 check digit (expected 1) — check the barcode "
+            "(EAN-13 or UPC-A) against the label's paperwork\n" +
+            m +
+            ":5:42: isrc 'GB-AYE-26-0001' is malformed: it has 11 characters, an ISRC has 12 "
+            "(CC-XXX-YY-NNNNN) — copy the ISRC exactly as issued (CC-XXX-YY-NNNNN, e.g. GB-AYE-26-00001)\n");
     EXPECT_FALSE(fs::exists(dir / "out"));
 }
 

@@ -26,8 +26,15 @@ TEST(HostileNames, TrackFileNamesAreOneSafePathComponent) {
     EXPECT_EQ(trackFileName(2, "../../etc/passwd", "flac"), "02 - _.._etc_passwd.flac");
     EXPECT_EQ(trackFileName(3, "/abs/path", "wav"), "03 - _abs_path.wav");
     EXPECT_EQ(trackFileName(4, "C:\\Windows\\x", "wav"), "04 - C__Windows_x.wav");
-    EXPECT_EQ(trackFileName(5, std::string("a\tb\nc\x01" "d\x7f" "e", 9), "flac"), "05 - a_b_c_d_e.flac");
-    EXPECT_EQ(trackFileName(6, "what? <really> \"yes\" | * :", "flac"), "06 - what_ _really_ _yes_ _ _ _.flac");
+    EXPECT_EQ(trackFileName(5,
+                            std::string("a\tb\nc\x01"
+                                        "d\x7f"
+                                        "e",
+                                        9),
+                            "flac"),
+              "05 - a_b_c_d_e.flac");
+    EXPECT_EQ(trackFileName(6, "what? <really> \"yes\" | * :", "flac"),
+              "06 - what_ _really_ _yes_ _ _ _.flac");
     EXPECT_EQ(trackFileName(7, " .hidden. ", "flac"), "07 - hidden.flac");
     // Windows reserves CON, NUL, COM1… only as a whole stem (with any extension): "NN - " makes
     // every stem longer, so these names are already safe and are kept as written.
@@ -77,9 +84,14 @@ TEST(HostileNames, RenderedFilesFromHostileTitlesStayInTheVariantFolderAndKeepUt
 
     // The title tag is the title as written, in UTF-8 (metaflac prints the raw bytes).
     std::string tag;
-    ASSERT_EQ(runCommand("metaflac --show-tag=TITLE " + q(dir / "out/streaming/07 - Ünïcödé — 日本語.flac"), &tag), 0) << tag;
+    ASSERT_EQ(
+        runCommand("metaflac --show-tag=TITLE " + q(dir / "out/streaming/07 - Ünïcödé — 日本語.flac"), &tag),
+        0)
+        << tag;
     EXPECT_EQ(tag, "TITLE=Ünïcödé — 日本語\n");
-    ASSERT_EQ(runCommand("metaflac --show-tag=TITLE " + q(dir / "out/streaming/02 - _.._escape.flac"), &tag), 0) << tag;
+    ASSERT_EQ(runCommand("metaflac --show-tag=TITLE " + q(dir / "out/streaming/02 - _.._escape.flac"), &tag),
+              0)
+        << tag;
     EXPECT_EQ(tag, "TITLE=../../escape\n");
     // report.json names the file as written, relative to --out.
     std::ifstream in(dir / "out/report.json");
@@ -102,12 +114,14 @@ TEST(HostileOutput, ForeignFilesAreRefusedWithoutForceAndKeptWithIt) {
     std::string out;
     EXPECT_EQ(render(dir, &out), 2);
     EXPECT_EQ(out, "error: " + (dir / "out").string() +
-                       ": the output folder holds files lacquer did not write — choose an empty or new folder with --out, or "
+                       ": the output folder holds files lacquer did not write — choose an empty or new "
+                       "folder with --out, or "
                        "pass --force\n");
     EXPECT_EQ(leftovers(dir / "out"), (std::vector<std::string>{"notes", "notes/thesis.docx"}));
     ASSERT_EQ(render(dir, &out, "--force"), 0) << out;
     EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"notes/thesis.docx", "report.json", "report.md", "streaming/01 - Alpha.flac"}));
+              (std::vector<std::string>{"notes/thesis.docx", "report.json", "report.md",
+                                        "streaming/01 - Alpha.flac"}));
     std::ifstream in(dir / "out/notes/thesis.docx");
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "precious");
 }
@@ -117,7 +131,8 @@ TEST(HostileOutput, AFolderLacquerRenderedIntoIsRenderedIntoAgainWithoutForce) {
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
     EXPECT_EQ(render(dir, &out), 0) << out;
-    EXPECT_EQ(leftoverFiles(dir / "out"), (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac"}));
+    EXPECT_EQ(leftoverFiles(dir / "out"),
+              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac"}));
 }
 
 TEST(HostileOutput, AnOutPathThatIsAFileIsRefused) {
@@ -125,7 +140,8 @@ TEST(HostileOutput, AnOutPathThatIsAFileIsRefused) {
     writeText(dir / "out", "a file, not a folder");
     std::string out;
     EXPECT_EQ(render(dir, &out), 2);
-    EXPECT_EQ(out, "error: " + (dir / "out").string() + ": exists and is not a folder — choose another --out\n");
+    EXPECT_EQ(out,
+              "error: " + (dir / "out").string() + ": exists and is not a folder — choose another --out\n");
     std::ifstream in(dir / "out");
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "a file, not a folder");
 }
@@ -156,11 +172,13 @@ TEST(HostileOutput, ASecondRenderIntoAFolderBeingRenderedRefusesOnTheLock) {
     ASSERT_TRUE(held) << "the first render never held the lock";
     EXPECT_EQ(second, 2) << out;
     EXPECT_EQ(out, "error: " + (dir / "out").string() +
-                       ": another lacquer render is writing into this folder — wait for it to finish or choose another --out\n");
+                       ": another lacquer render is writing into this folder — wait for it to finish or "
+                       "choose another --out\n");
     // The first render was not disturbed.
     ASSERT_TRUE(read);
     EXPECT_EQ(std::string(status), "0\n");
-    EXPECT_EQ(leftoverFiles(dir / "out"), (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac"}));
+    EXPECT_EQ(leftoverFiles(dir / "out"),
+              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac"}));
     std::string t;
     EXPECT_EQ(runCommand("flac -s -t " + q(dir / "out/streaming/01 - Alpha.flac"), &t), 0) << t;
 }
