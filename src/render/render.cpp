@@ -17,6 +17,8 @@
 #include "lacquer/common/log.hpp"
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
+#include "lacquer/delivery/cd.hpp"
+#include "lacquer/delivery/ddp.hpp"
 #include "lacquer/dither/quantiser.hpp"
 #include "lacquer/dynamics/apply.hpp"
 #include "lacquer/eq/design.hpp"
@@ -155,6 +157,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     m.gainsDb = solved.gainsDb;
     m.limiterMaxGrDb = solved.limiterMaxGrDb;
     m.solveIterations = solved.iterations;
+    for (const auto& d : delivery) m.trackFrames.push_back(d.frames());
     dither::quantise(m.timeline.audio, variant.exportSpec.bitDepth, variant.exportSpec.dither, dither::seedFromName(variant.name));
     return m;
 }
@@ -245,6 +248,82 @@ json bandsJson(const std::vector<double>& bands) {
     return a;
 }
 
+io::Tags tagsFor(const AlbumPlan& plan, const TrackPlan& t) {
+    io::Tags tags;
+    tags.title = t.title;
+    tags.artist = t.artist.empty() ? plan.album.artist : t.artist;
+    tags.album = plan.album.title;
+    tags.albumArtist = plan.album.artist;
+    tags.date = plan.album.date;
+    tags.genre = plan.album.genre;
+    tags.composer = t.composer;
+    tags.isrc = t.isrc;
+    tags.catalog = plan.album.catalog;
+    tags.trackNumber = t.number;
+    tags.trackTotal = static_cast<int>(plan.tracks.size());
+    tags.discNumber = plan.album.discNumber;
+    tags.discTotal = plan.album.discTotal;
+    tags.cover = plan.album.cover;
+    return tags;
+}
+
+delivery::CdDiscMeta cdDisc(const AlbumPlan& plan) {
+    return {plan.album.title, plan.album.artist, "", plan.album.catalog};
+}
+
+std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan) {
+    std::vector<delivery::CdTrackMeta> tracks;
+    for (const auto& t : plan.tracks)
+        tracks.push_back({t.title, t.artist.empty() ? plan.album.artist : t.artist, t.composer, t.isrc});
+    return tracks;
+}
+
+json fileEntry(const fs::path& file, const fs::path& outDir, const std::string& format) {
+    const auto info = io::probe(file);
+    return {{"path", fs::relative(file, outDir).generic_string()}, {"sha256", report::sha256File(file)},
+            {"format", format}, {"sample_rate", info.sampleRateHz}, {"bit_depth", info.bitDepth},
+            {"channels", info.channels}, {"frames", info.frames}};
+}
+
+// The CD image of a variant: album.wav + album.cue (CD-TEXT, ISRC, INDEX 00/01) and a DDP 2.0
+// fileset in ddp/. Returns the "cd" report section with "files" and "checks" to merge.
+json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const AudioBuffer& programme,
+                  const delivery::CdLayout& layout, const fs::path& dir) {
+    const auto disc = cdDisc(plan);
+    const auto tracks = cdTracks(plan);
+    const fs::path outDir = dir.parent_path();
+    json files = json::array(), checks = json::array();
+    for (const auto& d : delivery::checkCdAudio(programme)) checks.push_back(check("CD audio", false, d.line()));
+    io::Tags tags;
+    tags.title = plan.album.title;
+    tags.artist = plan.album.artist;
+    tags.album = plan.album.title;
+    tags.date = plan.album.date;
+    tags.genre = plan.album.genre;
+    io::writeWav(dir / "album.wav", programme, io::WavSampleFormat::Pcm16, tags);
+    files.push_back(fileEntry(dir / "album.wav", outDir, "wav"));
+    const std::string cue = delivery::cueSheet(layout, disc, tracks, {"album.wav", delivery::CueEncoding::Latin1,
+                                                                      std::string("lacquer ") + LACQUER_VERSION});
+    io::writeTextFile(dir / "album.cue", cue);
+    files.push_back({{"path", fs::relative(dir / "album.cue", outDir).generic_string()},
+                     {"sha256", report::sha256File(dir / "album.cue")}, {"format", "cue"}});
+    const auto ddp = delivery::writeDdp(dir / "ddp", programme, layout, disc, tracks,
+                                        {plan.album.catalog.empty() ? variant.name : plan.album.catalog, true});
+    for (const auto& f : ddp.files)
+        files.push_back({{"path", fs::relative(dir / "ddp" / f, outDir).generic_string()},
+                         {"sha256", report::sha256File(dir / "ddp" / f)}, {"format", "ddp"}});
+    const auto rows = delivery::pqSheet(layout, tracks);
+    json pq = json::array();
+    for (const auto& r : rows)
+        pq.push_back({{"track", r.track}, {"index", r.index}, {"sector", r.sector}, {"msf", r.msf}, {"isrc", r.isrc},
+                      {"title", r.title}, {"length_sectors", r.lengthSectors ? json(*r.lengthSectors) : json(nullptr)}});
+    checks.push_back(check("CD frame alignment", true,
+                           "every INDEX on a 588-sample sector; lead-out at " + delivery::msf(layout.leadOutSector)));
+    return {{"cue", cue}, {"pq_sheet", pq}, {"pq_sheet_markdown", delivery::pqSheetMarkdown(rows)},
+            {"lead_out_msf", delivery::msf(layout.leadOutSector)}, {"ddp_image_md5", ddp.imageMd5},
+            {"files", files}, {"checks", checks}};
+}
+
 // Writes one variant's files and returns its report section.
 json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
                   const std::vector<ProcessedTrack>& processed, const fs::path& outDir) {
@@ -257,13 +336,30 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     const std::size_t n = plan.tracks.size();
     const auto& ex = variant.exportSpec;
 
+    // The per-track parts: split at the timeline's marks, or for a CD at the layout's INDEX 01
+    // sectors of the programme (2 s lead-in + timeline + padding to a whole sector).
+    std::vector<AudioBuffer> parts;
+    std::vector<double> partStartS(n);
+    json cdJson;
+    if (ex.format == ExportFormat::Cd) {
+        const auto layout = delivery::cdLayout(tl.marks, master.trackFrames, tl.audio.frames());
+        const AudioBuffer programme = delivery::cdProgramme(tl.audio, layout);
+        parts = delivery::splitCdProgramme(programme, layout);
+        for (std::size_t i = 0; i < n; ++i) partStartS[i] = static_cast<double>(layout.tracks[i].index01) / delivery::kSectorsPerSecond;
+        cdJson = writeCdImage(plan, variant, programme, layout, dir);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            parts.push_back(segment(tl.audio, tl.marks[i], tl.fileEnd(i)));
+            partStartS[i] = static_cast<double>(tl.marks[i]) / rate;
+        }
+    }
+
     // ReplayGain 2.0 values come from the quantised audio in memory, which is what gets written.
     std::vector<loudness::Meter> meters;
     std::vector<loudness::Measurement> inMemory(n);
     for (std::size_t i = 0; i < n; ++i) {
-        meters.emplace_back(tl.audio.channels(), rate);
-        auto view = const_cast<AudioBuffer&>(tl.audio).view().slice(tl.marks[i], tl.fileEnd(i) - tl.marks[i]);
-        meters.back().add(view);
+        meters.emplace_back(parts[i].channels(), rate);
+        meters.back().add(parts[i].view());
         inMemory[i] = meters.back().result();
     }
     std::vector<const loudness::Meter*> meterPtrs;
@@ -277,49 +373,29 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         const auto& t = plan.tracks[i];
-        io::Tags tags;
-        tags.title = t.title;
-        tags.artist = t.artist.empty() ? plan.album.artist : t.artist;
-        tags.album = plan.album.title;
-        tags.albumArtist = plan.album.artist;
-        tags.date = plan.album.date;
-        tags.genre = plan.album.genre;
-        tags.composer = t.composer;
-        tags.isrc = t.isrc;
-        tags.catalog = plan.album.catalog;
-        tags.trackNumber = t.number;
-        tags.trackTotal = static_cast<int>(n);
-        tags.discNumber = plan.album.discNumber;
-        tags.discTotal = plan.album.discTotal;
-        tags.cover = plan.album.cover;
+        io::Tags tags = tagsFor(plan, t);
         if (inMemory[i].integratedLufs) tags.trackGainDb = -18.0 - *inMemory[i].integratedLufs;
         if (inMemory[i].truePeakDbtp) tags.trackPeak = dbToGain(*inMemory[i].truePeakDbtp);
         if (albumLufs) tags.albumGainDb = -18.0 - *albumLufs;
         if (albumPeak > 0) tags.albumPeak = albumPeak;
         files[i] = dir / trackFileName(t.number, t.title, extensionFor(ex));
-        const AudioBuffer part = segment(tl.audio, tl.marks[i], tl.fileEnd(i));
         if (ex.format == ExportFormat::Flac) {
-            io::writeFlac(files[i], part, ex.bitDepth, tags);
+            io::writeFlac(files[i], parts[i], ex.bitDepth, tags);
         } else {
             const auto wf = ex.bitDepth == 16 ? io::WavSampleFormat::Pcm16 : ex.bitDepth == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32;
-            io::writeWav(files[i], part, wf, tags);
+            io::writeWav(files[i], parts[i], wf, tags);
         }
     });
 
     // Measure what was written, from the files.
     std::vector<report::FileMeasurement> measured(n);
+    std::vector<std::unique_ptr<loudness::Meter>> fileMeters(n);
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
-        measured[i] = report::measureFile(files[i]);
+        measured[i] = report::measureFile(files[i], &fileMeters[i]);
     });
-    std::vector<loudness::Meter> fileMeters;
-    for (std::size_t i = 0; i < n; ++i) {
-        AudioBuffer back = io::decode(files[i], io::Channels::Native);
-        fileMeters.emplace_back(back.channels(), back.sampleRateHz);
-        fileMeters.back().add(back.view());
-    }
     std::vector<const loudness::Meter*> filePtrs;
-    for (const auto& m : fileMeters) filePtrs.push_back(&m);
+    for (const auto& m : fileMeters) filePtrs.push_back(m.get());
 
     json v;
     const double ceiling = variant.limiter ? variant.limiter->ceilingDbtp : 0.0;
@@ -340,7 +416,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                           {"title", t.title},
                           {"file", rel},
                           {"sha256", m.sha256},
-                          {"start_s", report::numberOrNull(static_cast<double>(tl.marks[i]) / rate, 6)},
+                          {"start_s", report::numberOrNull(partStartS[i], 6)},
                           {"duration_s", report::numberOrNull(m.info.durationS(), 6)},
                           {"integrated_lufs", report::numberOrNull(m.loudness.integratedLufs)},
                           {"loudness_range_lu", report::numberOrNull(m.loudness.loudnessRangeLu)},
@@ -360,9 +436,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"frames", m.info.frames}});
 
         const std::string who = "track " + std::to_string(t.number) + " (" + t.title + ")";
-        const bool lengthOk = static_cast<std::size_t>(m.info.frames) == tl.fileEnd(i) - tl.marks[i];
+        const bool lengthOk = static_cast<std::size_t>(m.info.frames) == parts[i].frames();
         checks.push_back(check(who + " file complete", lengthOk,
-                               std::to_string(m.info.frames) + " frames written of " + std::to_string(tl.fileEnd(i) - tl.marks[i])));
+                               std::to_string(m.info.frames) + " frames written of " + std::to_string(parts[i].frames())));
         if (!m.loudness.integratedLufs) {
             checks.push_back(check(who + " loudness", true, "undefined (silence or under 400 ms): no gain applied"));
         } else if (variant.loudness.mode == LoudnessMode::Track) {
@@ -410,6 +486,13 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : "tpdf") : "none"}};
     v["loudness_solve_iterations"] = master.solveIterations;
+    if (!cdJson.is_null()) {
+        for (const auto& f : cdJson["files"]) v["files"].push_back(f);
+        for (const auto& c : cdJson["checks"]) v["checks"].push_back(c);
+        cdJson.erase("files");
+        cdJson.erase("checks");
+        v["cd"] = cdJson;
+    }
     return v;
 }
 
@@ -456,11 +539,35 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["chains"] = chainsJson(plan);
     report["variants"] = json::object();
     bool allOk = true;
-    for (const auto* v : variants) {
+    // Every variant is mastered before anything is written, so the Red Book checks of a CD
+    // variant (they need the final track lengths) can stop the render with nothing written.
+    std::vector<VariantMaster> masters;
+    std::vector<Diagnostic> cdErrors;
+    std::vector<json> cdWarnings(variants.size(), json::array());
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+        const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
-        const VariantMaster master = masterVariant(plan, *v, processed);
+        masters.push_back(masterVariant(plan, *v, processed));
+        if (v->exportSpec.format != ExportFormat::Cd) continue;
+        const auto& tl = masters.back().timeline;
+        const auto layout = delivery::cdLayout(tl.marks, masters.back().trackFrames, tl.audio.frames());
+        auto rb = delivery::checkRedBook(layout, cdDisc(plan), cdTracks(plan));
+        for (auto& d : rb.errors) {
+            d.where = v->name + (d.where.empty() ? "" : ": " + d.where);
+            cdErrors.push_back(d);
+        }
+        for (const auto& d : rb.warnings) {
+            log::warning(v->name, d.line());
+            cdWarnings[k].push_back(check("Red Book warning", true, d.line()));
+        }
+    }
+    if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+        const auto* v = variants[k];
+        const VariantMaster& master = masters[k];
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
         json section = writeVariant(plan, *v, master, processed, options.outDir);
+        for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);
     }

@@ -62,11 +62,14 @@ std::string sha256Text(const std::string& text) {
     return digestHex([&](EVP_MD_CTX* ctx) { EVP_DigestUpdate(ctx, text.data(), text.size()); });
 }
 
-FileMeasurement measureFile(const fs::path& file) {
+FileMeasurement measureFile(const fs::path& file, std::unique_ptr<loudness::Meter>* meterOut) {
     FileMeasurement m;
     m.info = io::probe(file);
-    const AudioBuffer audio = io::decode(file, io::Channels::Native);
-    m.loudness = loudness::measure(audio);
+    AudioBuffer audio = io::decode(file, io::Channels::Native);
+    auto meter = std::make_unique<loudness::Meter>(audio.channels(), audio.sampleRateHz);
+    meter->add(audio.view());
+    m.loudness = meter->result();
+    if (meterOut) *meterOut = std::move(meter);
     m.sha256 = sha256File(file);
     return m;
 }

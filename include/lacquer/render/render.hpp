@@ -38,6 +38,7 @@ struct VariantMaster {
     std::vector<double> gainsDb;          // per-track loudness gain applied
     std::vector<double> limiterMaxGrDb;   // per-track maximum limiter gain reduction (0 without one)
     int solveIterations = 0;
+    std::vector<std::size_t> trackFrames;  // each track's own length at the export rate
 };
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
