@@ -18,7 +18,10 @@
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
 #include "lacquer/delivery/cd.hpp"
+#include "lacquer/delivery/codec.hpp"
 #include "lacquer/delivery/ddp.hpp"
+#include "lacquer/delivery/streaming.hpp"
+#include "lacquer/delivery/vinyl.hpp"
 #include "lacquer/dither/quantiser.hpp"
 #include "lacquer/dynamics/apply.hpp"
 #include "lacquer/eq/design.hpp"
@@ -88,6 +91,7 @@ IrCache loadImpulseResponses(const AlbumPlan& plan) {
 
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs) {
     ProcessedTrack out;
+    out.convolutionRuns = 0;
     AudioBuffer source = io::decode(track.file, io::Channels::Stereo);
     out.sourceDurationS = source.durationS();
     out.sourceRateHz = static_cast<int>(source.sampleRateHz);
@@ -99,7 +103,10 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
     const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
     const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
-    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) out.audio = engine.process(out.audio, chain.eq, rv, ir);
+    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) {
+        out.audio = engine.process(out.audio, chain.eq, rv, ir);
+        ++out.convolutionRuns;
+    }
     throwIfCancelled();
     if (chain.deesser || chain.multiband || chain.stereo) {
         const dynamics::ChainReport rep = dynamics::applyInPlace(out.audio, {chain.deesser, chain.multiband, chain.stereo});
@@ -324,6 +331,116 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
             {"files", files}, {"checks", checks}};
 }
 
+// Streaming deliveries: what each service's normalisation does to every track (from the files'
+// measurements), and the true peak after a lossy round trip (Ogg Vorbis, Opus) of each track.
+json streamingJson(const AlbumPlan& plan, const std::vector<AudioBuffer>& parts,
+                   const std::vector<report::FileMeasurement>& measured, std::optional<double> albumLufs,
+                   json& checks) {
+    std::vector<delivery::TrackLevels> levels;
+    std::vector<std::string> titles;
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+        levels.push_back({measured[i].loudness.integratedLufs, measured[i].loudness.truePeakDbtp});
+        titles.push_back(plan.tracks[i].title);
+    }
+    json services = json::array();
+    for (const auto service : delivery::allServices()) {
+        const auto rule = delivery::serviceRule(service);
+        json tracks = json::array();
+        const auto sim = delivery::simulatePlayback(service, levels, albumLufs);
+        for (std::size_t i = 0; i < sim.size(); ++i) {
+            const auto& t = sim[i];
+            tracks.push_back({{"number", plan.tracks[i].number},
+                              {"gain_db", report::numberOrNull(t.gainDb)},
+                              {"direction", t.direction == delivery::PlaybackTrack::Direction::Down ? "down"
+                                            : t.direction == delivery::PlaybackTrack::Direction::Up ? "up" : "none"},
+                              {"heard_lufs", report::numberOrNull(t.heardLufs)},
+                              {"peak_after_dbtp", report::numberOrNull(t.peakAfterDbtp)},
+                              {"raise_limited_by_peak", t.raiseLimitedByPeak},
+                              {"over_peak_guidance", t.overPeakGuidance}});
+        }
+        services.push_back({{"service", delivery::serviceName(service)}, {"reference_lufs", rule.referenceLufs},
+                            {"rule", rule.note}, {"tracks", tracks}});
+    }
+    // Lossy round trips, tracks in parallel.
+    std::vector<delivery::CodecResult> vorbis(parts.size()), opus(parts.size());
+    parallelFor(parts.size(), [&](std::size_t i) {
+        throwIfCancelled();
+        vorbis[i] = delivery::codecRoundTrip(parts[i], delivery::Codec::Vorbis);
+        opus[i] = delivery::codecRoundTrip(parts[i], delivery::Codec::Opus);
+        vorbis[i].decoded = AudioBuffer();
+        opus[i].decoded = AudioBuffer();
+    });
+    json codec = json::array();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        codec.push_back({{"number", plan.tracks[i].number},
+                         {"vorbis_true_peak_dbtp", report::numberOrNull(vorbis[i].decodedTruePeakDbtp)},
+                         {"vorbis_kbps", report::numberOrNull(vorbis[i].bitrateKbps, 0)},
+                         {"opus_true_peak_dbtp", report::numberOrNull(opus[i].decodedTruePeakDbtp)},
+                         {"opus_kbps", report::numberOrNull(opus[i].bitrateKbps, 0)}});
+        double worst = -1e9;
+        for (const auto* r : {&vorbis[i], &opus[i]})
+            if (r->decodedTruePeakDbtp) worst = std::max(worst, *r->decodedTruePeakDbtp);
+        if (worst > -1e9) {
+            // A warning, not a failure: the file itself meets its ceiling; the services' encoders
+            // are what clip. 0 dBTP after decoding is where audible clipping starts.
+            checks.push_back(check("track " + std::to_string(plan.tracks[i].number) + " (" + plan.tracks[i].title +
+                                       ") lossy headroom",
+                                   true,
+                                   "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus" +
+                                       (worst > 0.0 ? " — over 0 dBTP: lower the ceiling for lossy services" : "")));
+        }
+    }
+    return {{"playback", services}, {"playback_markdown", delivery::playbackMarkdown(titles, levels, albumLufs)},
+            {"codec", codec}};
+}
+
+// A vinyl premaster: sides (from the manifest or planned within the disc's side length), one file
+// per side with lead-in and lead-out silence, a cutting sheet, and the cutting warnings.
+json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vector<AudioBuffer>& parts,
+               const std::vector<report::FileMeasurement>& measured, const fs::path& dir, const fs::path& outDir,
+               json& checks, json& files) {
+    constexpr double kLeadS = 0.5;  // plants ask for at least 200 ms; half a second is kinder to the cutter
+    const auto format = *delivery::vinylFormat(variant.vinylDisc);
+    std::vector<delivery::VinylTrack> tracks;
+    std::vector<delivery::TrackFacts> facts;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const auto& t = plan.tracks[i];
+        const auto hf = delivery::hfEnergy(parts[i]);
+        const auto corr = delivery::lowFrequencyCorrelation(parts[i]);
+        tracks.push_back({t.number, t.title, parts[i].durationS(), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
+        facts.push_back({t.number, t.title, parts[i].durationS(), measured[i].loudness.truePeakDbtp, measured[i].loudness.integratedLufs});
+        for (const auto& w : delivery::cuttingWarnings("track " + std::to_string(t.number) + " (" + t.title + ")", corr, hf))
+            checks.push_back(check("vinyl warning", true, w.line()));
+    }
+    const auto vp = variant.sides.empty() ? delivery::planSides(tracks, format) : delivery::manualSides(tracks, variant.sides, format);
+    for (const auto& e : vp.errors) checks.push_back(check("vinyl sides", false, e.line()));
+    for (const auto& w : vp.warnings) checks.push_back(check("vinyl warning", true, w.line()));
+    json sides = json::array();
+    for (const auto& side : vp.sides) {
+        std::vector<const AudioBuffer*> onSide;
+        for (int number : side.tracks) onSide.push_back(&parts[static_cast<std::size_t>(number - 1)]);
+        const AudioBuffer sideAudio = delivery::assembleSide(onSide, kLeadS, kLeadS);
+        const fs::path file = dir / ("Side " + side.name + ".wav");
+        io::Tags tags;
+        tags.title = plan.album.title + " — side " + side.name;
+        tags.artist = plan.album.artist;
+        tags.album = plan.album.title;
+        const auto bits = variant.exportSpec.bitDepth;
+        io::writeWav(file, sideAudio, bits == 16 ? io::WavSampleFormat::Pcm16 : bits == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32, tags);
+        files.push_back(fileEntry(file, outDir, "wav"));
+        sides.push_back({{"side", side.name}, {"tracks", side.tracks}, {"duration_s", report::numberOrNull(side.durationS, 3)},
+                         {"file", fs::relative(file, outDir).generic_string()}});
+    }
+    const auto rows = delivery::cuttingSheet(vp, facts, kLeadS);
+    json sheet = json::array();
+    for (const auto& r : rows)
+        sheet.push_back({{"side", r.side}, {"track", r.track}, {"title", r.title}, {"start_s", report::numberOrNull(r.startS, 3)},
+                         {"duration_s", report::numberOrNull(r.durationS, 3)}, {"peak_dbtp", report::numberOrNull(r.peakDbtp)},
+                         {"integrated_lufs", report::numberOrNull(r.integratedLufs)}});
+    return {{"disc", format.name}, {"sides", sides}, {"cutting_sheet", sheet},
+            {"cutting_sheet_markdown", delivery::cuttingSheetMarkdown(rows)}, {"lead_in_s", kLeadS}};
+}
+
 // Writes one variant's files and returns its report section.
 json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
                   const std::vector<ProcessedTrack>& processed, const fs::path& outDir) {
@@ -486,6 +603,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : "tpdf") : "none"}};
     v["loudness_solve_iterations"] = master.solveIterations;
+    if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
+    if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
     if (!cdJson.is_null()) {
         for (const auto& f : cdJson["files"]) v["files"].push_back(f);
         for (const auto& c : cdJson["checks"]) v["checks"].push_back(c);
@@ -528,7 +647,10 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         processed[i] = processTrack(plan, plan.tracks[i], *engine, irs);
         log::progress("processing tracks " + std::to_string(++done) + "/" + std::to_string(plan.tracks.size()) + "  " + plan.tracks[i].title);
     });
-    if (stats) stats->sharedChainRuns += static_cast<int>(plan.tracks.size());
+    if (stats) {
+        stats->sharedChainRuns += static_cast<int>(plan.tracks.size());
+        for (const auto& p : processed) stats->convolutionRuns += p.convolutionRuns;
+    }
 
     json report;
     report["manifest"] = plan.manifestPath.string();

@@ -106,6 +106,12 @@ std::string toMarkdown(const json& r) {
             md += "| " + c["name"].get<std::string>() + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
                   c["detail"].get<std::string>() + " |\n";
         md += "\n";
+        if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";
+        if (v.contains("cd")) {
+            md += "### CD: PQ sheet\n\n" + v["cd"].value("pq_sheet_markdown", "") + "\n";
+            md += "### CD: CUE sheet\n\n```\n" + v["cd"].value("cue", "") + "```\n\n";
+        }
+        if (v.contains("vinyl")) md += "### Vinyl: cutting sheet\n\n" + v["vinyl"].value("cutting_sheet_markdown", "") + "\n";
     }
     return md;
 }

@@ -183,5 +183,28 @@ TEST_F(DemoRender, CdImagePassesFlacCueLinterCdrdaoAndShntool) {
     ASSERT_EQ(runCommand("cd '" + (dir / "ddp").string() + "' && md5sum -c CHECKSUM.MD5", &out), 0) << out;
 }
 
+TEST_F(DemoRender, VinylSideFilesAreTheirTracksBetweenLeadInAndLeadOut) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    const json v = report()["variants"]["vinyl"];
+    ASSERT_TRUE(v.contains("vinyl")) << v.dump();
+    const double leadS = v["vinyl"]["lead_in_s"].get<double>();
+    for (const auto& side : v["vinyl"]["sides"]) {
+        const auto sideAudio = io::decode(outDir_ / side["file"].get<std::string>(), io::Channels::Native);
+        const auto lead = static_cast<std::size_t>(std::llround(leadS * sideAudio.sampleRateHz));
+        std::size_t pos = lead;
+        for (int number : side["tracks"]) {
+            const auto track = io::decode(outDir_ / v["tracks"][static_cast<std::size_t>(number - 1)]["file"].get<std::string>(),
+                                          io::Channels::Native);
+            for (int c = 0; c < 2; ++c)
+                for (std::size_t i = 0; i < track.frames(); ++i)
+                    ASSERT_EQ(sideAudio.samples[static_cast<std::size_t>(c)][pos + i], track.samples[static_cast<std::size_t>(c)][i])
+                        << "side " << side["side"] << " track " << number << " frame " << i;
+            pos += track.frames();
+        }
+        EXPECT_EQ(pos + lead, sideAudio.frames()) << side.dump();
+        for (std::size_t i = 0; i < lead; ++i) ASSERT_EQ(sideAudio.samples[0][i], 0.0f);  // lead-in is silence
+    }
+}
+
 }  // namespace
 }  // namespace lacquer

@@ -86,6 +86,7 @@ struct VariantPlan {
     double monoBassHz = 0.0;          // 0 = off
     ExportSpec exportSpec;
     std::map<std::string, std::vector<int>> sides;  // vinyl sides: name → track numbers
+    std::string vinylDisc;            // "12in-33", "12in-45", "10in-33", "7in-45", "7in-33"; empty = not vinyl
     SourceLoc loc;
 };
 

@@ -30,6 +30,7 @@ struct ProcessedTrack {
     int sourceRateHz = 0;
     double deesserMaxReductionDb = 0.0;            // >= 0
     std::vector<double> multibandMaxReductionDb;   // per band, >= 0; empty without multiband
+    int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
 };
 
 // The mastered album of one variant, before it is split and written.
@@ -43,7 +44,8 @@ struct VariantMaster {
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
 struct RenderStats {
-    int sharedChainRuns = 0;
+    int sharedChainRuns = 0;   // tracks through the shared chain
+    int convolutionRuns = 0;   // calls of the convolution (GPU/FFT) stage
 };
 
 // Decoded impulse responses, one per distinct file, shared by every track that names it.
