@@ -14,10 +14,14 @@ namespace {
 // Numeric arrays longer than this (plots, curves, spectra) are summarised in one line.
 constexpr std::size_t kLongArray = 16;
 
-// Keys shown first, in this order, so a variant reads targets → album → tracks → files → checks.
-const std::vector<std::string> kPreferredOrder = {"manifest", "manifest_sha256", "lacquer_version", "device", "album",
-                                                  "chains",   "targets",         "export",          "settings", "tracks",
-                                                  "files",    "checks",          "timeline",        "plots",    "variants"};
+// Keys shown first, in this order, so a variant reads targets → album → tracks → files → checks
+// and a track reads loudness → peaks → gain → position → hash; other keys follow alphabetically.
+const std::vector<std::string> kPreferredOrder = {
+    "manifest",        "manifest_sha256",   "lacquer_version",  "lacquer_build",   "device",     "backend",
+    "chains",          "targets",           "export",           "settings",        "album",      "tracks",
+    "files",           "checks",            "timeline",         "plots",           "variants",   "integrated_lufs",
+    "loudness_range_lu", "true_peak_dbtp",  "sample_peak_dbfs", "gain_db",         "start_s",    "duration_s",
+    "file",            "path",              "sha256"};
 
 int decimalsOf(const json& v) {
     if (!v.is_number_float()) return 0;

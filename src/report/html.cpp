@@ -1146,9 +1146,15 @@ json SpectrumAverager::bandsDbJson() const {
             p += powerSum_[k];
             ++bins;
         }
-        if (!spectra_ || !bins || hi > rateHz_ / 2) {
+        if (!spectra_ || hi > rateHz_ / 2) {
             out.push_back(nullptr);
             continue;
+        }
+        if (!bins) {
+            // A low band narrower than one bin (below about 120 Hz at 96 kHz): the nearest bin's
+            // density times the band's width, so the curve stays continuous.
+            const auto k = static_cast<std::size_t>(std::lround(fc / binHz));
+            p = powerSum_[std::min(k, kFftFrames / 2)] * (hi - lo) / binHz;
         }
         const double ms = p * norm;
         out.push_back(ms > 0 ? json(round2(std::max(-200.0, 10.0 * std::log10(ms / 0.5)))) : json(-200.0));

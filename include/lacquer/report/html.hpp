@@ -48,8 +48,9 @@ public:
     void add(const BlockView& block);
     // Band centre frequencies (Hz), the same for every rate.
     static std::vector<double> bandCentresHz();
-    // One level per band; null where the band holds no FFT bin or nothing was added (a band over
-    // the Nyquist frequency, or a very short input).
+    // One level per band; null where nothing was added (input under 8192 frames) or the band
+    // reaches over the Nyquist frequency. A band narrower than one FFT bin takes the nearest bin's
+    // power density.
     nlohmann::json bandsDbJson() const;
 
 private:
