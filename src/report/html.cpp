@@ -1124,6 +1124,11 @@ void SpectrumAverager::analyse(int channels) {
     }
 }
 
+void SpectrumAverager::merge(const SpectrumAverager& other) {
+    for (std::size_t k = 0; k < powerSum_.size(); ++k) powerSum_[k] += other.powerSum_[k];
+    spectra_ += other.spectra_;
+}
+
 std::vector<double> SpectrumAverager::bandCentresHz() {
     // 1/6-octave bands around 1 kHz, from 20 Hz to 20 kHz (IEC 61260 base-2 spacing).
     std::vector<double> f;

@@ -77,6 +77,10 @@ TEST(PlotData, SpectrumDoesNotDependOnHowTheAudioIsSplit) {
     const json s = report::spectrumJson(whole, pieces);
     EXPECT_EQ(s["freqs_hz"].size(), s["before"].size());
     EXPECT_EQ(s["before"], s["after"]);
+    // Merging an averager with a copy of itself doubles every sum and the count: same average.
+    report::SpectrumAverager doubled = whole;
+    doubled.merge(whole);
+    EXPECT_EQ(doubled.bandsDbJson(), whole.bandsDbJson());
 }
 
 }  // namespace

@@ -46,6 +46,9 @@ public:
     explicit SpectrumAverager(double sampleRateHz, std::size_t strideFrames = 4 * kFftFrames);
     // Any block length; blocks are joined, so splitting does not change the result.
     void add(const BlockView& block);
+    // Adds what `other` accumulated (same rate), e.g. one averager per track run in parallel,
+    // merged for the album.
+    void merge(const SpectrumAverager& other);
     // Band centre frequencies (Hz), the same for every rate.
     static std::vector<double> bandCentresHz();
     // One level per band; null where nothing was added (input under 8192 frames) or the band
