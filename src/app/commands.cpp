@@ -6,6 +6,7 @@
 
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/parallel.hpp"
+#include "lacquer/gpu/device.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
@@ -18,7 +19,7 @@ int runRender(const RenderArgs& args) {
     render::RenderOptions options;
     options.outDir = args.outDir;
     options.variants = args.variants;
-    options.device = args.device;
+    options.device = render::parseDevice(args.device);
     options.force = args.force;
     return render::renderAlbum(plan, options);
 }
@@ -70,7 +71,16 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
 }
 
 int runDevices() {
-    throw Error(ErrorKind::Device, "devices", "device listing is not built yet", "");
+    const auto devices = gpu::listDevices();
+    const int autoIndex = gpu::autoDeviceIndex(devices);
+    if (devices.empty()) std::printf("no Vulkan devices found\n");
+    for (const auto& d : devices)
+        std::printf("%2d  %-44s %-10s %s  Vulkan %s%s\n", d.index, d.name.c_str(), gpu::toString(d.type),
+                    d.software ? "software" : "hardware", d.apiVersion.c_str(), d.index == autoIndex ? "  ← auto" : "");
+    if (autoIndex < 0)
+        std::printf("auto: CPU (FFTW) — no hardware GPU; a software Vulkan device is slower than FFTW on the CPU "
+                    "(choose it with --device N)\n");
+    return 0;
 }
 
 }  // namespace lacquer::app

@@ -6,6 +6,7 @@
 
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/units.hpp"
+#include "lacquer/limiter/true_peak_limiter.hpp"
 #include "lacquer/loudness/meter.hpp"
 
 namespace lacquer::render {
@@ -41,7 +42,17 @@ Measured measureSegments(const sequence::Timeline& tl) {
 void limitTimeline(sequence::Timeline& tl, const std::optional<limiter::Params>& params, std::vector<double>& maxGrDb) {
     maxGrDb.assign(tl.marks.size(), 0.0);
     if (!params) return;
-    (void)params;
+    // A fine trace (64 frames, 1.5 ms at 44.1 kHz) attributes gain reduction to files; a bucket
+    // straddling a file boundary counts for both, which can only overstate a neighbour's figure.
+    constexpr std::size_t kTraceFrames = 64;
+    auto limited = limiter::applyAligned(tl.audio, *params, kTraceFrames);
+    tl.audio = std::move(limited.audio);
+    const auto& trace = limited.gainReductionTraceDb;
+    for (std::size_t i = 0; i < tl.marks.size(); ++i) {
+        const std::size_t from = tl.marks[i] / kTraceFrames;
+        const std::size_t to = std::min(trace.size(), (tl.fileEnd(i) + kTraceFrames - 1) / kTraceFrames);
+        for (std::size_t k = from; k < to; ++k) maxGrDb[i] = std::max(maxGrDb[i], static_cast<double>(trace[k]));
+    }
 }
 
 // One secant step per unknown: x is the gain, y the measured loudness; the limiter makes y(x)

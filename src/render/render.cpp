@@ -18,6 +18,8 @@
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
 #include "lacquer/dither/quantiser.hpp"
+#include "lacquer/dynamics/apply.hpp"
+#include "lacquer/eq/design.hpp"
 #include "lacquer/io/atomic_file.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/encode.hpp"
@@ -59,14 +61,49 @@ std::string trackFileName(int number, const std::string& title, const std::strin
 // ---------------------------------------------------------------------------------------------
 // The per-track chain (shared by every variant)
 
-ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, const std::string& device) {
-    (void)device;
+convolution::DeviceRequest parseDevice(const std::string& text) {
+    convolution::DeviceRequest r;
+    if (text == "auto") return r;
+    if (text == "cpu") {
+        r.mode = convolution::DeviceRequest::Mode::Cpu;
+        return r;
+    }
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() < 6) {
+        r.mode = convolution::DeviceRequest::Mode::Vulkan;
+        r.vulkanIndex = std::stoi(text);
+        return r;
+    }
+    throw Error(ErrorKind::Usage, "--device " + text, "not a device", "use auto, cpu, or an index from `lacquer devices`");
+}
+
+IrCache loadImpulseResponses(const AlbumPlan& plan) {
+    IrCache irs;
+    for (const auto& t : plan.tracks)
+        if (t.chain.reverb && !irs.count(t.chain.reverb->irPath))
+            irs.emplace(t.chain.reverb->irPath, io::decode(t.chain.reverb->irPath, io::Channels::Native));
+    return irs;
+}
+
+ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs) {
     ProcessedTrack out;
     AudioBuffer source = io::decode(track.file, io::Channels::Stereo);
     out.sourceDurationS = source.durationS();
     out.sourceRateHz = static_cast<int>(source.sampleRateHz);
     throwIfCancelled();
     out.audio = resample(source, plan.processingRateHz);
+    source = AudioBuffer();
+    throwIfCancelled();
+    const auto& chain = track.chain;
+    // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
+    const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
+    const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
+    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) out.audio = engine.process(out.audio, chain.eq, rv, ir);
+    throwIfCancelled();
+    if (chain.deesser || chain.multiband || chain.stereo) {
+        const dynamics::ChainReport rep = dynamics::applyInPlace(out.audio, {chain.deesser, chain.multiband, chain.stereo});
+        out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
+        out.multibandMaxReductionDb = rep.bandMaxReductionDb;
+    }
     return out;
 }
 
@@ -99,6 +136,12 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     parallelFor(tracks.size(), [&](std::size_t i) {
         throwIfCancelled();
         delivery[i] = resample(tracks[i].audio, rate);
+        // Variant delta: mono below monoBassHz (vinyl), at the delivery rate.
+        if (variant.monoBassHz > 0) {
+            dynamics::StereoParams mono;
+            mono.monoBelowHz = variant.monoBassHz;
+            dynamics::applyInPlace(delivery[i], {std::nullopt, std::nullopt, mono});
+        }
     });
     std::vector<const AudioBuffer*> ptrs;
     for (const auto& d : delivery) ptrs.push_back(&d);
@@ -180,8 +223,31 @@ AudioBuffer segment(const AudioBuffer& a, std::size_t from, std::size_t to) {
     return s;
 }
 
+// The designed EQ curves (what the convolution realises), for plots: the album chain and each
+// track's resolved chain, at the processing rate.
+json chainsJson(const AlbumPlan& plan) {
+    auto curve = [&](const eq::Bands& bands) {
+        json f = json::array(), db = json::array();
+        for (const auto& p : eq::designLinearPhase(bands, plan.processingRateHz).predictedCurve(128)) {
+            f.push_back(report::numberOrNull(p.freqHz, 1));
+            db.push_back(report::numberOrNull(p.gainDb, 3));
+        }
+        return json{{"freqs_hz", f}, {"db", db}};
+    };
+    json tracks = json::array();
+    for (const auto& t : plan.tracks) tracks.push_back({{"number", t.number}, {"eq_curve", curve(t.chain.eq)}});
+    return json{{"album", {{"eq_curve", curve(plan.albumChain.eq)}}}, {"tracks", tracks}};
+}
+
+json bandsJson(const std::vector<double>& bands) {
+    json a = json::array();
+    for (double b : bands) a.push_back(report::numberOrNull(b));
+    return a;
+}
+
 // Writes one variant's files and returns its report section.
-json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master, const fs::path& outDir) {
+json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
+                  const std::vector<ProcessedTrack>& processed, const fs::path& outDir) {
     const fs::path dir = outDir / variant.name;
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -282,6 +348,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                           {"sample_peak_dbfs", report::numberOrNull(m.loudness.samplePeakDbfs)},
                           {"gain_db", report::numberOrNull(master.gainsDb[i])},
                           {"limiter_max_gain_reduction_db", report::numberOrNull(master.limiterMaxGrDb[i])},
+                          {"multiband_max_gain_reduction_db", bandsJson(processed[i].multibandMaxReductionDb)},
+                          {"deesser_max_reduction_db", report::numberOrNull(processed[i].deesserMaxReductionDb)},
                           {"loudness_offset_lu", t.loudnessOffsetLu}});
         filesJson.push_back({{"path", rel},
                              {"sha256", m.sha256},
@@ -364,13 +432,17 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     prepareOutputFolder(options.outDir, options.force);
     OutputLock lock(options.outDir);
 
+    // One engine for the whole render: FFT plans and kernels are made once and reused.
+    const auto engine = convolution::Engine::create(options.device);
+    const IrCache irs = loadImpulseResponses(plan);
+
     // Shared stages, once per track, tracks in parallel.
     std::vector<ProcessedTrack> processed(plan.tracks.size());
     std::atomic<int> done{0};
     log::progress("processing tracks 0/" + std::to_string(plan.tracks.size()));
     parallelFor(plan.tracks.size(), [&](std::size_t i) {
         throwIfCancelled();
-        processed[i] = processTrack(plan, plan.tracks[i], options.device);
+        processed[i] = processTrack(plan, plan.tracks[i], *engine, irs);
         log::progress("processing tracks " + std::to_string(++done) + "/" + std::to_string(plan.tracks.size()) + "  " + plan.tracks[i].title);
     });
     if (stats) stats->sharedChainRuns += static_cast<int>(plan.tracks.size());
@@ -379,14 +451,16 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["manifest"] = plan.manifestPath.string();
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
-    report["device"] = "cpu";
+    report["device"] = engine->deviceName();
+    report["backend"] = engine->backendName();
+    report["chains"] = chainsJson(plan);
     report["variants"] = json::object();
     bool allOk = true;
     for (const auto* v : variants) {
         log::progress("variant " + v->name + ": loudness and limiting");
         const VariantMaster master = masterVariant(plan, *v, processed);
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
-        json section = writeVariant(plan, *v, master, options.outDir);
+        json section = writeVariant(plan, *v, master, processed, options.outDir);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);
     }

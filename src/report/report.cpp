@@ -74,7 +74,7 @@ FileMeasurement measureFile(const fs::path& file) {
 json numberOrNull(const std::optional<double>& v, int decimals) {
     if (!v || !std::isfinite(*v)) return nullptr;
     const double scale = std::pow(10.0, decimals);
-    return std::round(*v * scale) / scale;
+    return std::round(*v * scale) / scale + 0.0;  // + 0.0 turns -0 into 0
 }
 
 std::string toMarkdown(const json& r) {

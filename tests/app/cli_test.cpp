@@ -31,10 +31,10 @@ fs::path smallAlbum(double seconds = 5.0) {
     writeManifest(dir, R"(lacquer: 1
 album: { title: Small, artist: Tester }
 processing: { sample_rate: 48000 }
-loudness: { mode: track, target_lufs: -16 }
+loudness: { mode: album, target_lufs: -16 }
 sequence: { gap_s: 1.0 }
 tracks:
-  - { file: mixes/a.wav, title: Alpha }
+  - { file: mixes/a.wav, title: Alpha, loudness_offset_lu: -2 }
   - { file: mixes/b.flac, title: Beta }
 variants:
   streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }
@@ -71,7 +71,7 @@ TEST(Cli, UsageErrorsAreExitTwo) {
     EXPECT_EQ(runCommand(cli() + " render", &out), 2);
 }
 
-TEST(Cli, RenderWritesTrackModeFilesOnTarget) {
+TEST(Cli, RenderPutsTheAlbumOnTargetWithTheOffsetHonoured) {
     const auto dir = smallAlbum();
     std::string out;
     ASSERT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 0) << out;
@@ -80,12 +80,60 @@ TEST(Cli, RenderWritesTrackModeFilesOnTarget) {
     EXPECT_TRUE(fs::exists(dir / "out/report.md"));
     std::ifstream in(dir / "out/report.json");
     const json r = json::parse(in);
-    for (const auto& t : r["variants"]["streaming"]["tracks"])
-        // ±0.1 LU: EBU Tech 3341 integrated-loudness tolerance, measured on the written file.
-        EXPECT_NEAR(t["integrated_lufs"].get<double>(), -16.0, 0.1) << t.dump();
+    const auto& v = r["variants"]["streaming"];
+    // ±0.1 LU: EBU Tech 3341 integrated-loudness tolerance, measured on the written files.
+    EXPECT_NEAR(v["album"]["integrated_lufs"].get<double>(), -16.0, 0.1) << v.dump();
+    // One album gain for both, plus Alpha's -2 LU offset: the gains differ by exactly 2 dB.
+    EXPECT_NEAR(v["tracks"][0]["gain_db"].get<double>() - v["tracks"][1]["gain_db"].get<double>(), -2.0, 0.01);  // report rounds to 0.01
     // Nothing temporary is left behind.
     for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
         EXPECT_EQ(e.path().filename().string().find(".part-"), std::string::npos) << e.path();
+}
+
+// Replaces the variants of the small album's manifest with `variants` (YAML text).
+void setVariants(const fs::path& dir, const std::string& variants) {
+    std::ifstream in(dir / "album.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text = text.substr(0, text.find("variants:")) + "variants:\n" + variants;
+    writeManifest(dir, text);
+}
+
+TEST(Cli, LoudTargetsAreMetThroughTheLimiterUnderTheCeiling) {
+    const auto dir = smallAlbum();
+    // -12 LUFS from noise with a 13 dB crest factor needs several dB of limiting at -1 dBTP.
+    setVariants(dir, "  loud: { loudness: { target_lufs: -12, max_limiting_db: 12 }, limiter: { ceiling_dbtp: -1.0 },\n"
+                     "          export: { format: flac, sample_rate: 44100, bit_depth: 16 } }\n");
+    std::string out;
+    ASSERT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 0) << out;
+    std::ifstream in(dir / "out/report.json");
+    const json v = json::parse(in)["variants"]["loud"];
+    // ±0.1 LU: EBU Tech 3341's integrated-loudness tolerance, on the written files.
+    EXPECT_NEAR(v["album"]["integrated_lufs"].get<double>(), -12.0, 0.1) << v.dump();
+    for (const auto& t : v["tracks"]) {
+        EXPECT_LE(t["true_peak_dbtp"].get<double>(), -1.0) << t.dump();  // the ceiling, no tolerance
+        EXPECT_GT(t["limiter_max_gain_reduction_db"].get<double>(), 1.0) << t.dump();  // it really limited
+    }
+}
+
+TEST(Cli, AnUnreachableTargetStillRendersAndTheReportSaysWhichTrackAndWhy) {
+    const auto dir = smallAlbum();
+    setVariants(dir, "  crushed: { loudness: { target_lufs: -4, max_limiting_db: 3 }, limiter: { ceiling_dbtp: -1.0 },\n"
+                     "             export: { format: wav, sample_rate: 44100, bit_depth: 16 } }\n");
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 1) << out;
+    EXPECT_TRUE(fs::exists(dir / "out/crushed/01 - Alpha.wav"));
+    std::ifstream in(dir / "out/report.json");
+    const json v = json::parse(in)["variants"]["crushed"];
+    bool named = false;
+    for (const auto& c : v["checks"])
+        if (c["name"] == "track 2 (Beta) limiting within bounds") {
+            named = true;
+            EXPECT_FALSE(c["ok"].get<bool>());
+            EXPECT_NE(c["detail"].get<std::string>().find("dB of limiting to reach the target under -1.00 dBTP; the limit is 3.00 dB"),
+                      std::string::npos) << c.dump();
+        }
+    EXPECT_TRUE(named) << v["checks"].dump(1);
+    EXPECT_NE(out.find("FAIL track 2 (Beta) limiting within bounds"), std::string::npos) << out;
 }
 
 TEST(Cli, RenderRefusesAFolderHoldingOtherFilesAndAnUnknownVariant) {

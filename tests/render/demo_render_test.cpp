@@ -112,8 +112,11 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
     ASSERT_LE(renderExit_, 1) << renderOutput_;  // files written (1: a check failed, asserted above)
     const json r = report();
     const auto plan = manifest::load(albumDir_ / "album.yaml", manifest::CheckInputs::No);
+    // Same backend as the CLI's `auto` on this machine, so the masters must match bit for bit.
+    const auto engine = convolution::Engine::create({});
+    const auto irs = render::loadImpulseResponses(plan);
     std::vector<render::ProcessedTrack> processed;
-    for (const auto& t : plan.tracks) processed.push_back(render::processTrack(plan, t, "cpu"));
+    for (const auto& t : plan.tracks) processed.push_back(render::processTrack(plan, t, *engine, irs));
     for (const auto& variant : plan.variants) {
         const auto master = render::masterVariant(plan, variant, processed);
         const auto& tl = master.timeline.audio;

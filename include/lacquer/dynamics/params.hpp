@@ -20,6 +20,8 @@ struct CompressorParams {
     double stereoLink = 1.0;   // 0 = independent channels, 1 = fully linked
     Detector detector = Detector::Rms;
     StereoMode stereoMode = StereoMode::LeftRight;
+    // RMS detector: time constant of the one-pole mean-square average (ignored for Peak).
+    double rmsWindowMs = 5.0;
 };
 
 // Linkwitz-Riley 4th-order crossovers into crossoversHz.size() + 1 bands.
@@ -41,6 +43,9 @@ struct DeesserParams {
     double freqHz = 6000.0;
     double thresholdDb = -30.0;
     double maxReductionDb = 6.0;
+    // Ballistics of the gain reduction (one-pole time constants), peak detector on the band.
+    double attackMs = 1.0;
+    double releaseMs = 60.0;
 };
 
 }  // namespace lacquer::dynamics

@@ -4,10 +4,12 @@
 // per-variant album pass, writes the delivery files and measures them back.
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
+#include "lacquer/convolution/engine.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/sequence/timeline.hpp"
 
@@ -16,7 +18,7 @@ namespace lacquer::render {
 struct RenderOptions {
     std::filesystem::path outDir;
     std::vector<std::string> variants;  // empty = all
-    std::string device = "auto";        // auto | cpu | N (Vulkan device index)
+    convolution::DeviceRequest device;  // --device auto | cpu | N
     bool force = false;                 // allow an output folder holding files lacquer did not write
 };
 
@@ -26,6 +28,8 @@ struct ProcessedTrack {
     AudioBuffer audio;
     double sourceDurationS = 0.0;
     int sourceRateHz = 0;
+    double deesserMaxReductionDb = 0.0;            // >= 0
+    std::vector<double> multibandMaxReductionDb;   // per band, >= 0; empty without multiband
 };
 
 // The mastered album of one variant, before it is split and written.
@@ -41,7 +45,16 @@ struct RenderStats {
     int sharedChainRuns = 0;
 };
 
-ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, const std::string& device);
+// Decoded impulse responses, one per distinct file, shared by every track that names it.
+using IrCache = std::map<std::filesystem::path, AudioBuffer>;
+IrCache loadImpulseResponses(const AlbumPlan& plan);
+
+// Runs the shared chain on one track: decode, resample, EQ + reverb on `engine`, dynamics.
+ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine,
+                            const IrCache& irs);
+
+// Parses --device: "auto", "cpu", or a Vulkan device index. Throws Error(Usage) otherwise.
+convolution::DeviceRequest parseDevice(const std::string& text);
 
 VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant,
                             const std::vector<ProcessedTrack>& tracks);
