@@ -623,9 +623,11 @@ std::string eqPlot(const json& chains) {
     std::vector<std::pair<std::string, const json*>> curves;
     if (curve.is_object()) curves.emplace_back("album", &curve);
     const json& tracks = at(chains, "tracks");
+    // Only tracks whose curve differs from the album's (render lists every track's resolved curve).
     if (tracks.is_array())
         for (const auto& t : tracks)
-            if (at(t, "eq_curve").is_object()) curves.emplace_back("track " + str(at(t, "number")), &at(t, "eq_curve"));
+            if (at(t, "eq_curve").is_object() && at(t, "eq_curve") != curve)
+                curves.emplace_back("track " + str(at(t, "number")), &at(t, "eq_curve"));
     double lo = -6, hi = 6, f0 = 20, f1 = 20000;
     std::vector<std::pair<std::vector<double>, std::vector<double>>> data;
     for (const auto& [name, c] : curves) {
@@ -1004,16 +1006,22 @@ std::string toHtml(const json& r) {
     // The mastering chain.
     const json& chains = at(r, "chains");
     h += "<section id=\"chain\"><h2>Mastering chain</h2>" + figure("Designed EQ curve", eqPlot(chains));
-    if (at(chains, "album").is_object()) h += "<h3>Album chain</h3>" + settingsTable(at(chains, "album"));
+    const json& albumChain = at(chains, "album");
+    const bool albumSettings = albumChain.is_object() && albumChain.size() > (albumChain.contains("eq_curve") ? 1u : 0u);
+    if (albumSettings) h += "<h3>Album chain</h3>" + settingsTable(albumChain);
+    // A track's settings are shown when they say more than its number and curves.
     if (at(chains, "tracks").is_array())
         for (const auto& t : at(chains, "tracks"))
             if (t.is_object()) {
                 json rest = t;
                 rest.erase("number");
-                h += "<h3>Track " + esc(str(at(t, "number"))) + " overrides</h3>" + settingsTable(rest);
+                bool settings = false;
+                for (const auto& [k, v] : rest.items()) settings = settings || k.size() <= 6 || k.compare(k.size() - 6, 6, "_curve") != 0;
+                if (settings) h += "<h3>Track " + esc(str(at(t, "number"))) + " overrides</h3>" + settingsTable(rest);
             }
-    if (!at(chains, "album").is_object())
-        h += note("The resolved chain settings appear here once report.json carries <code>chains</code>.");
+    if (!albumSettings)
+        h += note("The resolved chain settings (EQ bands, reverb, dynamics, limiter) appear here once report.json carries "
+                  "them in <code>chains.album</code>.");
     h += "</section>\n";
 
     for (const auto& [name, v] : vs.items()) h += variantSection(name, v) + "\n";

@@ -68,7 +68,26 @@ TEST(ReportHtml, ShowsANoteInsteadOfAPlotWhoseDataIsAbsent) {
     for (const std::string id : {"eq-curve", "loudness-streaming", "gain-reduction-cd", "spectrum-cd"}) EXPECT_FALSE(hasId(html, id)) << id;
     EXPECT_NE(html.find("once report.json carries <code>plots.short_term_lufs</code>"), std::string::npos);
     EXPECT_NE(html.find("once report.json carries <code>chains.album.eq_curve</code>"), std::string::npos);
+    EXPECT_NE(html.find("appear here once report.json carries them in <code>chains.album</code>"), std::string::npos);
     EXPECT_NE(html.find("once report.json carries <code>playback_simulation</code>"), std::string::npos);
+}
+
+TEST(ReportHtml, DrawsOnlyTrackCurvesThatDifferFromTheAlbums) {
+    // Render lists every track's resolved curve; one equal to the album's adds nothing.
+    json r = test::fullReport();
+    const json albumCurve = r["chains"]["album"]["eq_curve"];
+    r["chains"]["tracks"].push_back({{"number", 1}, {"eq_curve", albumCurve}});
+    r["chains"]["tracks"].push_back({{"number", 3}, {"eq_curve", albumCurve}});
+    const std::string html = report::toHtml(r);
+    const auto eq = html.substr(html.find("<svg id=\"eq-curve\""));
+    const std::string svg = eq.substr(0, eq.find("</svg>"));
+    EXPECT_NE(svg.find(">track 2</text>"), std::string::npos);
+    EXPECT_EQ(svg.find(">track 1</text>"), std::string::npos);
+    EXPECT_EQ(svg.find(">track 3</text>"), std::string::npos);
+    EXPECT_EQ(count(svg, "<path d="), 2u);  // the album's curve and track 2's
+    // Tracks 1 and 3 carry only a curve: no settings heading for them.
+    EXPECT_EQ(html.find("Track 1 overrides"), std::string::npos);
+    EXPECT_NE(html.find("Track 2 overrides"), std::string::npos);
 }
 
 TEST(ReportHtml, MarksFailedChecksAndOverCeilingPeaks) {
