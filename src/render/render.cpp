@@ -29,6 +29,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/encode.hpp"
 #include "lacquer/loudness/meter.hpp"
+#include "lacquer/report/html.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
@@ -98,6 +99,8 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     throwIfCancelled();
     out.audio = resample(source, plan.processingRateHz);
     source = AudioBuffer();
+    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(plan.processingRateHz);
+    out.sourceSpectrum->add(out.audio.view());
     throwIfCancelled();
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
@@ -164,6 +167,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     m.gainsDb = solved.gainsDb;
     m.limiterMaxGrDb = solved.limiterMaxGrDb;
     m.solveIterations = solved.iterations;
+    m.limiterTraceDb = std::move(solved.limiterTraceDb);
     for (const auto& d : delivery) m.trackFrames.push_back(d.frames());
     dither::quantise(m.timeline.audio, variant.exportSpec.bitDepth, variant.exportSpec.dither, dither::seedFromName(variant.name));
     return m;
@@ -233,6 +237,33 @@ AudioBuffer segment(const AudioBuffer& a, std::size_t from, std::size_t to) {
     return s;
 }
 
+// Every setting of a chain that shapes the sound (the render certificate; `lacquer diff` compares them).
+json settingsJson(const ChainParams& c) {
+    static const char* kTypes[] = {"highpass", "lowpass", "lowshelf", "highshelf", "bell", "notch", "tilt"};
+    json eqs = json::array();
+    for (const auto& b : c.eq)
+        eqs.push_back({{"type", kTypes[static_cast<int>(b.type)]}, {"freq_hz", b.freqHz}, {"gain_db", b.gainDb}, {"q", b.q},
+                       {"slope_db_oct", b.slopeDbOct}});
+    json j = {{"eq", eqs}};
+    if (c.reverb)
+        j["reverb"] = {{"ir", c.reverb->irPath.filename().string()}, {"mix", c.reverb->mix}, {"predelay_ms", c.reverb->predelayMs},
+                       {"wet_lowcut_hz", c.reverb->wetLowCutHz}, {"wet_highcut_hz", c.reverb->wetHighCutHz}};
+    if (c.multiband) {
+        json bands = json::array();
+        for (const auto& b : c.multiband->bands)
+            bands.push_back({{"threshold_db", b.thresholdDb}, {"ratio", b.ratio}, {"knee_db", b.kneeDb}, {"attack_ms", b.attackMs},
+                             {"release_ms", b.releaseMs}, {"makeup_db", b.makeupDb}, {"stereo_link", b.stereoLink},
+                             {"detector", b.detector == dynamics::Detector::Rms ? "rms" : "peak"},
+                             {"mode", b.stereoMode == dynamics::StereoMode::MidSide ? "ms" : "lr"}});
+        j["multiband"] = {{"crossovers_hz", c.multiband->crossoversHz}, {"bands", bands}};
+    }
+    if (c.stereo) j["stereo"] = {{"width", c.stereo->width}, {"mono_below_hz", c.stereo->monoBelowHz}};
+    if (c.deesser)
+        j["deesser"] = {{"freq_hz", c.deesser->freqHz}, {"threshold_db", c.deesser->thresholdDb},
+                        {"max_reduction_db", c.deesser->maxReductionDb}};
+    return j;
+}
+
 // The designed EQ curves (what the convolution realises), for plots: the album chain and each
 // track's resolved chain, at the processing rate.
 json chainsJson(const AlbumPlan& plan) {
@@ -245,8 +276,21 @@ json chainsJson(const AlbumPlan& plan) {
         return json{{"freqs_hz", f}, {"db", db}};
     };
     json tracks = json::array();
-    for (const auto& t : plan.tracks) tracks.push_back({{"number", t.number}, {"eq_curve", curve(t.chain.eq)}});
-    return json{{"album", {{"eq_curve", curve(plan.albumChain.eq)}}}, {"tracks", tracks}};
+    const json albumSettings = settingsJson(plan.albumChain);
+    for (const auto& t : plan.tracks) {
+        // A track's settings are listed only where its chain differs from the album's.
+        json c = settingsJson(t.chain);
+        if (c == albumSettings) c = json::object();
+        c["number"] = t.number;
+        c["eq_curve"] = curve(t.chain.eq);
+        tracks.push_back(c);
+    }
+    json album = settingsJson(plan.albumChain);
+    album["eq_curve"] = curve(plan.albumChain.eq);
+    if (plan.albumLimiter)
+        album["limiter"] = {{"ceiling_dbtp", plan.albumLimiter->ceilingDbtp}, {"lookahead_ms", plan.albumLimiter->lookaheadMs},
+                            {"release_ms", plan.albumLimiter->releaseMs}};
+    return json{{"album", album}, {"tracks", tracks}};
 }
 
 json bandsJson(const std::vector<double>& bands) {
@@ -441,6 +485,69 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vec
             {"cutting_sheet_markdown", delivery::cuttingSheetMarkdown(rows)}, {"lead_in_s", kLeadS}};
 }
 
+// Data for report.html's plots and tables (docs/report.md): short-term loudness of the written
+// timeline, limiter gain reduction, spectra before/after, the timeline, and the sheets.
+void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
+                 const std::vector<ProcessedTrack>& processed, const std::vector<double>& partStartS, json& v) {
+    const auto& tl = master.timeline;
+    const double rate = tl.audio.sampleRateHz;
+    json plots;
+    plots["short_term_lufs"] = report::shortTermLoudnessJson(tl.audio, 1.0);
+    if (!master.limiterTraceDb.empty()) {
+        // The trace holds the maximum of every kTraceFrames frames; take the maximum per 0.1 s.
+        const auto perPeriod = static_cast<std::size_t>(std::max(1.0, std::round(0.1 * rate / kTraceFrames)));
+        json values = json::array();
+        for (std::size_t k = 0; k < master.limiterTraceDb.size(); k += perPeriod) {
+            float m = 0;
+            for (std::size_t j = k; j < std::min(master.limiterTraceDb.size(), k + perPeriod); ++j) m = std::max(m, master.limiterTraceDb[j]);
+            values.push_back(report::numberOrNull(m, 2));
+        }
+        plots["limiter_gain_reduction_db"] = {{"period_s", static_cast<double>(perPeriod * kTraceFrames) / rate}, {"values", values}};
+    }
+    report::SpectrumAverager before(plan.processingRateHz), after(rate);
+    for (const auto& p : processed)
+        if (p.sourceSpectrum) before.merge(*p.sourceSpectrum);
+    after.add(const_cast<AudioBuffer&>(tl.audio).view());
+    plots["spectrum_db"] = report::spectrumJson(before, after);
+    v["plots"] = plots;
+
+    json timeline = json::array();
+    for (std::size_t i = 0; i < plan.tracks.size(); ++i) {
+        const auto& t = plan.tracks[i];
+        json e = {{"number", t.number}, {"start_s", report::numberOrNull(partStartS[i], 6)},
+                  {"duration_s", report::numberOrNull(static_cast<double>(master.trackFrames[i]) / rate, 6)},
+                  {"crossfade_in_s", i > 0 ? plan.tracks[i - 1].crossfadeS : 0.0},
+                  {"gap_after_s", t.crossfadeS > 0 || i + 1 == plan.tracks.size() ? 0.0 : t.gapAfterS.value_or(plan.sequence.gapS)}};
+        if (v.contains("vinyl"))
+            for (const auto& side : v["vinyl"]["sides"])
+                for (int n : side["tracks"])
+                    if (n == t.number) e["side"] = side["side"];
+        timeline.push_back(e);
+    }
+    v["timeline"] = timeline;
+    v["settings"] = {{"loudness", {{"mode", variant.loudness.mode == LoudnessMode::Album ? "album" : "track"},
+                                   {"target_lufs", variant.loudness.targetLufs},
+                                   {"max_limiting_db", variant.loudness.maxLimitingDb}}},
+                     {"limiter", variant.limiter ? json{{"ceiling_dbtp", variant.limiter->ceilingDbtp},
+                                                         {"lookahead_ms", variant.limiter->lookaheadMs},
+                                                         {"release_ms", variant.limiter->releaseMs}}
+                                                 : json("off")},
+                     {"mono_bass_hz", variant.monoBassHz}};
+    if (v.contains("streaming")) {
+        json rows = json::array();
+        for (const auto& svc : v["streaming"]["playback"])
+            for (const auto& t : svc["tracks"]) {
+                json row = {{"service", svc["service"]}, {"track", t["number"]}};
+                for (const auto& [k, val] : t.items())
+                    if (k != "number") row[k] = val;
+                rows.push_back(row);
+            }
+        v["playback_simulation"] = rows;
+    }
+    if (v.contains("vinyl")) v["cutting_sheet"] = v["vinyl"]["cutting_sheet"];
+    if (v.contains("cd")) v["pq_sheet"] = v["cd"]["pq_sheet"];
+}
+
 // Writes one variant's files and returns its report section.
 json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
                   const std::vector<ProcessedTrack>& processed, const fs::path& outDir) {
@@ -605,6 +712,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["loudness_solve_iterations"] = master.solveIterations;
     if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
+    addPlotData(plan, variant, master, processed, partStartS, v);
     if (!cdJson.is_null()) {
         for (const auto& f : cdJson["files"]) v["files"].push_back(f);
         for (const auto& c : cdJson["checks"]) v["checks"].push_back(c);
@@ -656,6 +764,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["manifest"] = plan.manifestPath.string();
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
+    report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
     report["chains"] = chainsJson(plan);
@@ -696,6 +805,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     log::endProgress();
     io::writeTextFile(options.outDir / "report.json", report.dump(2) + "\n");
     io::writeTextFile(options.outDir / "report.md", report::toMarkdown(report));
+    io::writeTextFile(options.outDir / "report.html", report::toHtml(report));
     log::info(report::summaryTable(report));
     return allOk ? 0 : 1;
 }

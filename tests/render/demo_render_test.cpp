@@ -183,6 +183,15 @@ TEST_F(DemoRender, CdImagePassesFlacCueLinterCdrdaoAndShntool) {
     ASSERT_EQ(runCommand("cd '" + (dir / "ddp").string() + "' && md5sum -c CHECKSUM.MD5", &out), 0) << out;
 }
 
+TEST_F(DemoRender, VerifyHoldsOnTheFreshRender) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    std::string out;
+    EXPECT_EQ(runCommand(test::cliPath().string() + " verify " + (albumDir_ / "album.yaml").string() + " --out " + outDir_.string(), &out), 0)
+        << out;
+    EXPECT_NE(out.find("all hold"), std::string::npos) << out;
+    EXPECT_TRUE(fs::exists(outDir_ / "report.html"));
+}
+
 TEST_F(DemoRender, VinylSideFilesAreTheirTracksBetweenLeadInAndLeadOut) {
     ASSERT_LE(renderExit_, 1) << renderOutput_;
     const json v = report()["variants"]["vinyl"];
