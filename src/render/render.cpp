@@ -148,12 +148,14 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     parallelFor(tracks.size(), [&](std::size_t i) {
         throwIfCancelled();
         delivery[i] = resample(tracks[i].audio, rate);
-        // Variant delta: mono below monoBassHz (vinyl), at the delivery rate.
+        // Variant deltas at the delivery rate: de-esser, then stereo (mono below monoBassHz for
+        // vinyl, and/or the variant's own stereo settings).
+        dynamics::ChainOptions deltas{variant.deesser, std::nullopt, variant.stereo};
         if (variant.monoBassHz > 0) {
-            dynamics::StereoParams mono;
-            mono.monoBelowHz = variant.monoBassHz;
-            dynamics::applyInPlace(delivery[i], {std::nullopt, std::nullopt, mono});
+            if (!deltas.stereo) deltas.stereo = dynamics::StereoParams{};
+            deltas.stereo->monoBelowHz = std::max(deltas.stereo->monoBelowHz, variant.monoBassHz);
         }
+        if (deltas.deesser || deltas.stereo) dynamics::applyInPlace(delivery[i], deltas);
     });
     std::vector<const AudioBuffer*> ptrs;
     for (const auto& d : delivery) ptrs.push_back(&d);

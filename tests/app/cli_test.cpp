@@ -169,6 +169,17 @@ TEST(Cli, VulkanAndCpuBackendsRenderTheSameMasters) {
     }
 }
 
+TEST(Cli, AVariantCanCarryItsOwnStereoTools) {
+    const auto dir = smallAlbum(3.0);
+    setVariants(dir, "  wide: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }\n"
+                     "  mono: { stereo: { width: 0 }, export: { format: flac, sample_rate: 48000, bit_depth: 24 } }\n");
+    std::string out;
+    ASSERT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 0) << out;
+    const auto wide = io::decode(dir / "out/wide/01 - Alpha.flac"), mono = io::decode(dir / "out/mono/01 - Alpha.flac");
+    EXPECT_NE(wide.samples[0], wide.samples[1]);
+    EXPECT_EQ(mono.samples[0], mono.samples[1]);  // width 0: the side signal is gone, bit for bit
+}
+
 TEST(Cli, RenderRefusesAFolderHoldingOtherFilesAndAnUnknownVariant) {
     const auto dir = smallAlbum();
     fs::create_directories(dir / "busy");
