@@ -13,9 +13,16 @@ struct RenderArgs {
     bool force = false;
 };
 
+struct VerifyArgs {
+    std::string manifest;
+    std::string outDir = "out";
+};
+
 int runRender(const RenderArgs& args);
 int runValidate(const std::string& manifest);
 int runAnalyze(const std::vector<std::string>& files, bool json);
 int runDevices();
+int runVerify(const VerifyArgs& args);                               // verify_cmd.cpp
+int runDiff(const std::string& reportA, const std::string& reportB);  // diff_cmd.cpp
 
 }  // namespace lacquer::app

@@ -46,6 +46,16 @@ int main(int argc, char** argv) {
 
     auto* devicesCmd = app.add_subcommand("devices", "List Vulkan devices and which one `auto` picks");
 
+    lacquer::app::VerifyArgs verify;
+    auto* verifyCmd = app.add_subcommand("verify", "Re-read a render's files and re-check every target, hash and tag");
+    verifyCmd->add_option("manifest", verify.manifest, "album manifest (YAML)")->required();
+    verifyCmd->add_option("--out,-o", verify.outDir, "the render's output folder (default: ./out)");
+
+    std::string diffA, diffB;
+    auto* diffCmd = app.add_subcommand("diff", "Show what changed between two renders' report.json");
+    diffCmd->add_option("report_a", diffA, "report.json of the first render")->required();
+    diffCmd->add_option("report_b", diffB, "report.json of the second render")->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -69,6 +79,8 @@ int main(int argc, char** argv) {
         if (*validateCmd) return lacquer::app::runValidate(validateManifest);
         if (*analyzeCmd) return lacquer::app::runAnalyze(analyzeFiles, analyzeJson);
         if (*devicesCmd) return lacquer::app::runDevices();
+        if (*verifyCmd) return lacquer::app::runVerify(verify);
+        if (*diffCmd) return lacquer::app::runDiff(diffA, diffB);
     } catch (const lacquer::Error& e) {
         printError(e);
         return lacquer::exitCodeFor(e.kind());

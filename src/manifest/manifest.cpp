@@ -676,7 +676,7 @@ void Resolver::readVariants(const Node* node) {
 void Resolver::readVariant(const Node& key, const Node& v) {
     const std::string context = fmt::format("in variant '{}'", key.text);
     MapView m(c_, &v, fmt::format("variant '{}'", key.text),
-              {"preset", "loudness", "limiter", "mono_bass_hz", "sides", "export"}, context);
+              {"preset", "loudness", "limiter", "mono_bass_hz", "stereo", "deesser", "disc", "sides", "export"}, context);
     if (!m.valid()) return;
     VariantPlan variant;
     variant.name = key.text;
@@ -696,7 +696,14 @@ void Resolver::readVariant(const Node& key, const Node& v) {
         }
     }
     if (auto x = m.number("mono_bass_hz", kMonoHz)) variant.monoBassHz = *x;
+    // Stereo and tone tools as variant deltas, applied after the shared chain.
+    if (const Node* st = m.get("stereo")) variant.stereo = readStereo(*st);
+    if (const Node* ds = m.get("deesser")) variant.deesser = readDeesser(*ds);
     if (const Node* s = m.get("sides")) readSides(*s, variant);
+    // A vinyl premaster: one file per side, planned within the disc's side length.
+    static const std::vector<std::string_view> kDiscs{"12in-33", "12in-45", "10in-33", "7in-45", "7in-33"};
+    if (auto d = m.choice("disc", kDiscs)) variant.vinylDisc = std::string(kDiscs[*d]);
+    if (!variant.sides.empty() && variant.vinylDisc.empty()) variant.vinylDisc = "12in-33";
     readExport(m.require("export", "add 'export: { format: flac }' (flac, wav or cd)"), variant.exportSpec);
     plan_.variants.push_back(std::move(variant));
 }

@@ -39,15 +39,16 @@ Measured measureSegments(const sequence::Timeline& tl) {
 
 // Applies the limiter over the whole timeline with its latency compensated; fills the per-file
 // peak gain reduction. Without a limiter, the timeline passes unchanged.
-void limitTimeline(sequence::Timeline& tl, const std::optional<limiter::Params>& params, std::vector<double>& maxGrDb) {
+void limitTimeline(sequence::Timeline& tl, const std::optional<limiter::Params>& params, std::vector<double>& maxGrDb,
+                   std::vector<float>& trace) {
     maxGrDb.assign(tl.marks.size(), 0.0);
+    trace.clear();
     if (!params) return;
     // A fine trace (64 frames, 1.5 ms at 44.1 kHz) attributes gain reduction to files; a bucket
     // straddling a file boundary counts for both, which can only overstate a neighbour's figure.
-    constexpr std::size_t kTraceFrames = 64;
     auto limited = limiter::applyAligned(tl.audio, *params, kTraceFrames);
     tl.audio = std::move(limited.audio);
-    const auto& trace = limited.gainReductionTraceDb;
+    trace = std::move(limited.gainReductionTraceDb);
     for (std::size_t i = 0; i < tl.marks.size(); ++i) {
         const std::size_t from = tl.marks[i] / kTraceFrames;
         const std::size_t to = std::min(trace.size(), (tl.fileEnd(i) + kTraceFrames - 1) / kTraceFrames);
@@ -125,7 +126,7 @@ SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
         applied = r.gainsDb;
         for (std::size_t i = 0; i < n; ++i) pl[i].gainDb = applied[i];
         r.timeline = sequence::render(tracks, pl);
-        limitTimeline(r.timeline, limiter, r.limiterMaxGrDb);
+        limitTimeline(r.timeline, limiter, r.limiterMaxGrDb, r.limiterTraceDb);
         r.iterations = iter;
         const Measured m = measureSegments(r.timeline);
         bool converged = true;

@@ -11,10 +11,14 @@
 
 namespace lacquer::render {
 
+// Resolution of SolveResult::limiterTraceDb.
+inline constexpr std::size_t kTraceFrames = 64;
+
 struct SolveResult {
     sequence::Timeline timeline;         // limited, float, at the tracks' rate
     std::vector<double> gainsDb;         // per-track gain before the limiter
     std::vector<double> limiterMaxGrDb;  // per-track (per file segment) peak gain reduction
+    std::vector<float> limiterTraceDb;   // gain reduction, the maximum of every kTraceFrames frames
     std::vector<bool> loudnessDefined;   // per-track: the track's own audio has a loudness (else 0 dB gain)
     int iterations = 0;
 };

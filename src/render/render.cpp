@@ -18,6 +18,11 @@
 #include "lacquer/common/log.hpp"
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
+#include "lacquer/delivery/cd.hpp"
+#include "lacquer/delivery/codec.hpp"
+#include "lacquer/delivery/ddp.hpp"
+#include "lacquer/delivery/streaming.hpp"
+#include "lacquer/delivery/vinyl.hpp"
 #include "lacquer/dither/quantiser.hpp"
 #include "lacquer/dynamics/apply.hpp"
 #include "lacquer/eq/design.hpp"
@@ -25,6 +30,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/encode.hpp"
 #include "lacquer/loudness/meter.hpp"
+#include "lacquer/report/html.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
@@ -87,18 +93,24 @@ IrCache loadImpulseResponses(const AlbumPlan& plan) {
 
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs) {
     ProcessedTrack out;
+    out.convolutionRuns = 0;
     AudioBuffer source = io::decode(track.file, io::Channels::Stereo);
     out.sourceDurationS = source.durationS();
     out.sourceRateHz = static_cast<int>(source.sampleRateHz);
     throwIfCancelled();
     out.audio = resample(source, plan.processingRateHz);
     source = AudioBuffer();
+    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(plan.processingRateHz);
+    out.sourceSpectrum->add(out.audio.view());
     throwIfCancelled();
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
     const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
     const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
-    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) out.audio = engine.process(out.audio, chain.eq, rv, ir);
+    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) {
+        out.audio = engine.process(out.audio, chain.eq, rv, ir);
+        ++out.convolutionRuns;
+    }
     throwIfCancelled();
     if (chain.deesser || chain.multiband || chain.stereo) {
         const dynamics::ChainReport rep = dynamics::applyInPlace(out.audio, {chain.deesser, chain.multiband, chain.stereo});
@@ -137,12 +149,14 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     parallelFor(tracks.size(), [&](std::size_t i) {
         throwIfCancelled();
         delivery[i] = resample(tracks[i].audio, rate);
-        // Variant delta: mono below monoBassHz (vinyl), at the delivery rate.
+        // Variant deltas at the delivery rate: de-esser, then stereo (mono below monoBassHz for
+        // vinyl, and/or the variant's own stereo settings).
+        dynamics::ChainOptions deltas{variant.deesser, std::nullopt, variant.stereo};
         if (variant.monoBassHz > 0) {
-            dynamics::StereoParams mono;
-            mono.monoBelowHz = variant.monoBassHz;
-            dynamics::applyInPlace(delivery[i], {std::nullopt, std::nullopt, mono});
+            if (!deltas.stereo) deltas.stereo = dynamics::StereoParams{};
+            deltas.stereo->monoBelowHz = std::max(deltas.stereo->monoBelowHz, variant.monoBassHz);
         }
+        if (deltas.deesser || deltas.stereo) dynamics::applyInPlace(delivery[i], deltas);
     });
     std::vector<const AudioBuffer*> ptrs;
     for (const auto& d : delivery) ptrs.push_back(&d);
@@ -157,6 +171,8 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     m.limiterMaxGrDb = solved.limiterMaxGrDb;
     m.loudnessDefined = solved.loudnessDefined;
     m.solveIterations = solved.iterations;
+    m.limiterTraceDb = std::move(solved.limiterTraceDb);
+    for (const auto& d : delivery) m.trackFrames.push_back(d.frames());
     dither::quantise(m.timeline.audio, variant.exportSpec.bitDepth, variant.exportSpec.dither, dither::seedFromName(variant.name));
     return m;
 }
@@ -226,6 +242,33 @@ AudioBuffer segment(const AudioBuffer& a, std::size_t from, std::size_t to) {
     return s;
 }
 
+// Every setting of a chain that shapes the sound (the render certificate; `lacquer diff` compares them).
+json settingsJson(const ChainParams& c) {
+    static const char* kTypes[] = {"highpass", "lowpass", "lowshelf", "highshelf", "bell", "notch", "tilt"};
+    json eqs = json::array();
+    for (const auto& b : c.eq)
+        eqs.push_back({{"type", kTypes[static_cast<int>(b.type)]}, {"freq_hz", b.freqHz}, {"gain_db", b.gainDb}, {"q", b.q},
+                       {"slope_db_oct", b.slopeDbOct}});
+    json j = {{"eq", eqs}};
+    if (c.reverb)
+        j["reverb"] = {{"ir", c.reverb->irPath.filename().string()}, {"mix", c.reverb->mix}, {"predelay_ms", c.reverb->predelayMs},
+                       {"wet_lowcut_hz", c.reverb->wetLowCutHz}, {"wet_highcut_hz", c.reverb->wetHighCutHz}};
+    if (c.multiband) {
+        json bands = json::array();
+        for (const auto& b : c.multiband->bands)
+            bands.push_back({{"threshold_db", b.thresholdDb}, {"ratio", b.ratio}, {"knee_db", b.kneeDb}, {"attack_ms", b.attackMs},
+                             {"release_ms", b.releaseMs}, {"makeup_db", b.makeupDb}, {"stereo_link", b.stereoLink},
+                             {"detector", b.detector == dynamics::Detector::Rms ? "rms" : "peak"},
+                             {"mode", b.stereoMode == dynamics::StereoMode::MidSide ? "ms" : "lr"}});
+        j["multiband"] = {{"crossovers_hz", c.multiband->crossoversHz}, {"bands", bands}};
+    }
+    if (c.stereo) j["stereo"] = {{"width", c.stereo->width}, {"mono_below_hz", c.stereo->monoBelowHz}};
+    if (c.deesser)
+        j["deesser"] = {{"freq_hz", c.deesser->freqHz}, {"threshold_db", c.deesser->thresholdDb},
+                        {"max_reduction_db", c.deesser->maxReductionDb}};
+    return j;
+}
+
 // The designed EQ curves (what the convolution realises), for plots: the album chain and each
 // track's resolved chain, at the processing rate.
 json chainsJson(const AlbumPlan& plan) {
@@ -238,14 +281,276 @@ json chainsJson(const AlbumPlan& plan) {
         return json{{"freqs_hz", f}, {"db", db}};
     };
     json tracks = json::array();
-    for (const auto& t : plan.tracks) tracks.push_back({{"number", t.number}, {"eq_curve", curve(t.chain.eq)}});
-    return json{{"album", {{"eq_curve", curve(plan.albumChain.eq)}}}, {"tracks", tracks}};
+    const json albumSettings = settingsJson(plan.albumChain);
+    for (const auto& t : plan.tracks) {
+        // A track's settings are listed only where its chain differs from the album's.
+        json c = settingsJson(t.chain);
+        if (c == albumSettings) c = json::object();
+        c["number"] = t.number;
+        c["eq_curve"] = curve(t.chain.eq);
+        tracks.push_back(c);
+    }
+    json album = settingsJson(plan.albumChain);
+    album["eq_curve"] = curve(plan.albumChain.eq);
+    if (plan.albumLimiter)
+        album["limiter"] = {{"ceiling_dbtp", plan.albumLimiter->ceilingDbtp}, {"lookahead_ms", plan.albumLimiter->lookaheadMs},
+                            {"release_ms", plan.albumLimiter->releaseMs}};
+    return json{{"album", album}, {"tracks", tracks}};
 }
 
 json bandsJson(const std::vector<double>& bands) {
     json a = json::array();
     for (double b : bands) a.push_back(report::numberOrNull(b));
     return a;
+}
+
+io::Tags tagsFor(const AlbumPlan& plan, const TrackPlan& t) {
+    io::Tags tags;
+    tags.title = t.title;
+    tags.artist = t.artist.empty() ? plan.album.artist : t.artist;
+    tags.album = plan.album.title;
+    tags.albumArtist = plan.album.artist;
+    tags.date = plan.album.date;
+    tags.genre = plan.album.genre;
+    tags.composer = t.composer;
+    tags.isrc = t.isrc;
+    tags.catalog = plan.album.catalog;
+    tags.trackNumber = t.number;
+    tags.trackTotal = static_cast<int>(plan.tracks.size());
+    tags.discNumber = plan.album.discNumber;
+    tags.discTotal = plan.album.discTotal;
+    tags.cover = plan.album.cover;
+    return tags;
+}
+
+delivery::CdDiscMeta cdDisc(const AlbumPlan& plan) {
+    return {plan.album.title, plan.album.artist, "", plan.album.catalog};
+}
+
+std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan) {
+    std::vector<delivery::CdTrackMeta> tracks;
+    for (const auto& t : plan.tracks)
+        tracks.push_back({t.title, t.artist.empty() ? plan.album.artist : t.artist, t.composer, t.isrc});
+    return tracks;
+}
+
+json fileEntry(const fs::path& file, const fs::path& outDir, const std::string& format) {
+    const auto info = io::probe(file);
+    return {{"path", fs::relative(file, outDir).generic_string()}, {"sha256", report::sha256File(file)},
+            {"format", format}, {"sample_rate", info.sampleRateHz}, {"bit_depth", info.bitDepth},
+            {"channels", info.channels}, {"frames", info.frames}};
+}
+
+// The CD image of a variant: album.wav + album.cue (CD-TEXT, ISRC, INDEX 00/01) and a DDP 2.0
+// fileset in ddp/. Returns the "cd" report section with "files" and "checks" to merge.
+json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const AudioBuffer& programme,
+                  const delivery::CdLayout& layout, const fs::path& dir) {
+    const auto disc = cdDisc(plan);
+    const auto tracks = cdTracks(plan);
+    const fs::path outDir = dir.parent_path();
+    json files = json::array(), checks = json::array();
+    for (const auto& d : delivery::checkCdAudio(programme)) checks.push_back(check("CD audio", false, d.line()));
+    io::Tags tags;
+    tags.title = plan.album.title;
+    tags.artist = plan.album.artist;
+    tags.album = plan.album.title;
+    tags.date = plan.album.date;
+    tags.genre = plan.album.genre;
+    io::writeWav(dir / "album.wav", programme, io::WavSampleFormat::Pcm16, tags);
+    files.push_back(fileEntry(dir / "album.wav", outDir, "wav"));
+    const std::string cue = delivery::cueSheet(layout, disc, tracks, {"album.wav", delivery::CueEncoding::Latin1,
+                                                                      std::string("lacquer ") + LACQUER_VERSION});
+    io::writeTextFile(dir / "album.cue", cue);
+    files.push_back({{"path", fs::relative(dir / "album.cue", outDir).generic_string()},
+                     {"sha256", report::sha256File(dir / "album.cue")}, {"format", "cue"}});
+    const auto ddp = delivery::writeDdp(dir / "ddp", programme, layout, disc, tracks,
+                                        {plan.album.catalog.empty() ? variant.name : plan.album.catalog, true});
+    for (const auto& f : ddp.files)
+        files.push_back({{"path", fs::relative(dir / "ddp" / f, outDir).generic_string()},
+                         {"sha256", report::sha256File(dir / "ddp" / f)}, {"format", "ddp"}});
+    const auto rows = delivery::pqSheet(layout, tracks);
+    json pq = json::array();
+    for (const auto& r : rows)
+        pq.push_back({{"track", r.track}, {"index", r.index}, {"sector", r.sector}, {"msf", r.msf}, {"isrc", r.isrc},
+                      {"title", r.title}, {"length_sectors", r.lengthSectors ? json(*r.lengthSectors) : json(nullptr)}});
+    checks.push_back(check("CD frame alignment", true,
+                           "every INDEX on a 588-sample sector; lead-out at " + delivery::msf(layout.leadOutSector)));
+    return {{"cue", cue}, {"pq_sheet", pq}, {"pq_sheet_markdown", delivery::pqSheetMarkdown(rows)},
+            {"lead_out_msf", delivery::msf(layout.leadOutSector)}, {"ddp_image_md5", ddp.imageMd5},
+            {"files", files}, {"checks", checks}};
+}
+
+// Streaming deliveries: what each service's normalisation does to every track (from the files'
+// measurements), and the true peak after a lossy round trip (Ogg Vorbis, Opus) of each track.
+json streamingJson(const AlbumPlan& plan, const std::vector<AudioBuffer>& parts,
+                   const std::vector<report::FileMeasurement>& measured, std::optional<double> albumLufs,
+                   json& checks) {
+    std::vector<delivery::TrackLevels> levels;
+    std::vector<std::string> titles;
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+        levels.push_back({measured[i].loudness.integratedLufs, measured[i].loudness.truePeakDbtp});
+        titles.push_back(plan.tracks[i].title);
+    }
+    json services = json::array();
+    for (const auto service : delivery::allServices()) {
+        const auto rule = delivery::serviceRule(service);
+        json tracks = json::array();
+        const auto sim = delivery::simulatePlayback(service, levels, albumLufs);
+        for (std::size_t i = 0; i < sim.size(); ++i) {
+            const auto& t = sim[i];
+            tracks.push_back({{"number", plan.tracks[i].number},
+                              {"gain_db", report::numberOrNull(t.gainDb)},
+                              {"direction", t.direction == delivery::PlaybackTrack::Direction::Down ? "down"
+                                            : t.direction == delivery::PlaybackTrack::Direction::Up ? "up" : "none"},
+                              {"heard_lufs", report::numberOrNull(t.heardLufs)},
+                              {"peak_after_dbtp", report::numberOrNull(t.peakAfterDbtp)},
+                              {"raise_limited_by_peak", t.raiseLimitedByPeak},
+                              {"over_peak_guidance", t.overPeakGuidance}});
+        }
+        services.push_back({{"service", delivery::serviceName(service)}, {"reference_lufs", rule.referenceLufs},
+                            {"rule", rule.note}, {"tracks", tracks}});
+    }
+    // Lossy round trips, tracks in parallel.
+    std::vector<delivery::CodecResult> vorbis(parts.size()), opus(parts.size());
+    parallelFor(parts.size(), [&](std::size_t i) {
+        throwIfCancelled();
+        vorbis[i] = delivery::codecRoundTrip(parts[i], delivery::Codec::Vorbis);
+        opus[i] = delivery::codecRoundTrip(parts[i], delivery::Codec::Opus);
+        vorbis[i].decoded = AudioBuffer();
+        opus[i].decoded = AudioBuffer();
+    });
+    json codec = json::array();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        codec.push_back({{"number", plan.tracks[i].number},
+                         {"vorbis_true_peak_dbtp", report::numberOrNull(vorbis[i].decodedTruePeakDbtp)},
+                         {"vorbis_kbps", report::numberOrNull(vorbis[i].bitrateKbps, 0)},
+                         {"opus_true_peak_dbtp", report::numberOrNull(opus[i].decodedTruePeakDbtp)},
+                         {"opus_kbps", report::numberOrNull(opus[i].bitrateKbps, 0)}});
+        double worst = -1e9;
+        for (const auto* r : {&vorbis[i], &opus[i]})
+            if (r->decodedTruePeakDbtp) worst = std::max(worst, *r->decodedTruePeakDbtp);
+        if (worst > -1e9) {
+            // A warning, not a failure: the file itself meets its ceiling; the services' encoders
+            // are what clip. 0 dBTP after decoding is where audible clipping starts.
+            checks.push_back(check("track " + std::to_string(plan.tracks[i].number) + " (" + plan.tracks[i].title +
+                                       ") lossy headroom",
+                                   true,
+                                   "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus" +
+                                       (worst > 0.0 ? " — over 0 dBTP: lower the ceiling for lossy services" : "")));
+        }
+    }
+    return {{"playback", services}, {"playback_markdown", delivery::playbackMarkdown(titles, levels, albumLufs)},
+            {"codec", codec}};
+}
+
+// A vinyl premaster: sides (from the manifest or planned within the disc's side length), one file
+// per side with lead-in and lead-out silence, a cutting sheet, and the cutting warnings.
+json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vector<AudioBuffer>& parts,
+               const std::vector<report::FileMeasurement>& measured, const fs::path& dir, const fs::path& outDir,
+               json& checks, json& files) {
+    constexpr double kLeadS = 0.5;  // plants ask for at least 200 ms; half a second is kinder to the cutter
+    const auto format = *delivery::vinylFormat(variant.vinylDisc);
+    std::vector<delivery::VinylTrack> tracks;
+    std::vector<delivery::TrackFacts> facts;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const auto& t = plan.tracks[i];
+        const auto hf = delivery::hfEnergy(parts[i]);
+        const auto corr = delivery::lowFrequencyCorrelation(parts[i]);
+        tracks.push_back({t.number, t.title, parts[i].durationS(), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
+        facts.push_back({t.number, t.title, parts[i].durationS(), measured[i].loudness.truePeakDbtp, measured[i].loudness.integratedLufs});
+        for (const auto& w : delivery::cuttingWarnings("track " + std::to_string(t.number) + " (" + t.title + ")", corr, hf))
+            checks.push_back(check("vinyl warning", true, w.line()));
+    }
+    const auto vp = variant.sides.empty() ? delivery::planSides(tracks, format) : delivery::manualSides(tracks, variant.sides, format);
+    for (const auto& e : vp.errors) checks.push_back(check("vinyl sides", false, e.line()));
+    for (const auto& w : vp.warnings) checks.push_back(check("vinyl warning", true, w.line()));
+    json sides = json::array();
+    for (const auto& side : vp.sides) {
+        std::vector<const AudioBuffer*> onSide;
+        for (int number : side.tracks) onSide.push_back(&parts[static_cast<std::size_t>(number - 1)]);
+        const AudioBuffer sideAudio = delivery::assembleSide(onSide, kLeadS, kLeadS);
+        const fs::path file = dir / ("Side " + side.name + ".wav");
+        io::Tags tags;
+        tags.title = plan.album.title + " — side " + side.name;
+        tags.artist = plan.album.artist;
+        tags.album = plan.album.title;
+        const auto bits = variant.exportSpec.bitDepth;
+        io::writeWav(file, sideAudio, bits == 16 ? io::WavSampleFormat::Pcm16 : bits == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32, tags);
+        files.push_back(fileEntry(file, outDir, "wav"));
+        sides.push_back({{"side", side.name}, {"tracks", side.tracks}, {"duration_s", report::numberOrNull(side.durationS, 3)},
+                         {"file", fs::relative(file, outDir).generic_string()}});
+    }
+    const auto rows = delivery::cuttingSheet(vp, facts, kLeadS);
+    json sheet = json::array();
+    for (const auto& r : rows)
+        sheet.push_back({{"side", r.side}, {"track", r.track}, {"title", r.title}, {"start_s", report::numberOrNull(r.startS, 3)},
+                         {"duration_s", report::numberOrNull(r.durationS, 3)}, {"peak_dbtp", report::numberOrNull(r.peakDbtp)},
+                         {"integrated_lufs", report::numberOrNull(r.integratedLufs)}});
+    return {{"disc", format.name}, {"sides", sides}, {"cutting_sheet", sheet},
+            {"cutting_sheet_markdown", delivery::cuttingSheetMarkdown(rows)}, {"lead_in_s", kLeadS}};
+}
+
+// Data for report.html's plots and tables (docs/report.md): short-term loudness of the written
+// timeline, limiter gain reduction, spectra before/after, the timeline, and the sheets.
+void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
+                 const std::vector<ProcessedTrack>& processed, const std::vector<double>& partStartS, json& v) {
+    const auto& tl = master.timeline;
+    const double rate = tl.audio.sampleRateHz;
+    json plots;
+    plots["short_term_lufs"] = report::shortTermLoudnessJson(tl.audio, 1.0);
+    if (!master.limiterTraceDb.empty()) {
+        // The trace holds the maximum of every kTraceFrames frames; take the maximum per 0.1 s.
+        const auto perPeriod = static_cast<std::size_t>(std::max(1.0, std::round(0.1 * rate / kTraceFrames)));
+        json values = json::array();
+        for (std::size_t k = 0; k < master.limiterTraceDb.size(); k += perPeriod) {
+            float m = 0;
+            for (std::size_t j = k; j < std::min(master.limiterTraceDb.size(), k + perPeriod); ++j) m = std::max(m, master.limiterTraceDb[j]);
+            values.push_back(report::numberOrNull(m, 2));
+        }
+        plots["limiter_gain_reduction_db"] = {{"period_s", static_cast<double>(perPeriod * kTraceFrames) / rate}, {"values", values}};
+    }
+    report::SpectrumAverager before(plan.processingRateHz), after(rate);
+    for (const auto& p : processed)
+        if (p.sourceSpectrum) before.merge(*p.sourceSpectrum);
+    after.add(const_cast<AudioBuffer&>(tl.audio).view());
+    plots["spectrum_db"] = report::spectrumJson(before, after);
+    v["plots"] = plots;
+
+    json timeline = json::array();
+    for (std::size_t i = 0; i < plan.tracks.size(); ++i) {
+        const auto& t = plan.tracks[i];
+        json e = {{"number", t.number}, {"start_s", report::numberOrNull(partStartS[i], 6)},
+                  {"duration_s", report::numberOrNull(static_cast<double>(master.trackFrames[i]) / rate, 6)},
+                  {"crossfade_in_s", i > 0 ? plan.tracks[i - 1].crossfadeS : 0.0},
+                  {"gap_after_s", t.crossfadeS > 0 || i + 1 == plan.tracks.size() ? 0.0 : t.gapAfterS.value_or(plan.sequence.gapS)}};
+        if (v.contains("vinyl"))
+            for (const auto& side : v["vinyl"]["sides"])
+                for (int n : side["tracks"])
+                    if (n == t.number) e["side"] = side["side"];
+        timeline.push_back(e);
+    }
+    v["timeline"] = timeline;
+    v["settings"] = {{"loudness", {{"mode", variant.loudness.mode == LoudnessMode::Album ? "album" : "track"},
+                                   {"target_lufs", variant.loudness.targetLufs},
+                                   {"max_limiting_db", variant.loudness.maxLimitingDb}}},
+                     {"limiter", variant.limiter ? json{{"ceiling_dbtp", variant.limiter->ceilingDbtp},
+                                                         {"lookahead_ms", variant.limiter->lookaheadMs},
+                                                         {"release_ms", variant.limiter->releaseMs}}
+                                                 : json("off")},
+                     {"mono_bass_hz", variant.monoBassHz}};
+    if (v.contains("streaming")) {
+        json rows = json::array();
+        for (const auto& svc : v["streaming"]["playback"])
+            for (const auto& t : svc["tracks"]) {
+                json row = {{"service", svc["service"]}, {"track", t["number"]}};
+                for (const auto& [k, val] : t.items())
+                    if (k != "number") row[k] = val;
+                rows.push_back(row);
+            }
+        v["playback_simulation"] = rows;
+    }
+    if (v.contains("vinyl")) v["cutting_sheet"] = v["vinyl"]["cutting_sheet"];
+    if (v.contains("cd")) v["pq_sheet"] = v["cd"]["pq_sheet"];
 }
 
 // Writes one variant's files and returns its report section.
@@ -260,13 +565,30 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     const std::size_t n = plan.tracks.size();
     const auto& ex = variant.exportSpec;
 
+    // The per-track parts: split at the timeline's marks, or for a CD at the layout's INDEX 01
+    // sectors of the programme (2 s lead-in + timeline + padding to a whole sector).
+    std::vector<AudioBuffer> parts;
+    std::vector<double> partStartS(n);
+    json cdJson;
+    if (ex.format == ExportFormat::Cd) {
+        const auto layout = delivery::cdLayout(tl.marks, master.trackFrames, tl.audio.frames());
+        const AudioBuffer programme = delivery::cdProgramme(tl.audio, layout);
+        parts = delivery::splitCdProgramme(programme, layout);
+        for (std::size_t i = 0; i < n; ++i) partStartS[i] = static_cast<double>(layout.tracks[i].index01) / delivery::kSectorsPerSecond;
+        cdJson = writeCdImage(plan, variant, programme, layout, dir);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            parts.push_back(segment(tl.audio, tl.marks[i], tl.fileEnd(i)));
+            partStartS[i] = static_cast<double>(tl.marks[i]) / rate;
+        }
+    }
+
     // ReplayGain 2.0 values come from the quantised audio in memory, which is what gets written.
     std::vector<loudness::Meter> meters;
     std::vector<loudness::Measurement> inMemory(n);
     for (std::size_t i = 0; i < n; ++i) {
-        meters.emplace_back(tl.audio.channels(), rate);
-        auto view = const_cast<AudioBuffer&>(tl.audio).view().slice(tl.marks[i], tl.fileEnd(i) - tl.marks[i]);
-        meters.back().add(view);
+        meters.emplace_back(parts[i].channels(), rate);
+        meters.back().add(parts[i].view());
         inMemory[i] = meters.back().result();
     }
     std::vector<const loudness::Meter*> meterPtrs;
@@ -280,49 +602,29 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         const auto& t = plan.tracks[i];
-        io::Tags tags;
-        tags.title = t.title;
-        tags.artist = t.artist.empty() ? plan.album.artist : t.artist;
-        tags.album = plan.album.title;
-        tags.albumArtist = plan.album.artist;
-        tags.date = plan.album.date;
-        tags.genre = plan.album.genre;
-        tags.composer = t.composer;
-        tags.isrc = t.isrc;
-        tags.catalog = plan.album.catalog;
-        tags.trackNumber = t.number;
-        tags.trackTotal = static_cast<int>(n);
-        tags.discNumber = plan.album.discNumber;
-        tags.discTotal = plan.album.discTotal;
-        tags.cover = plan.album.cover;
+        io::Tags tags = tagsFor(plan, t);
         if (inMemory[i].integratedLufs) tags.trackGainDb = -18.0 - *inMemory[i].integratedLufs;
         if (inMemory[i].truePeakDbtp) tags.trackPeak = dbToGain(*inMemory[i].truePeakDbtp);
         if (albumLufs) tags.albumGainDb = -18.0 - *albumLufs;
         if (albumPeak > 0) tags.albumPeak = albumPeak;
         files[i] = dir / trackFileName(t.number, t.title, extensionFor(ex));
-        const AudioBuffer part = segment(tl.audio, tl.marks[i], tl.fileEnd(i));
         if (ex.format == ExportFormat::Flac) {
-            io::writeFlac(files[i], part, ex.bitDepth, tags);
+            io::writeFlac(files[i], parts[i], ex.bitDepth, tags);
         } else {
             const auto wf = ex.bitDepth == 16 ? io::WavSampleFormat::Pcm16 : ex.bitDepth == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32;
-            io::writeWav(files[i], part, wf, tags);
+            io::writeWav(files[i], parts[i], wf, tags);
         }
     });
 
     // Measure what was written, from the files.
     std::vector<report::FileMeasurement> measured(n);
+    std::vector<std::unique_ptr<loudness::Meter>> fileMeters(n);
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
-        measured[i] = report::measureFile(files[i]);
+        measured[i] = report::measureFile(files[i], &fileMeters[i]);
     });
-    std::vector<loudness::Meter> fileMeters;
-    for (std::size_t i = 0; i < n; ++i) {
-        AudioBuffer back = io::decode(files[i], io::Channels::Native);
-        fileMeters.emplace_back(back.channels(), back.sampleRateHz);
-        fileMeters.back().add(back.view());
-    }
     std::vector<const loudness::Meter*> filePtrs;
-    for (const auto& m : fileMeters) filePtrs.push_back(&m);
+    for (const auto& m : fileMeters) filePtrs.push_back(m.get());
 
     json v;
     const double ceiling = variant.limiter ? variant.limiter->ceilingDbtp : 0.0;
@@ -343,7 +645,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                           {"title", t.title},
                           {"file", rel},
                           {"sha256", m.sha256},
-                          {"start_s", report::numberOrNull(static_cast<double>(tl.marks[i]) / rate, 6)},
+                          {"start_s", report::numberOrNull(partStartS[i], 6)},
                           {"duration_s", report::numberOrNull(m.info.durationS(), 6)},
                           {"integrated_lufs", report::numberOrNull(m.loudness.integratedLufs)},
                           {"loudness_range_lu", report::numberOrNull(m.loudness.loudnessRangeLu)},
@@ -363,9 +665,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"frames", m.info.frames}});
 
         const std::string who = "track " + std::to_string(t.number) + " (" + t.title + ")";
-        const bool lengthOk = static_cast<std::size_t>(m.info.frames) == tl.fileEnd(i) - tl.marks[i];
+        const bool lengthOk = static_cast<std::size_t>(m.info.frames) == parts[i].frames();
         checks.push_back(check(who + " file complete", lengthOk,
-                               std::to_string(m.info.frames) + " frames written of " + std::to_string(tl.fileEnd(i) - tl.marks[i])));
+                               std::to_string(m.info.frames) + " frames written of " + std::to_string(parts[i].frames())));
         // The track's own audio decides (a 0.3 s sting followed by its gap measures in the file,
         // but was given no gain): no on-target check for it.
         if (!m.loudness.integratedLufs || !master.loudnessDefined[i]) {
@@ -415,6 +717,16 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : "tpdf") : "none"}};
     v["loudness_solve_iterations"] = master.solveIterations;
+    if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
+    if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
+    addPlotData(plan, variant, master, processed, partStartS, v);
+    if (!cdJson.is_null()) {
+        for (const auto& f : cdJson["files"]) v["files"].push_back(f);
+        for (const auto& c : cdJson["checks"]) v["checks"].push_back(c);
+        cdJson.erase("files");
+        cdJson.erase("checks");
+        v["cd"] = cdJson;
+    }
     return v;
 }
 
@@ -453,28 +765,57 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         processed[i] = processTrack(plan, plan.tracks[i], *engine, irs);
         log::progress("processing tracks " + std::to_string(++done) + "/" + std::to_string(plan.tracks.size()) + "  " + plan.tracks[i].title);
     });
-    if (stats) stats->sharedChainRuns += static_cast<int>(plan.tracks.size());
+    if (stats) {
+        stats->sharedChainRuns += static_cast<int>(plan.tracks.size());
+        for (const auto& p : processed) stats->convolutionRuns += p.convolutionRuns;
+    }
 
     json report;
     report["manifest"] = plan.manifestPath.string();
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
+    report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
     report["chains"] = chainsJson(plan);
     report["variants"] = json::object();
     bool allOk = true;
-    for (const auto* v : variants) {
+    // Every variant is mastered before anything is written, so the Red Book checks of a CD
+    // variant (they need the final track lengths) can stop the render with nothing written.
+    std::vector<VariantMaster> masters;
+    std::vector<Diagnostic> cdErrors;
+    std::vector<json> cdWarnings(variants.size(), json::array());
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+        const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
-        const VariantMaster master = masterVariant(plan, *v, processed);
+        masters.push_back(masterVariant(plan, *v, processed));
+        if (v->exportSpec.format != ExportFormat::Cd) continue;
+        const auto& tl = masters.back().timeline;
+        const auto layout = delivery::cdLayout(tl.marks, masters.back().trackFrames, tl.audio.frames());
+        auto rb = delivery::checkRedBook(layout, cdDisc(plan), cdTracks(plan));
+        for (auto& d : rb.errors) {
+            d.where = v->name + (d.where.empty() ? "" : ": " + d.where);
+            cdErrors.push_back(d);
+        }
+        for (const auto& d : rb.warnings) {
+            log::warning(v->name, d.line());
+            cdWarnings[k].push_back(check("Red Book warning", true, d.line()));
+        }
+    }
+    if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+        const auto* v = variants[k];
+        const VariantMaster& master = masters[k];
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
         json section = writeVariant(plan, *v, master, processed, options.outDir);
+        for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);
     }
     log::endProgress();
     io::writeTextFile(options.outDir / "report.json", report.dump(2) + "\n");
     io::writeTextFile(options.outDir / "report.md", report::toMarkdown(report));
+    io::writeTextFile(options.outDir / "report.html", report::toHtml(report));
     log::info(report::summaryTable(report));
     return allOk ? 0 : 1;
 }

@@ -62,11 +62,14 @@ std::string sha256Text(const std::string& text) {
     return digestHex([&](EVP_MD_CTX* ctx) { EVP_DigestUpdate(ctx, text.data(), text.size()); });
 }
 
-FileMeasurement measureFile(const fs::path& file) {
+FileMeasurement measureFile(const fs::path& file, std::unique_ptr<loudness::Meter>* meterOut) {
     FileMeasurement m;
     m.info = io::probe(file);
-    const AudioBuffer audio = io::decode(file, io::Channels::Native);
-    m.loudness = loudness::measure(audio);
+    AudioBuffer audio = io::decode(file, io::Channels::Native);
+    auto meter = std::make_unique<loudness::Meter>(audio.channels(), audio.sampleRateHz);
+    meter->add(audio.view());
+    m.loudness = meter->result();
+    if (meterOut) *meterOut = std::move(meter);
     m.sha256 = sha256File(file);
     return m;
 }
@@ -103,6 +106,12 @@ std::string toMarkdown(const json& r) {
             md += "| " + c["name"].get<std::string>() + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
                   c["detail"].get<std::string>() + " |\n";
         md += "\n";
+        if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";
+        if (v.contains("cd")) {
+            md += "### CD: PQ sheet\n\n" + v["cd"].value("pq_sheet_markdown", "") + "\n";
+            md += "### CD: CUE sheet\n\n```\n" + v["cd"].value("cue", "") + "```\n\n";
+        }
+        if (v.contains("vinyl")) md += "### Vinyl: cutting sheet\n\n" + v["vinyl"].value("cutting_sheet_markdown", "") + "\n";
     }
     return md;
 }

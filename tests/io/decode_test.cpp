@@ -65,6 +65,20 @@ TEST(Decode, ReadsEveryPcmAndFloatFormatWithinItsQuantisationStep) {
     }
 }
 
+TEST(Decode, ReadsOggVorbis) {
+    const auto dir = scratchDir();
+    writeAudio(dir / "tone.ogg", test::sine(1000, 0.5, 1.0, 48000), SF_FORMAT_OGG | SF_FORMAT_VORBIS);
+    const auto info = io::probe(dir / "tone.ogg");
+    EXPECT_EQ(info.format, "ogg");
+    EXPECT_EQ(info.encoding, "vorbis");
+    const auto got = io::decode(dir / "tone.ogg");
+    EXPECT_EQ(got.frames(), 48000u);
+    double peak = 0;
+    for (std::size_t i = 4800; i < 43200; ++i) peak = std::max(peak, double(std::abs(got.samples[0][i])));
+    // A lossy codec: a 1 kHz tone keeps its level within 0.2 dB (Vorbis at its default quality).
+    EXPECT_NEAR(20 * std::log10(peak / 0.5), 0.0, 0.2);
+}
+
 TEST(Decode, MonoBecomesDualMonoForMasteringButStaysMonoForAnalysis) {
     const auto dir = scratchDir();
     writeAudio(dir / "mono.flac", test::sine(440, 0.25, 0.5, 48000, 1), SF_FORMAT_FLAC | SF_FORMAT_PCM_24);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "lacquer/delivery/cd.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/render.hpp"
@@ -119,8 +120,12 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
     for (const auto& t : plan.tracks) processed.push_back(render::processTrack(plan, t, *engine, irs));
     for (const auto& variant : plan.variants) {
         const auto master = render::masterVariant(plan, variant, processed);
-        const auto& tl = master.timeline.audio;
-        std::size_t pos = 0;
+        // A CD's tracks concatenate to the programme (2 s lead-in + timeline + sector padding)
+        // from track 1's INDEX 01 on: the lead-in belongs to no track file.
+        const bool cd = variant.exportSpec.format == ExportFormat::Cd;
+        const auto layout = delivery::cdLayout(master.timeline.marks, master.trackFrames, master.timeline.audio.frames());
+        const AudioBuffer tl = cd ? delivery::cdProgramme(master.timeline.audio, layout) : master.timeline.audio;
+        std::size_t pos = cd ? layout.tracks[0].fileStartFrame() : 0;
         for (const auto& t : r["variants"][variant.name]["tracks"]) {
             const auto back = io::decode(outDir_ / t["file"].get<std::string>(), io::Channels::Native);
             ASSERT_EQ(back.channels(), tl.channels());
@@ -146,6 +151,67 @@ TEST_F(DemoRender, TwoRendersWriteIdenticalBytes) {
         ASSERT_EQ(v["files"].size(), r2["variants"][name]["files"].size());
         for (std::size_t i = 0; i < v["files"].size(); ++i)
             EXPECT_EQ(v["files"][i]["sha256"], r2["variants"][name]["files"][i]["sha256"]) << v["files"][i]["path"];
+    }
+}
+
+TEST_F(DemoRender, CdImagePassesFlacCueLinterCdrdaoAndShntool) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    const auto dir = outDir_ / "cd";
+    ASSERT_TRUE(fs::exists(dir / "album.cue"));
+    const auto scratch = test::scratchDir();
+    std::string out;
+    // flac's strict CUE linter: CATALOG, ISRC, 588-sample alignment of every index.
+    ASSERT_EQ(runCommand("flac -s -f -o '" + (scratch / "album.flac").string() + "' --cuesheet='" + (dir / "album.cue").string() +
+                             "' '" + (dir / "album.wav").string() + "'", &out), 0) << out;
+    // cuetools' converter, then cdrdao's own TOC reader.
+    ASSERT_EQ(runCommand("cueconvert -i cue -o toc '" + (dir / "album.cue").string() + "' '" + (scratch / "album.toc").string() + "'", &out), 0) << out;
+    fs::copy_file(dir / "album.wav", scratch / "album.wav");
+    ASSERT_EQ(runCommand("cd '" + scratch.string() + "' && cdrdao toc-info album.toc", &out), 0) << out;
+    EXPECT_NE(out.find("album.toc: 6 tracks"), std::string::npos) << out;
+    // shntool split at the CUE reproduces our per-track WAVs bit for bit.
+    ASSERT_EQ(runCommand("cd '" + scratch.string() + "' && mkdir -p split && shntool split -q -f '" + (dir / "album.cue").string() +
+                             "' -d split -o wav album.wav", &out), 0) << out;
+    const json r = report();
+    for (const auto& t : r["variants"]["cd"]["tracks"]) {
+        char name[64];
+        std::snprintf(name, sizeof name, "split-track%02d.wav", t["number"].get<int>());
+        const auto theirs = io::decode(scratch / "split" / name);
+        const auto ours = io::decode(outDir_ / t["file"].get<std::string>());
+        EXPECT_TRUE(theirs.samples == ours.samples) << name;
+    }
+    // The DDP checksums verify.
+    ASSERT_EQ(runCommand("cd '" + (dir / "ddp").string() + "' && md5sum -c CHECKSUM.MD5", &out), 0) << out;
+}
+
+TEST_F(DemoRender, VerifyHoldsOnTheFreshRender) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    std::string out;
+    EXPECT_EQ(runCommand(test::cliPath().string() + " verify " + (albumDir_ / "album.yaml").string() + " --out " + outDir_.string(), &out), 0)
+        << out;
+    EXPECT_NE(out.find("all hold"), std::string::npos) << out;
+    EXPECT_TRUE(fs::exists(outDir_ / "report.html"));
+}
+
+TEST_F(DemoRender, VinylSideFilesAreTheirTracksBetweenLeadInAndLeadOut) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    const json v = report()["variants"]["vinyl"];
+    ASSERT_TRUE(v.contains("vinyl")) << v.dump();
+    const double leadS = v["vinyl"]["lead_in_s"].get<double>();
+    for (const auto& side : v["vinyl"]["sides"]) {
+        const auto sideAudio = io::decode(outDir_ / side["file"].get<std::string>(), io::Channels::Native);
+        const auto lead = static_cast<std::size_t>(std::llround(leadS * sideAudio.sampleRateHz));
+        std::size_t pos = lead;
+        for (int number : side["tracks"]) {
+            const auto track = io::decode(outDir_ / v["tracks"][static_cast<std::size_t>(number - 1)]["file"].get<std::string>(),
+                                          io::Channels::Native);
+            for (int c = 0; c < 2; ++c)
+                for (std::size_t i = 0; i < track.frames(); ++i)
+                    ASSERT_EQ(sideAudio.samples[static_cast<std::size_t>(c)][pos + i], track.samples[static_cast<std::size_t>(c)][i])
+                        << "side " << side["side"] << " track " << number << " frame " << i;
+            pos += track.frames();
+        }
+        EXPECT_EQ(pos + lead, sideAudio.frames()) << side.dump();
+        for (std::size_t i = 0; i < lead; ++i) ASSERT_EQ(sideAudio.samples[0][i], 0.0f);  // lead-in is silence
     }
 }
 

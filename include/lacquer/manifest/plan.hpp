@@ -84,8 +84,11 @@ struct VariantPlan {
     LoudnessParams loudness;          // resolved (album loudness merged with the variant's)
     std::optional<limiter::Params> limiter;  // resolved; nullopt = no limiter (e.g. vinyl without brickwall)
     double monoBassHz = 0.0;          // 0 = off
+    std::optional<dynamics::StereoParams> stereo;    // variant delta: width / mono below X Hz
+    std::optional<dynamics::DeesserParams> deesser;  // variant delta: de-esser
     ExportSpec exportSpec;
     std::map<std::string, std::vector<int>> sides;  // vinyl sides: name → track numbers
+    std::string vinylDisc;            // "12in-33", "12in-45", "10in-33", "7in-45", "7in-33"; empty = not vinyl
     SourceLoc loc;
 };
 

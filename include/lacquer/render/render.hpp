@@ -5,12 +5,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/manifest/plan.hpp"
+#include "lacquer/report/html.hpp"
 #include "lacquer/sequence/timeline.hpp"
 
 namespace lacquer::render {
@@ -30,6 +32,8 @@ struct ProcessedTrack {
     int sourceRateHz = 0;
     double deesserMaxReductionDb = 0.0;            // >= 0
     std::vector<double> multibandMaxReductionDb;   // per band, >= 0; empty without multiband
+    int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
+    std::shared_ptr<report::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
 };
 
 // The mastered album of one variant, before it is split and written.
@@ -39,11 +43,14 @@ struct VariantMaster {
     std::vector<double> limiterMaxGrDb;   // per-track maximum limiter gain reduction (0 without one)
     std::vector<bool> loudnessDefined;    // per-track: the track's own audio had a loudness (else no gain)
     int solveIterations = 0;
+    std::vector<std::size_t> trackFrames;  // each track's own length at the export rate
+    std::vector<float> limiterTraceDb;     // limiter gain reduction, max per kTraceFrames (64) frames
 };
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
 struct RenderStats {
-    int sharedChainRuns = 0;
+    int sharedChainRuns = 0;   // tracks through the shared chain
+    int convolutionRuns = 0;   // calls of the convolution (GPU/FFT) stage
 };
 
 // Decoded impulse responses, one per distinct file, shared by every track that names it.

@@ -3,6 +3,7 @@
 // Measuring written files and presenting the results (report.json per DESIGN.md, report.md).
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,7 +22,8 @@ struct FileMeasurement {
 };
 
 // Decodes `file` back (as stored: native channels) and measures it.
-FileMeasurement measureFile(const std::filesystem::path& file);
+// With `meterOut`, the meter that measured it is handed back (album loudness over several files).
+FileMeasurement measureFile(const std::filesystem::path& file, std::unique_ptr<loudness::Meter>* meterOut = nullptr);
 
 // A number or null: undefined loudness is null, never -inf.
 nlohmann::json numberOrNull(const std::optional<double>& v, int decimals = 2);

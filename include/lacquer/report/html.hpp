@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// report.html: one self-contained page for people (labels, plants, the engineer) to read a render.
+// No network, no external assets, no script: inline CSS and inline SVG plots only, with a
+// Content-Security-Policy that forbids loading anything. docs/report.md lists the report.json
+// fields each part of the page reads; a part whose data is absent shows a short note instead.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "lacquer/common/audio.hpp"
+#include "lacquer/manifest/plan.hpp"
+
+namespace lacquer::report {
+
+// The page for a report.json document (as render writes it, possibly with the optional "album",
+// "chains", and per-variant "timeline", "plots" and "playback_simulation" members). Pure: no I/O,
+// deterministic, never throws for JSON of any shape (missing or mistyped fields show as "—" or a
+// note).
+std::string toHtml(const nlohmann::json& report);
+
+// ---------------------------------------------------------------------------------------------
+// Building the optional report.json fields the page draws (docs/report.md), for render to call.
+
+// `{"title", "artist", "date", "genre", "catalog"}` for report.json's top-level "album".
+nlohmann::json albumMetaJson(const AlbumMeta& album);
+
+// `{"period_s", "values"}` for plots.short_term_lufs: the short-term (3 s) loudness of `audio`
+// (the variant's timeline as written) every `periodS` (a multiple of 0.1 s), entry i being the
+// window ending at (i + 1) * periodS; null where undefined. Costs one loudness pass without true
+// peak (about the cost of the meter's loudness part).
+nlohmann::json shortTermLoudnessJson(const AudioBuffer& audio, double periodS = 1.0);
+
+// `{"period_s", "values"}` from a per-frame series (e.g. the limiter's gain reduction in dB, >= 0):
+// the largest value in each `periodS`, rounded to 0.01.
+nlohmann::json maxPerPeriodJson(const std::vector<float>& perFrame, double rateHz, double periodS = 0.1);
+
+// Long-term average spectrum in 1/6-octave bands from 20 Hz to 20 kHz, in dB relative to a
+// full-scale sine (a sine of peak 1.0 reads 0 dB in its band), power-averaged over channels and
+// time. Hann-windowed 8192-point FFTs; to bound the cost on long albums, one block is analysed
+// every `strideFrames` (default: one block in four, which averages as well for a spectrum that
+// is anyway a long-term mean). Not thread-safe per object.
+class SpectrumAverager {
+public:
+    static constexpr std::size_t kFftFrames = 8192;
+    explicit SpectrumAverager(double sampleRateHz, std::size_t strideFrames = 4 * kFftFrames);
+    // Any block length; blocks are joined, so splitting does not change the result.
+    void add(const BlockView& block);
+    // Adds what `other` accumulated (same rate), e.g. one averager per track run in parallel,
+    // merged for the album.
+    void merge(const SpectrumAverager& other);
+    // Band centre frequencies (Hz), the same for every rate.
+    static std::vector<double> bandCentresHz();
+    // One level per band; null where nothing was added (input under 8192 frames) or the band
+    // reaches over the Nyquist frequency. A band narrower than one FFT bin takes the nearest bin's
+    // power density.
+    nlohmann::json bandsDbJson() const;
+
+private:
+    void analyse(int channels);
+    double rateHz_;
+    std::size_t strideFrames_;
+    std::size_t position_ = 0;                   // frame within the current stride period
+    std::vector<std::vector<double>> captured_;  // the period's first kFftFrames frames, per channel
+    std::vector<double> powerSum_;               // per FFT bin, summed over analysed blocks and channels
+    std::size_t spectra_ = 0;                    // spectra summed (blocks times channels)
+};
+
+// `{"freqs_hz", "before", "after"}` for plots.spectrum_db.
+nlohmann::json spectrumJson(const SpectrumAverager& before, const SpectrumAverager& after);
+
+}  // namespace lacquer::report

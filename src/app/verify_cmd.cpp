@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `lacquer verify MANIFEST [--out DIR]`: one line per violation on stdout, then a summary line.
+#include <cstdio>
+
+#include "app/commands.hpp"
+#include "lacquer/manifest/manifest.hpp"
+#include "lacquer/verify/verify.hpp"
+
+namespace lacquer::app {
+
+int runVerify(const VerifyArgs& args) {
+    // The mixes need not be present: verify checks what was written, possibly on another machine.
+    const AlbumPlan plan = manifest::load(args.manifest, manifest::CheckInputs::No);
+    const verify::Result result = verify::verifyRender(plan, args.outDir);
+    for (const auto& v : result.violations) std::printf("%s\n", v.line().c_str());
+    std::printf("%s\n", result.summaryLine().c_str());
+    return result.ok() ? 0 : 1;
+}
+
+}  // namespace lacquer::app

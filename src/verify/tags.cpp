@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "verify/tags.hpp"
+
+#include <sndfile.h>
+#include <taglib/flacfile.h>
+#include <taglib/flacpicture.h>
+#include <taglib/xiphcomment.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "lacquer/common/error.hpp"
+
+namespace lacquer::verify {
+namespace fs = std::filesystem;
+
+namespace {
+
+TagMap readFlacTags(const fs::path& file) {
+    TagLib::FLAC::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the FLAC", "check the file");
+    TagMap tags;
+    TagLib::Ogg::XiphComment* x = f.xiphComment(false);
+    if (!x) return tags;
+    for (const auto& [key, values] : x->fieldListMap()) {
+        std::string k = key.to8Bit(true);
+        std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        for (const auto& v : values) tags[k].push_back(v.to8Bit(true));
+    }
+    return tags;
+}
+
+TagMap readWavTags(const fs::path& file) {
+    SF_INFO info{};
+    SNDFILE* f = sf_open(file.c_str(), SFM_READ, &info);
+    if (!f) throw Error(ErrorKind::Io, file.string(), std::string("libsndfile cannot open it: ") + sf_strerror(nullptr), "check the file");
+    TagMap tags;
+    const std::pair<int, const char*> fields[] = {{SF_STR_TITLE, "TITLE"},   {SF_STR_ARTIST, "ARTIST"},
+                                                  {SF_STR_ALBUM, "ALBUM"},   {SF_STR_DATE, "DATE"},
+                                                  {SF_STR_GENRE, "GENRE"},   {SF_STR_TRACKNUMBER, "TRACKNUMBER"},
+                                                  {SF_STR_COMMENT, "COMMENT"}, {SF_STR_SOFTWARE, "SOFTWARE"}};
+    for (const auto& [id, name] : fields)
+        if (const char* s = sf_get_string(f, id)) tags[name].push_back(s);
+    sf_close(f);
+    return tags;
+}
+
+}  // namespace
+
+TagMap readTags(const fs::path& file, const std::string& format) {
+    if (format == "flac") return readFlacTags(file);
+    if (format == "wav") return readWavTags(file);
+    return {};
+}
+
+std::vector<char> readFlacFrontCover(const fs::path& file) {
+    TagLib::FLAC::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the FLAC", "check the file");
+    for (const auto* p : f.pictureList()) {
+        if (p->type() != TagLib::FLAC::Picture::FrontCover) continue;
+        const auto data = p->data();
+        return std::vector<char>(data.begin(), data.end());
+    }
+    return {};
+}
+
+}  // namespace lacquer::verify

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lacquer/verify/verify.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "lacquer/common/error.hpp"
+#include "lacquer/common/parallel.hpp"
+#include "lacquer/common/units.hpp"
+#include "lacquer/io/decode.hpp"
+#include "lacquer/loudness/meter.hpp"
+#include "lacquer/render/render.hpp"
+#include "lacquer/report/report.hpp"
+#include "verify/tags.hpp"
+
+namespace lacquer::verify {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Tolerances for comparing a re-measurement with report.json. report.json prints loudness, peaks
+// and gains to 0.01 (report::numberOrNull's default) and durations to 1e-6 s. Re-measuring the same
+// bytes with the same libebur128 reproduces the printed number exactly; one unit of the last
+// printed digit is allowed so that a build or machine whose floating-point order differs and lands
+// on the other side of a rounding boundary still passes. The 1e-9 absorbs the binary
+// representation of the printed decimal.
+constexpr double kLevelTolerance = 0.01 + 1e-9;
+constexpr double kDurationToleranceS = 1e-6 + 1e-12;
+// ReplayGain tags are printed as "%.2f dB" (gains) and "%.6f" (linear peaks): one unit of the last
+// printed digit, for the same reason.
+constexpr double kReplayGainToleranceDb = 0.01 + 1e-9;
+constexpr double kReplayGainPeakTolerance = 1e-6 + 1e-12;
+// ±0.1 LU: EBU Tech 3341's tolerance for integrated loudness, the same the render's checks use.
+constexpr double kTargetToleranceLu = 0.1;
+
+std::string Violation::line() const {
+    std::string s = "verify: " + where + ": " + what;
+    if (!expected.empty() || !found.empty()) s += " — expected " + expected + " vs found " + found;
+    return s;
+}
+
+std::string Result::summaryLine() const {
+    std::string s = "verify: " + std::to_string(files) + (files == 1 ? " file" : " files") + " in " +
+                    std::to_string(variants) + (variants == 1 ? " variant" : " variants") + ", " +
+                    std::to_string(checks) + " checks: ";
+    if (violations.empty()) return s + "all hold";
+    return s + std::to_string(violations.size()) + (violations.size() == 1 ? " violation" : " violations");
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers for a report.json that may have been edited or be from another version: every
+// access tolerates a missing member or a wrong type.
+
+const json* member(const json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    return it == j.end() ? nullptr : &*it;
+}
+
+std::optional<double> number(const json* j) {
+    if (j && j->is_number()) return j->get<double>();
+    return std::nullopt;
+}
+
+std::string text(const json* j) { return j && j->is_string() ? j->get<std::string>() : std::string(); }
+
+const json& arrayOrEmpty(const json* j) {
+    static const json empty = json::array();
+    return j && j->is_array() ? *j : empty;
+}
+
+std::string fmtValue(std::optional<double> v, int decimals, const std::string& unit) {
+    if (!v) return "undefined (null)";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, *v + 0.0);
+    return unit.empty() ? std::string(buf) : std::string(buf) + " " + unit;
+}
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::string joinValues(const std::vector<std::string>& values) {
+    if (values.empty()) return "no tag";
+    std::string s;
+    for (const auto& v : values) s += (s.empty() ? "" : ", ") + quoted(v);
+    return s;
+}
+
+// Collects violations and counts comparisons for one unit of work (one file, or one variant).
+struct Sink {
+    std::vector<Violation> violations;
+    int checks = 0;
+
+    void fail(const std::string& where, const std::string& what, const std::string& expected, const std::string& found) {
+        violations.push_back({where, what, expected, found});
+    }
+    // Counts one comparison; records a violation when it does not hold.
+    bool expect(bool holds, const std::string& where, const std::string& what, const std::string& expected,
+                const std::string& found) {
+        ++checks;
+        if (!holds) fail(where, what, expected, found);
+        return holds;
+    }
+    // A measured number against report.json's: both null, or both numbers within `tolerance`.
+    void sameNumber(const std::string& where, const std::string& what, const json* reported, std::optional<double> measured,
+                    double tolerance, int decimals, const std::string& unit) {
+        const auto r = number(reported);
+        const bool holds = (!r && !measured) || (r && measured && std::abs(*r - *measured) <= tolerance);
+        expect(holds, where, what + " differs from report.json", fmtValue(r, decimals, unit), fmtValue(measured, decimals, unit));
+    }
+};
+
+std::string extensionFor(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
+
+std::string formatName(ExportFormat f) {
+    switch (f) {
+        case ExportFormat::Flac: return "flac";
+        case ExportFormat::Wav: return "wav";
+        case ExportFormat::Cd: return "cd";
+    }
+    return "?";
+}
+
+// The tags the render writes for a track (render/render.cpp's writeVariant and io/encode.cpp).
+TagMap expectedFlacTags(const AlbumPlan& plan, const TrackPlan& t) {
+    TagMap m;
+    auto put = [&](const char* key, const std::string& v) {
+        if (!v.empty()) m[key] = {v};
+    };
+    auto putInt = [&](const char* key, int v) {
+        if (v > 0) m[key] = {std::to_string(v)};
+    };
+    put("TITLE", t.title);
+    put("ARTIST", t.artist.empty() ? plan.album.artist : t.artist);
+    put("ALBUM", plan.album.title);
+    put("ALBUMARTIST", plan.album.artist);
+    put("DATE", plan.album.date);
+    put("GENRE", plan.album.genre);
+    put("COMPOSER", t.composer);
+    put("ISRC", t.isrc);
+    put("BARCODE", plan.album.catalog);
+    putInt("TRACKNUMBER", t.number);
+    putInt("TRACKTOTAL", static_cast<int>(plan.tracks.size()));
+    putInt("DISCNUMBER", plan.album.discNumber);
+    putInt("DISCTOTAL", plan.album.discTotal);
+    return m;
+}
+
+TagMap expectedWavTags(const AlbumPlan& plan, const TrackPlan& t) {
+    TagMap m;
+    auto put = [&](const char* key, const std::string& v) {
+        if (!v.empty()) m[key] = {v};
+    };
+    put("TITLE", t.title);
+    put("ARTIST", t.artist.empty() ? plan.album.artist : t.artist);
+    put("ALBUM", plan.album.title);
+    put("DATE", plan.album.date);
+    put("GENRE", plan.album.genre);
+    if (t.number > 0) put("TRACKNUMBER", std::to_string(t.number));
+    if (!t.isrc.empty()) put("COMMENT", "ISRC " + t.isrc);
+    return m;
+}
+
+std::optional<double> parseLeadingNumber(const std::vector<std::string>& values) {
+    if (values.size() != 1) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(values[0].c_str(), &end);
+    if (end == values[0].c_str() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One listed file
+
+struct FileJob {
+    // inputs
+    const VariantPlan* variant = nullptr;
+    std::string rel;                   // path relative to the output folder, as report.json has it
+    const json* fileEntry = nullptr;   // from the variant's "files"
+    const json* trackEntry = nullptr;  // from the variant's "tracks", when the file is a track
+    const TrackPlan* track = nullptr;  // the manifest's track, when the file is a track
+    // outputs
+    Sink sink;
+    bool readable = false;
+    std::optional<loudness::Meter> meter;  // kept for the album's combined loudness
+    loudness::Measurement measured;
+};
+
+void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, const fs::path& file) {
+    if (!job.track) return;
+    const TagMap found = readTags(file, format);
+    const TagMap want = format == "flac" ? expectedFlacTags(plan, *job.track) : expectedWavTags(plan, *job.track);
+    // Every field we write, and the same fields where the manifest leaves them empty (a tag that
+    // appears out of nowhere is as wrong as one that changed).
+    std::set<std::string> keys;
+    for (const auto& [k, v] : want) keys.insert(k);
+    const std::set<std::string> known = format == "flac"
+        ? std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "ALBUMARTIST", "DATE", "GENRE", "COMPOSER", "ISRC", "BARCODE",
+                                "TRACKNUMBER", "TRACKTOTAL", "DISCNUMBER", "DISCTOTAL"}
+        : std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "DATE", "GENRE", "TRACKNUMBER", "COMMENT"};
+    for (const auto& k : known)
+        if (found.count(k)) keys.insert(k);
+    for (const auto& k : keys) {
+        const auto w = want.count(k) ? want.at(k) : std::vector<std::string>{};
+        const auto f = found.count(k) ? found.at(k) : std::vector<std::string>{};
+        job.sink.expect(w == f, job.rel, "tag " + k + " differs from the manifest", joinValues(w), joinValues(f));
+    }
+    if (format != "flac") return;
+
+    // ReplayGain 2.0 (reference -18 LUFS) follows from the measured loudness and true peak.
+    auto gainTag = [&](const char* key, std::optional<double> lufs) {
+        const auto it = found.find(key);
+        if (!lufs) {
+            job.sink.expect(it == found.end(), job.rel, std::string("tag ") + key + " present for undefined loudness",
+                            "no tag", it == found.end() ? "no tag" : joinValues(it->second));
+            return;
+        }
+        const double want = -18.0 - *lufs;
+        const auto v = it == found.end() ? std::nullopt : parseLeadingNumber(it->second);
+        job.sink.expect(v && std::abs(*v - want) <= kReplayGainToleranceDb, job.rel,
+                        std::string("tag ") + key + " does not match the measured loudness", fmtValue(want, 2, "dB"),
+                        it == found.end() ? "no tag" : joinValues(it->second));
+    };
+    gainTag("REPLAYGAIN_TRACK_GAIN", job.measured.integratedLufs);
+    if (job.measured.truePeakDbtp) {
+        const auto it = found.find("REPLAYGAIN_TRACK_PEAK");
+        const double want = dbToGain(*job.measured.truePeakDbtp);
+        const auto v = it == found.end() ? std::nullopt : parseLeadingNumber(it->second);
+        job.sink.expect(v && std::abs(*v - want) <= kReplayGainPeakTolerance, job.rel,
+                        "tag REPLAYGAIN_TRACK_PEAK does not match the measured true peak", fmtValue(want, 6, ""),
+                        it == found.end() ? "no tag" : joinValues(it->second));
+    }
+    if (plan.album.cover) {
+        std::ifstream in(*plan.album.cover, std::ios::binary);
+        if (in) {  // the cover may not travel with a render verified elsewhere
+            const std::vector<char> wantBytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const auto foundBytes = readFlacFrontCover(file);
+            job.sink.expect(foundBytes == wantBytes, job.rel, "front cover differs from the manifest's cover",
+                            std::to_string(wantBytes.size()) + " bytes of " + plan.album.cover->filename().string(),
+                            foundBytes.empty() ? "no front cover" : std::to_string(foundBytes.size()) + " bytes");
+        }
+    }
+}
+
+void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
+    const fs::path file = outDir / job.rel;
+    std::error_code ec;
+    if (!job.sink.expect(fs::is_regular_file(file, ec), job.rel, "file missing", "the file report.json lists", "no such file"))
+        return;
+    try {
+        const std::string sha = report::sha256File(file);
+        job.sink.expect(sha == text(member(*job.fileEntry, "sha256")), job.rel, "SHA-256 differs from report.json",
+                        text(member(*job.fileEntry, "sha256")), sha);
+        // report.json names the hash twice (files[] and tracks[]); the two must agree.
+        if (job.trackEntry && member(*job.trackEntry, "sha256"))
+            job.sink.expect(text(member(*job.trackEntry, "sha256")) == text(member(*job.fileEntry, "sha256")), job.rel,
+                            "report.json's track and file entries disagree on the SHA-256",
+                            text(member(*job.fileEntry, "sha256")), text(member(*job.trackEntry, "sha256")));
+        if (!member(*job.fileEntry, "sample_rate")) return;  // not audio (e.g. a CUE sheet): the hash is the check
+
+        const io::AudioInfo info = io::probe(file);
+        AudioBuffer audio = io::decode(file, io::Channels::Native);
+        job.readable = true;
+        job.meter.emplace(audio.channels(), audio.sampleRateHz);
+        job.meter->add(audio.view());
+        job.measured = job.meter->result();
+
+        auto sameInt = [&](const char* key, std::int64_t found, const char* unit) {
+            const json* r = member(*job.fileEntry, key);
+            const bool holds = r && r->is_number_integer() && r->get<std::int64_t>() == found;
+            job.sink.expect(holds, job.rel, std::string(key) + " differs from report.json",
+                            r ? r->dump() + unit : std::string("no value"), std::to_string(found) + unit);
+        };
+        job.sink.expect(info.format == text(member(*job.fileEntry, "format")), job.rel, "format differs from report.json",
+                        text(member(*job.fileEntry, "format")), info.format);
+        sameInt("sample_rate", info.sampleRateHz, " Hz");
+        sameInt("bit_depth", info.bitDepth, " bit");
+        sameInt("channels", info.channels, "");
+        sameInt("frames", info.frames, "");
+        // Against the manifest's export settings.
+        const auto& ex = job.variant->exportSpec;
+        job.sink.expect(info.format == extensionFor(ex), job.rel, "format differs from the manifest's export", extensionFor(ex),
+                        info.format);
+        job.sink.expect(info.sampleRateHz == ex.sampleRateHz, job.rel, "sample rate differs from the manifest's export",
+                        std::to_string(ex.sampleRateHz) + " Hz", std::to_string(info.sampleRateHz) + " Hz");
+        job.sink.expect(info.bitDepth == ex.bitDepth, job.rel, "bit depth differs from the manifest's export",
+                        std::to_string(ex.bitDepth) + " bit", std::to_string(info.bitDepth) + " bit");
+
+        if (job.trackEntry) {
+            const auto& t = *job.trackEntry;
+            job.sink.sameNumber(job.rel, "duration", member(t, "duration_s"), info.durationS(), kDurationToleranceS, 6, "s");
+            job.sink.sameNumber(job.rel, "integrated loudness", member(t, "integrated_lufs"), job.measured.integratedLufs,
+                                kLevelTolerance, 2, "LUFS");
+            job.sink.sameNumber(job.rel, "loudness range", member(t, "loudness_range_lu"), job.measured.loudnessRangeLu,
+                                kLevelTolerance, 2, "LU");
+            job.sink.sameNumber(job.rel, "true peak", member(t, "true_peak_dbtp"), job.measured.truePeakDbtp, kLevelTolerance,
+                                2, "dBTP");
+            job.sink.sameNumber(job.rel, "sample peak", member(t, "sample_peak_dbfs"), job.measured.samplePeakDbfs,
+                                kLevelTolerance, 2, "dBFS");
+        }
+        // Against the manifest's targets.
+        if (job.track && job.variant->loudness.mode == LoudnessMode::Track && job.measured.integratedLufs) {
+            const double want = job.variant->loudness.targetLufs + job.track->loudnessOffsetLu;
+            job.sink.expect(std::abs(*job.measured.integratedLufs - want) <= kTargetToleranceLu, job.rel,
+                            "integrated loudness off the manifest's target (±0.1 LU)", fmtValue(want, 2, "LUFS"),
+                            fmtValue(job.measured.integratedLufs, 2, "LUFS"));
+        }
+        if (job.variant->limiter && job.measured.truePeakDbtp) {
+            const double ceiling = job.variant->limiter->ceilingDbtp;
+            job.sink.expect(*job.measured.truePeakDbtp <= ceiling, job.rel, "true peak above the manifest's limiter ceiling",
+                            "≤ " + fmtValue(ceiling, 2, "dBTP"), fmtValue(job.measured.truePeakDbtp, 2, "dBTP"));
+        } else if (!job.variant->limiter && job.measured.samplePeakDbfs) {
+            job.sink.expect(*job.measured.samplePeakDbfs < 0.0, job.rel, "clipped (no limiter in this variant)",
+                            "sample peak < 0.00 dBFS", fmtValue(job.measured.samplePeakDbfs, 2, "dBFS"));
+        }
+        checkTags(plan, job, info.format, file);
+    } catch (const Error& e) {
+        std::string why;
+        for (const auto& d : e.diagnostics()) why += (why.empty() ? "" : "; ") + d.what;
+        job.sink.fail(job.rel, "cannot be read back", "a readable file", why);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One variant
+
+void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json& section, const fs::path& outDir,
+                  Result& result) {
+    Sink head;  // variant-level findings before the files'
+    const std::string& vname = variant.name;
+
+    // report.json's targets and export must be the manifest's.
+    const json* targets = member(section, "targets");
+    const json empty = json::object();
+    const json& tg = targets ? *targets : empty;
+    const auto reportedTarget = number(member(tg, "integrated_lufs"));
+    head.expect(reportedTarget && *reportedTarget == variant.loudness.targetLufs, vname,
+                "report.json's loudness target differs from the manifest", fmtValue(variant.loudness.targetLufs, 2, "LUFS"),
+                fmtValue(reportedTarget, 2, "LUFS"));
+    const std::string mode = variant.loudness.mode == LoudnessMode::Album ? "album" : "track";
+    head.expect(text(member(tg, "mode")) == mode, vname, "report.json's loudness mode differs from the manifest", mode,
+                text(member(tg, "mode")));
+    const std::optional<double> ceiling =
+        variant.limiter ? std::optional<double>(variant.limiter->ceilingDbtp) : std::nullopt;
+    const auto reportedCeiling = number(member(tg, "true_peak_dbtp"));
+    head.expect(reportedCeiling == ceiling, vname, "report.json's true-peak ceiling differs from the manifest",
+                fmtValue(ceiling, 2, "dBTP"), fmtValue(reportedCeiling, 2, "dBTP"));
+    if (const json* ex = member(section, "export")) {
+        const auto& e = variant.exportSpec;
+        head.expect(text(member(*ex, "format")) == formatName(e.format), vname,
+                    "report.json's export format differs from the manifest", formatName(e.format), text(member(*ex, "format")));
+        const auto rate = number(member(*ex, "sample_rate"));
+        head.expect(rate && *rate == e.sampleRateHz, vname, "report.json's export rate differs from the manifest",
+                    std::to_string(e.sampleRateHz) + " Hz", fmtValue(rate, 0, "Hz"));
+        const auto bits = number(member(*ex, "bit_depth"));
+        head.expect(bits && *bits == e.bitDepth, vname, "report.json's export bit depth differs from the manifest",
+                    std::to_string(e.bitDepth) + " bit", fmtValue(bits, 0, "bit"));
+    }
+
+    // The files: every track of the manifest, under the name the render gives it, listed once.
+    const json& tracks = arrayOrEmpty(member(section, "tracks"));
+    const json& files = arrayOrEmpty(member(section, "files"));
+    head.expect(tracks.size() == plan.tracks.size(), vname, "number of tracks in report.json differs from the manifest",
+                std::to_string(plan.tracks.size()), std::to_string(tracks.size()));
+    std::vector<FileJob> jobs;
+    std::set<std::string> listed;
+    for (const auto& f : files) {
+        const std::string rel = text(member(f, "path"));
+        if (rel.empty() || !listed.insert(rel).second) {
+            head.fail(vname, "report.json lists a file without a path or twice", "one entry per file", rel.empty() ? "no path" : rel);
+            continue;
+        }
+        FileJob job;
+        job.variant = &variant;
+        job.rel = rel;
+        job.fileEntry = &f;
+        jobs.push_back(std::move(job));
+    }
+    for (const auto& t : plan.tracks) {
+        const std::string want = vname + "/" + render::trackFileName(t.number, t.title, extensionFor(variant.exportSpec));
+        const json* entry = nullptr;
+        for (const auto& tr : tracks)
+            if (number(member(tr, "number")) == static_cast<double>(t.number)) entry = &tr;
+        const std::string named = entry ? text(member(*entry, "file")) : std::string();
+        if (!head.expect(entry != nullptr, vname, "track " + std::to_string(t.number) + " missing from report.json",
+                         quoted(want), "no entry"))
+            continue;
+        head.expect(named == want, vname, "track " + std::to_string(t.number) + "'s file name differs from the manifest's title",
+                    quoted(want), quoted(named));
+        auto job = std::find_if(jobs.begin(), jobs.end(), [&](const FileJob& j) { return j.rel == named; });
+        if (!head.expect(job != jobs.end(), vname, "track " + std::to_string(t.number) + "'s file is not in report.json's files",
+                         quoted(named), "no entry"))
+            continue;
+        job->trackEntry = entry;
+        job->track = &t;
+    }
+
+    parallelFor(jobs.size(), [&](std::size_t i) { checkFile(plan, outDir, jobs[i]); });
+
+    // The album as a whole, from the files.
+    Sink album;
+    std::vector<const loudness::Meter*> meters;
+    bool allTracksRead = true;
+    std::optional<double> albumTp;
+    double totalS = 0;
+    for (const auto& j : jobs) {
+        if (!j.track) continue;
+        if (!j.readable) {
+            allTracksRead = false;
+            continue;
+        }
+        meters.push_back(&*j.meter);
+        if (j.measured.truePeakDbtp) albumTp = std::max(albumTp.value_or(-1e9), *j.measured.truePeakDbtp);
+        totalS += static_cast<double>(j.meter->framesAdded()) / j.meter->sampleRateHz();
+    }
+    if (allTracksRead && !meters.empty()) {
+        const auto albumLufs = loudness::Meter::combinedIntegratedLufs(meters);
+        const json* a = member(section, "album");
+        const json& ar = a ? *a : empty;
+        album.sameNumber(vname, "album integrated loudness", member(ar, "integrated_lufs"), albumLufs, kLevelTolerance, 2, "LUFS");
+        album.sameNumber(vname, "album loudness range", member(ar, "loudness_range_lu"),
+                         loudness::Meter::combinedLoudnessRangeLu(meters), kLevelTolerance, 2, "LU");
+        album.sameNumber(vname, "album true peak", member(ar, "true_peak_dbtp"), albumTp, kLevelTolerance, 2, "dBTP");
+        album.sameNumber(vname, "album duration", member(ar, "duration_s"), totalS, kDurationToleranceS, 6, "s");
+        if (variant.loudness.mode == LoudnessMode::Album)
+            album.expect(albumLufs && std::abs(*albumLufs - variant.loudness.targetLufs) <= kTargetToleranceLu, vname,
+                         "album loudness off the manifest's target (±0.1 LU)", fmtValue(variant.loudness.targetLufs, 2, "LUFS"),
+                         fmtValue(albumLufs, 2, "LUFS"));
+        // REPLAYGAIN_ALBUM_* in every FLAC follow from the album's measurement.
+        for (auto& j : jobs) {
+            if (!j.track || !j.readable || j.fileEntry == nullptr || text(member(*j.fileEntry, "format")) != "flac") continue;
+            try {
+                const TagMap tags = readTags(outDir / j.rel, "flac");
+                const auto g = tags.find("REPLAYGAIN_ALBUM_GAIN");
+                if (albumLufs) {
+                    const auto v = g == tags.end() ? std::nullopt : parseLeadingNumber(g->second);
+                    album.expect(v && std::abs(*v - (-18.0 - *albumLufs)) <= kReplayGainToleranceDb, j.rel,
+                                 "tag REPLAYGAIN_ALBUM_GAIN does not match the album's measured loudness",
+                                 fmtValue(-18.0 - *albumLufs, 2, "dB"), g == tags.end() ? "no tag" : joinValues(g->second));
+                }
+                const auto p = tags.find("REPLAYGAIN_ALBUM_PEAK");
+                if (albumTp) {
+                    const auto v = p == tags.end() ? std::nullopt : parseLeadingNumber(p->second);
+                    album.expect(v && std::abs(*v - dbToGain(*albumTp)) <= kReplayGainPeakTolerance, j.rel,
+                                 "tag REPLAYGAIN_ALBUM_PEAK does not match the album's measured true peak",
+                                 fmtValue(dbToGain(*albumTp), 6, ""), p == tags.end() ? "no tag" : joinValues(p->second));
+                }
+            } catch (const Error&) {
+                // Already reported by the file's own tag check.
+            }
+        }
+    }
+
+    // Anything in the variant's folder that report.json does not list (hidden temporary and lock
+    // files excepted: AtomicFile's ".name.part-*" and ".lacquer.lock").
+    Sink extra;
+    const fs::path dir = outDir / vname;
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) {
+        std::vector<std::string> found;
+        for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            if (!name.empty() && name[0] == '.') {
+                if (it->is_directory(ec)) it.disable_recursion_pending();
+                continue;
+            }
+            if (it->is_directory(ec)) continue;
+            const std::string rel = fs::relative(it->path(), outDir, ec).generic_string();
+            if (!listed.count(rel)) found.push_back(rel);
+        }
+        std::sort(found.begin(), found.end());
+        for (const auto& rel : found) {
+            const auto size = fs::file_size(outDir / rel, ec);
+            extra.fail(rel, "extra file not listed in report.json", "no such file",
+                       ec ? std::string("a file") : std::to_string(size) + " bytes");
+        }
+    }
+    ++extra.checks;
+
+    // The render's own checks, as report.json recorded them.
+    for (const auto& c : arrayOrEmpty(member(section, "checks"))) {
+        const json* ok = member(c, "ok");
+        extra.expect(ok && ok->is_boolean() && ok->get<bool>(), vname, "render check failed: " + text(member(c, "name")), "ok",
+                     "FAIL (" + text(member(c, "detail")) + ")");
+    }
+
+    auto take = [&](Sink& s) {
+        result.checks += s.checks;
+        for (auto& v : s.violations) result.violations.push_back(std::move(v));
+    };
+    take(head);
+    for (auto& j : jobs) take(j.sink);
+    take(album);
+    take(extra);
+    result.files += static_cast<int>(jobs.size());
+    ++result.variants;
+}
+
+}  // namespace
+
+Result verifyRender(const AlbumPlan& plan, const fs::path& outDir) {
+    const fs::path reportPath = outDir / "report.json";
+    std::ifstream in(reportPath);
+    if (!in)
+        throw Error(ErrorKind::Io, reportPath.string(), "cannot be read", "render first, or pass --out with the render's folder");
+    json report;
+    try {
+        report = json::parse(in);
+    } catch (const json::exception& e) {
+        throw Error(ErrorKind::Io, reportPath.string(), std::string("is not valid JSON: ") + e.what(),
+                    "render again to rewrite it");
+    }
+
+    Result result;
+    Sink top;
+    top.expect(text(member(report, "manifest_sha256")) == plan.manifestSha256, "report.json",
+               "manifest changed since the render (SHA-256)", text(member(report, "manifest_sha256")), plan.manifestSha256);
+    const json* variants = member(report, "variants");
+    for (const auto& v : plan.variants)
+        top.expect(variants && variants->contains(v.name), v.name, "variant of the manifest not in report.json", "rendered",
+                   "not rendered");
+    if (variants && variants->is_object())
+        for (const auto& [name, section] : variants->items())
+            top.expect(std::any_of(plan.variants.begin(), plan.variants.end(), [&](const auto& v) { return v.name == name; }),
+                       name, "variant in report.json is not in the manifest", "no such variant", "rendered");
+    result.checks += top.checks;
+    result.violations = std::move(top.violations);
+
+    for (const auto& v : plan.variants)
+        if (variants && variants->contains(v.name)) checkVariant(plan, v, (*variants)[v.name], outDir, result);
+    return result;
+}
+
+}  // namespace lacquer::verify
