@@ -51,8 +51,8 @@ TEST(Faults, SigtermMidRenderExits130WithNoPartialFileAndTheRenderRunsAgain) {
     // "run the render again" must work: what the interrupted render left is lacquer's own.
     ASSERT_EQ(render(dir, &out), 0) << out;
     EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac",
-                                        "studio/01 - Alpha.wav"}));
+              (std::vector<std::string>{"report.html", "report.json", "report.md",
+                                        "streaming/01 - Alpha.flac", "studio/01 - Alpha.wav"}));
 }
 
 // Runs the render under `ulimit -f <kib>` (RLIMIT_FSIZE): a write past the limit fails with EFBIG

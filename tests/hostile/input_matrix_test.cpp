@@ -330,8 +330,8 @@ TEST(HostileInput, EightBitAndSixtyFourBitFloatInputsAreRendered) {
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
     EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Eight.flac",
-                                        "streaming/02 - Double.flac"}));
+              (std::vector<std::string>{"report.html", "report.json", "report.md",
+                                        "streaming/01 - Eight.flac", "streaming/02 - Double.flac"}));
     const json r = readReport(dir / "out");
     for (const auto& t : r["variants"]["streaming"]["tracks"]) {
         // ±0.1 LU: EBU Tech 3341's integrated-loudness tolerance, on the written file.

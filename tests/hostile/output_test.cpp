@@ -70,7 +70,7 @@ TEST(HostileNames, RenderedFilesFromHostileTitlesStayInTheVariantFolderAndKeepUt
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
 
-    std::vector<std::string> want = {"report.json", "report.md"};
+    std::vector<std::string> want = {"report.html", "report.json", "report.md"};
     for (const auto& t : titles) want.push_back("streaming/" + t.second);
     std::sort(want.begin(), want.end());
     EXPECT_EQ(leftoverFiles(dir / "out"), want);
@@ -120,7 +120,7 @@ TEST(HostileOutput, ForeignFilesAreRefusedWithoutForceAndKeptWithIt) {
     EXPECT_EQ(leftovers(dir / "out"), (std::vector<std::string>{"notes", "notes/thesis.docx"}));
     ASSERT_EQ(render(dir, &out, "--force"), 0) << out;
     EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"notes/thesis.docx", "report.json", "report.md",
+              (std::vector<std::string>{"notes/thesis.docx", "report.html", "report.json", "report.md",
                                         "streaming/01 - Alpha.flac"}));
     std::ifstream in(dir / "out/notes/thesis.docx");
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "precious");
@@ -131,8 +131,8 @@ TEST(HostileOutput, AFolderLacquerRenderedIntoIsRenderedIntoAgainWithoutForce) {
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
     EXPECT_EQ(render(dir, &out), 0) << out;
-    EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac"}));
+    EXPECT_EQ(leftoverFiles(dir / "out"), (std::vector<std::string>{"report.html", "report.json", "report.md",
+                                                                    "streaming/01 - Alpha.flac"}));
 }
 
 TEST(HostileOutput, AnOutPathThatIsAFileIsRefused) {
@@ -177,8 +177,8 @@ TEST(HostileOutput, ASecondRenderIntoAFolderBeingRenderedRefusesOnTheLock) {
     // The first render was not disturbed.
     ASSERT_TRUE(read);
     EXPECT_EQ(std::string(status), "0\n");
-    EXPECT_EQ(leftoverFiles(dir / "out"),
-              (std::vector<std::string>{"report.json", "report.md", "streaming/01 - Alpha.flac"}));
+    EXPECT_EQ(leftoverFiles(dir / "out"), (std::vector<std::string>{"report.html", "report.json", "report.md",
+                                                                    "streaming/01 - Alpha.flac"}));
     std::string t;
     EXPECT_EQ(runCommand("flac -s -t " + q(dir / "out/streaming/01 - Alpha.flac"), &t), 0) << t;
 }
