@@ -710,7 +710,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["export"] = {{"format", ex.format == ExportFormat::Flac ? "flac" : ex.format == ExportFormat::Wav ? "wav" : "cd"},
                    {"sample_rate", ex.sampleRateHz},
                    {"bit_depth", ex.bitDepth},
-                   {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : "tpdf") : "none"}};
+                   {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
     v["loudness_solve_iterations"] = master.solveIterations;
     if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
