@@ -776,6 +776,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["manifest"] = plan.manifestPath.string();
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
+    report["lacquer_build"] = LACQUER_BUILD;  // commit as of the last configure
     report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
