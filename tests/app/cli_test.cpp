@@ -228,6 +228,20 @@ variants:
     EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);  // only album.yaml
 }
 
+TEST(Cli, ValidateAndRenderRefuseAnImpossibleCdTimeline) {
+    // A 3 s track on a CD: Red Book wants at least 4 s per track.
+    const auto dir = smallAlbum(3.0);
+    setVariants(dir, "  cd: { export: { format: cd } }\n");
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " validate " + (dir / "album.yaml").string(), &out), 2);
+    EXPECT_NE(out.find("error: cd: "), std::string::npos) << out;
+    EXPECT_NE(out.find("4 s"), std::string::npos) << out;
+    const std::string validateOut = out;
+    EXPECT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 2);
+    EXPECT_NE(out.find("error: cd: "), std::string::npos) << out;
+    EXPECT_FALSE(fs::exists(dir / "out/cd"));  // nothing written
+}
+
 TEST(Cli, InterruptedRenderLeavesNoPartialFileUnderAFinalName) {
     const auto dir = smallAlbum(60.0);  // long enough that the signal lands mid-render
     const auto outDir = dir / "out";
