@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/commands.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/log.hpp"
 #include "lacquer/common/parallel.hpp"
+#include "lacquer/delivery/cd.hpp"
+#include "lacquer/io/decode.hpp"
+#include "lacquer/sequence/timeline.hpp"
 #include "lacquer/gpu/device.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/render.hpp"
@@ -24,8 +29,39 @@ int runRender(const RenderArgs& args) {
     return render::renderAlbum(plan, options);
 }
 
+// Red Book rules for the CD variants, on the timeline the sources make (the reverb tail can only
+// lengthen tracks; render re-checks the final lengths before writing).
+void precheckCd(const AlbumPlan& plan) {
+    std::vector<Diagnostic> errors;
+    for (const auto& v : plan.variants) {
+        if (v.exportSpec.format != ExportFormat::Cd) continue;
+        std::vector<std::size_t> frames;
+        std::vector<sequence::TrackPlacement> placements;
+        for (const auto& t : plan.tracks) {
+            frames.push_back(static_cast<std::size_t>(std::llround(io::probe(t.file).durationS() * delivery::kCdRateHz)));
+            sequence::TrackPlacement p;
+            p.crossfadeS = t.crossfadeS;
+            p.gapAfterS = t.gapAfterS.value_or(plan.sequence.gapS);
+            placements.push_back(p);
+        }
+        std::size_t total = 0;
+        const auto marks = sequence::layoutMarks(frames, placements, delivery::kCdRateHz, &total);
+        std::vector<delivery::CdTrackMeta> tracks;
+        for (const auto& t : plan.tracks) tracks.push_back({t.title, t.artist.empty() ? plan.album.artist : t.artist, t.composer, t.isrc});
+        const auto rb = delivery::checkRedBook(delivery::cdLayout(marks, frames, total),
+                                               {plan.album.title, plan.album.artist, "", plan.album.catalog}, tracks);
+        for (auto d : rb.errors) {
+            d.where = v.name + (d.where.empty() ? "" : ": " + d.where);
+            errors.push_back(d);
+        }
+        for (const auto& d : rb.warnings) log::warning(v.name, d.line());
+    }
+    if (!errors.empty()) throw Error(ErrorKind::Manifest, errors);
+}
+
 int runValidate(const std::string& manifestPath) {
     const AlbumPlan plan = manifest::load(manifestPath, manifest::CheckInputs::Yes);
+    precheckCd(plan);
     std::printf("%s: ok — %zu tracks, %zu variants\n", manifestPath.c_str(), plan.tracks.size(), plan.variants.size());
     return 0;
 }

@@ -530,9 +530,11 @@ std::optional<limiter::Params> Resolver::readLimiter(const Node& v, limiter::Par
 }
 
 LoudnessParams Resolver::readLoudness(const Node* node, LoudnessParams base, const std::string& name) {
-    MapView m(c_, node, name, {"mode", "target_lufs", "max_limiting_db"}, "in " + name);
+    MapView m(c_, node, name, {"mode", "anchor", "target_lufs", "max_limiting_db"}, "in " + name);
     if (auto x = m.choice("mode", {"album", "track"}))
         base.mode = *x == 0 ? LoudnessMode::Album : LoudnessMode::Track;
+    if (auto x = m.choice("anchor", {"average", "loudest"}))
+        base.anchor = *x == 0 ? AlbumAnchor::Average : AlbumAnchor::LoudestTrack;
     if (auto x = m.number("target_lufs", kTargetLufs)) base.targetLufs = *x;
     if (auto x = m.number("max_limiting_db", kMaxLimitingDb)) base.maxLimitingDb = *x;
     return base;

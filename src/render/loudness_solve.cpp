@@ -17,9 +17,21 @@ namespace {
 constexpr double kToleranceLu = 0.02;
 constexpr int kMaxIterations = 8;
 
+std::optional<double> maxOf(const std::vector<std::optional<double>>& values) {
+    bool any = false;
+    double m = 0.0;
+    for (const auto& v : values)
+        if (v && (!any || *v > m)) {
+            m = *v;
+            any = true;
+        }
+    return any ? std::optional<double>(m) : std::nullopt;
+}
+
 struct Measured {
     std::optional<double> album;
     std::vector<std::optional<double>> tracks;
+    std::optional<double> loudest() const { return maxOf(tracks); }
 };
 
 Measured measureSegments(const sequence::Timeline& tl) {
@@ -110,7 +122,13 @@ SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
         }
         std::vector<const loudness::Meter*> ptrs;
         for (const auto& m : offsetMeters) ptrs.push_back(&m);
-        const auto album = loudness::Meter::combinedIntegratedLufs(ptrs);
+        std::optional<double> album = loudness::Meter::combinedIntegratedLufs(ptrs);
+        if (loudness.anchor == AlbumAnchor::LoudestTrack) {
+            std::vector<std::optional<double>> withOffsets(n);
+            for (std::size_t i = 0; i < n; ++i)
+                if (raw[i]) withOffsets[i] = *raw[i] + offsetsLu[i];
+            album = maxOf(withOffsets);
+        }
         albumGain = album ? loudness.targetLufs - *album : 0.0;
         for (std::size_t i = 0; i < n; ++i) r.gainsDb[i] = defined[i] ? albumGain + offsetsLu[i] : 0.0;
     } else {
@@ -131,10 +149,11 @@ SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
         const Measured m = measureSegments(r.timeline);
         bool converged = true;
         if (loudness.mode == LoudnessMode::Album) {
-            if (!m.album) break;
+            const auto anchor = loudness.anchor == AlbumAnchor::LoudestTrack ? m.loudest() : m.album;
+            if (!anchor) break;
             albumSecant.x = albumGain;
-            albumSecant.y = *m.album;
-            if (std::abs(*m.album - loudness.targetLufs) > kToleranceLu) {
+            albumSecant.y = *anchor;
+            if (std::abs(*anchor - loudness.targetLufs) > kToleranceLu) {
                 converged = false;
                 albumGain = albumSecant.next(loudness.targetLufs);
                 for (std::size_t i = 0; i < n; ++i) r.gainsDb[i] = defined[i] ? albumGain + offsetsLu[i] : 0.0;

@@ -630,7 +630,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     const double ceiling = variant.limiter ? variant.limiter->ceilingDbtp : 0.0;
     v["targets"] = {{"integrated_lufs", variant.loudness.targetLufs},
                     {"true_peak_dbtp", variant.limiter ? json(variant.limiter->ceilingDbtp) : json(nullptr)},
-                    {"mode", variant.loudness.mode == LoudnessMode::Album ? "album" : "track"}};
+                    {"mode", variant.loudness.mode == LoudnessMode::Album ? "album" : "track"},
+                    {"anchor", variant.loudness.anchor == AlbumAnchor::LoudestTrack ? "loudest" : "average"}};
     json tracks = json::array(), filesJson = json::array(), checks = json::array();
     std::optional<double> albumTp;
     std::optional<double> albumLra = loudness::Meter::combinedLoudnessRangeLu(filePtrs);
@@ -696,13 +697,22 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     }
     const auto fileAlbumLufs = loudness::Meter::combinedIntegratedLufs(filePtrs);
     if (variant.loudness.mode == LoudnessMode::Album) {
-        if (fileAlbumLufs) {
-            const double err = *fileAlbumLufs - variant.loudness.targetLufs;
+        // What lands on target: the album's integrated loudness, or its loudest track (TD1008).
+        const bool loudest = variant.loudness.anchor == AlbumAnchor::LoudestTrack;
+        std::optional<double> anchor = fileAlbumLufs;
+        if (loudest) {
+            double top = -1e300;
+            for (const auto& m : measured) top = std::max(top, m.loudness.integratedLufs.value_or(-1e300));
+            anchor = top > -1e300 ? std::optional<double>(top) : std::nullopt;
+        }
+        const std::string name = loudest ? "loudest track on target" : "album loudness on target";
+        if (anchor) {
+            const double err = *anchor - variant.loudness.targetLufs;
             // ±0.1 LU: EBU Tech 3341's tolerance for integrated loudness.
-            checks.push_back(check("album loudness on target", std::abs(err) <= 0.1,
-                                   fmt2(*fileAlbumLufs) + " LUFS vs target " + fmt2(variant.loudness.targetLufs) + " (" + fmt2(err) + " LU)"));
+            checks.push_back(check(name, std::abs(err) <= 0.1,
+                                   fmt2(*anchor) + " LUFS vs target " + fmt2(variant.loudness.targetLufs) + " (" + fmt2(err) + " LU)"));
         } else {
-            checks.push_back(check("album loudness on target", false, "album loudness is undefined (all silence)"));
+            checks.push_back(check(name, false, "album loudness is undefined (all silence)"));
         }
     }
     v["album"] = {{"integrated_lufs", report::numberOrNull(fileAlbumLufs)},
@@ -715,7 +725,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["export"] = {{"format", ex.format == ExportFormat::Flac ? "flac" : ex.format == ExportFormat::Wav ? "wav" : "cd"},
                    {"sample_rate", ex.sampleRateHz},
                    {"bit_depth", ex.bitDepth},
-                   {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : "tpdf") : "none"}};
+                   {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
     v["loudness_solve_iterations"] = master.solveIterations;
     if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
@@ -774,6 +784,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["manifest"] = plan.manifestPath.string();
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
+    report["lacquer_build"] = LACQUER_BUILD;  // commit as of the last configure
     report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/verify/verify.hpp"
 
+#include "lacquer/delivery/cd.hpp"
+#include "lacquer/delivery/vinyl.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -330,6 +335,86 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
 // ---------------------------------------------------------------------------------------------
 // One variant
 
+// The CD image: album.cue re-read from disk against the track files and the Red Book rules
+// (every INDEX 01 where the track files say, sector-aligned files, tracks >= 4 s, the disc under
+// 79:57, ISRCs and CATALOG as the manifest gives them).
+void checkCdImage(const AlbumPlan& plan, const VariantPlan& variant, const json& section, const fs::path& outDir, Sink& sink) {
+    const std::string where = variant.name + "/album.cue";
+    std::ifstream in(outDir / variant.name / "album.cue");
+    if (!sink.expect(static_cast<bool>(in), where, "CUE sheet missing", "album.cue", "no file")) return;
+    std::map<int, std::int64_t> index01;
+    std::map<int, std::string> isrc;
+    std::string catalog, line;
+    int track = 0;
+    while (std::getline(in, line)) {
+        std::istringstream ls(line);
+        std::string word;
+        ls >> word;
+        if (word == "CATALOG") ls >> catalog;
+        if (word == "TRACK") ls >> track;
+        if (word == "ISRC") ls >> isrc[track];
+        if (word == "INDEX") {
+            int number = -1;
+            std::string msf;
+            ls >> number >> msf;
+            const auto sector = delivery::parseMsf(msf);
+            if (number == 1 && sector) index01[track] = *sector;
+        }
+    }
+    if (!plan.album.catalog.empty())
+        sink.expect(catalog == plan.album.catalog, where, "CATALOG differs from the manifest", plan.album.catalog, catalog);
+    std::int64_t expectedStart = delivery::kLeadInSectors;
+    const auto& tracks = arrayOrEmpty(member(section, "tracks"));
+    for (const auto& t : tracks) {
+        const int trackNo = static_cast<int>(number(member(t, "number")).value_or(0));
+        const fs::path file = outDir / text(member(t, "file"));
+        std::error_code ec;
+        if (!fs::exists(file, ec)) continue;  // reported by the file checks
+        const auto frames = io::probe(file).frames;
+        const std::string tw = variant.name + " track " + std::to_string(trackNo);
+        sink.expect(frames % delivery::kFramesPerSector == 0, tw, "track file is not a whole number of CD sectors",
+                    "a multiple of 588 frames", std::to_string(frames) + " frames");
+        sink.expect(index01.count(trackNo) && index01[trackNo] == expectedStart, tw, "CUE INDEX 01 is not where the track files put it",
+                    delivery::msf(expectedStart), index01.count(trackNo) ? delivery::msf(index01[trackNo]) : "missing");
+        sink.expect(frames >= delivery::kMinTrackSectors * delivery::kFramesPerSector, tw, "track shorter than Red Book's 4 s",
+                    ">= 4 s", std::to_string(static_cast<double>(frames) / delivery::kCdRateHz) + " s");
+        const auto& tp = plan.tracks[static_cast<std::size_t>(trackNo - 1)];
+        if (!tp.isrc.empty()) sink.expect(isrc[trackNo] == tp.isrc, tw, "CUE ISRC differs from the manifest", tp.isrc, isrc[trackNo]);
+        expectedStart += frames / delivery::kFramesPerSector;
+    }
+    sink.expect(index01.size() == tracks.size(), where, "CUE track count differs from report.json", std::to_string(tracks.size()),
+                std::to_string(index01.size()));
+    sink.expect(expectedStart <= delivery::kMaxCapacitySectors, where, "programme longer than a CD holds", "<= 79:57:00",
+                delivery::msf(expectedStart));
+}
+
+// Vinyl sides: each side file is its tracks' files between the lead-in and lead-out, and no side
+// is longer than the disc's maximum.
+void checkVinylSides(const VariantPlan& variant, const json& section, const fs::path& outDir, Sink& sink) {
+    const json* vinyl = member(section, "vinyl");
+    if (!vinyl) return;
+    const auto format = delivery::vinylFormat(variant.vinylDisc);
+    const double leadS = number(member(*vinyl, "lead_in_s")).value_or(0.0);
+    const auto& tracks = arrayOrEmpty(member(section, "tracks"));
+    for (const auto& side : arrayOrEmpty(member(*vinyl, "sides"))) {
+        const fs::path file = outDir / text(member(side, "file"));
+        const std::string where = variant.name + " side " + text(member(side, "side"));
+        std::error_code ec;
+        if (!sink.expect(fs::exists(file, ec), where, "side file missing", file.filename().string(), "no file")) continue;
+        const auto info = io::probe(file);
+        std::int64_t frames = 2 * static_cast<std::int64_t>(std::llround(leadS * info.sampleRateHz));
+        for (const auto& n : arrayOrEmpty(member(side, "tracks")))
+            for (const auto& t : tracks)
+                if (member(t, "number") && *member(t, "number") == n && fs::exists(outDir / text(member(t, "file")), ec))
+                    frames += io::probe(outDir / text(member(t, "file"))).frames;
+        sink.expect(info.frames == frames, where, "side file is not its tracks between lead-in and lead-out",
+                    std::to_string(frames) + " frames", std::to_string(info.frames) + " frames");
+        if (format)
+            sink.expect(info.durationS() - 2 * leadS <= format->maxS, where, "side longer than the disc's maximum",
+                        "<= " + std::to_string(static_cast<int>(format->maxS)) + " s", std::to_string(info.durationS()) + " s");
+    }
+}
+
 void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json& section, const fs::path& outDir,
                   Result& result) {
     Sink head;  // variant-level findings before the files'
@@ -489,6 +574,9 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
         extra.expect(ok && ok->is_boolean() && ok->get<bool>(), vname, "render check failed: " + text(member(c, "name")), "ok",
                      "FAIL (" + text(member(c, "detail")) + ")");
     }
+
+    if (variant.exportSpec.format == ExportFormat::Cd) checkCdImage(plan, variant, section, outDir, extra);
+    checkVinylSides(variant, section, outDir, extra);
 
     auto take = [&](Sink& s) {
         result.checks += s.checks;

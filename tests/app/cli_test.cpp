@@ -169,6 +169,20 @@ TEST(Cli, VulkanAndCpuBackendsRenderTheSameMasters) {
     }
 }
 
+TEST(Cli, AlbumModeCanAnchorOnTheLoudestTrack) {
+    const auto dir = smallAlbum(4.0);
+    setVariants(dir, "  td1008: { loudness: { anchor: loudest }, export: { format: flac, sample_rate: 48000, bit_depth: 24 } }\n");
+    std::string out;
+    ASSERT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 0) << out;
+    std::ifstream in(dir / "out/report.json");
+    const json v = json::parse(in)["variants"]["td1008"];
+    const double a = v["tracks"][0]["integrated_lufs"].get<double>(), b = v["tracks"][1]["integrated_lufs"].get<double>();
+    // The loudest track sits on the -16 LUFS target (±0.1 LU, Tech 3341); Alpha keeps its -2 LU offset below it.
+    EXPECT_NEAR(std::max(a, b), -16.0, 0.1);
+    EXPECT_NEAR(v["tracks"][0]["gain_db"].get<double>() - v["tracks"][1]["gain_db"].get<double>(), -2.0, 0.01);
+    EXPECT_LT(v["album"]["integrated_lufs"].get<double>(), -16.0);  // the average then sits under the target
+}
+
 TEST(Cli, AVariantCanCarryItsOwnStereoTools) {
     const auto dir = smallAlbum(3.0);
     setVariants(dir, "  wide: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }\n"
@@ -212,6 +226,20 @@ variants:
     EXPECT_NE(out.find("album.yaml:4:"), std::string::npos) << out;
     EXPECT_NE(out.find("did you mean 'fade_in_s'?"), std::string::npos) << out;
     EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);  // only album.yaml
+}
+
+TEST(Cli, ValidateAndRenderRefuseAnImpossibleCdTimeline) {
+    // A 3 s track on a CD: Red Book wants at least 4 s per track.
+    const auto dir = smallAlbum(3.0);
+    setVariants(dir, "  cd: { export: { format: cd } }\n");
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " validate " + (dir / "album.yaml").string(), &out), 2);
+    EXPECT_NE(out.find("error: cd: "), std::string::npos) << out;
+    EXPECT_NE(out.find("4 s"), std::string::npos) << out;
+    const std::string validateOut = out;
+    EXPECT_EQ(runCommand(cli() + " render " + (dir / "album.yaml").string() + " --out " + (dir / "out").string(), &out), 2);
+    EXPECT_NE(out.find("error: cd: "), std::string::npos) << out;
+    EXPECT_FALSE(fs::exists(dir / "out/cd"));  // nothing written
 }
 
 TEST(Cli, InterruptedRenderLeavesNoPartialFileUnderAFinalName) {

@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fftw3.h>
+
 #include <map>
+#include <vector>
 
 #include "lacquer/dither/quantiser.hpp"
 #include "support/audio_files.hpp"
@@ -71,6 +74,64 @@ TEST(Quantiser, TwentyFourBitRoundsWithoutDitherAndFloatIsUntouched) {
     auto f = orig;
     quantise(f, 32, DitherKind::Tpdf, 1);
     EXPECT_EQ(f.samples, orig.samples);
+}
+
+}  // namespace
+}  // namespace lacquer::dither
+
+namespace lacquer::dither {
+namespace {
+
+// Average power spectrum (per bin) of the requantisation error of a quiet 1 kHz tone.
+std::vector<double> errorSpectrum(DitherKind kind) {
+    constexpr std::size_t kFft = 4096;
+    constexpr std::size_t kBlocks = 40;
+    auto a = test::sine(1000, std::pow(10.0, -60.0 / 20.0), kFft * kBlocks / 44100.0 + 0.01, 44100, 1);
+    const auto ref = a;
+    quantise(a, 16, kind, 3);
+    std::vector<double> power(kFft / 2 + 1, 0.0);
+    std::vector<double> in(kFft);
+    std::vector<fftw_complex> out(kFft / 2 + 1);
+    fftw_plan plan = fftw_plan_dft_r2c_1d(static_cast<int>(kFft), in.data(), out.data(), FFTW_ESTIMATE);
+    for (std::size_t b = 0; b < kBlocks; ++b) {
+        for (std::size_t i = 0; i < kFft; ++i) {
+            const double w = 0.5 - 0.5 * std::cos(2 * M_PI * static_cast<double>(i) / kFft);  // Hann
+            in[i] = w * (static_cast<double>(a.samples[0][b * kFft + i]) - ref.samples[0][b * kFft + i]) * 32768.0;
+        }
+        fftw_execute(plan);
+        for (std::size_t k = 0; k < power.size(); ++k) power[k] += out[k][0] * out[k][0] + out[k][1] * out[k][1];
+    }
+    fftw_destroy_plan(plan);
+    return power;
+}
+
+double bandDb(const std::vector<double>& p, double loHz, double hiHz) {
+    const double binHz = 44100.0 / 4096;
+    double sum = 0;
+    int n = 0;
+    for (auto k = static_cast<std::size_t>(loHz / binHz); k <= static_cast<std::size_t>(hiHz / binHz); ++k, ++n) sum += p[k];
+    return 10 * std::log10(sum / n);
+}
+
+TEST(Quantiser, TpdfErrorIsWhiteAndShapedErrorMovesAboveFifteenKilohertz) {
+    const auto tpdf = errorSpectrum(DitherKind::Tpdf);
+    const auto shaped = errorSpectrum(DitherKind::Shaped);
+    // TPDF error is white: the 2-5 kHz and 15-20 kHz bands hold the same density; 1 dB allows for
+    // the estimate's spread (40 averaged Hann blocks, hundreds of bins per band).
+    EXPECT_NEAR(bandDb(tpdf, 2000, 5000), bandDb(tpdf, 15000, 20000), 1.0);
+    // F-weighted shaping: well under TPDF where hearing is most sensitive (Wannamaker's filter
+    // gives about -10 to -15 dB around 3-4 kHz), well over it near the top of the band.
+    EXPECT_LT(bandDb(shaped, 2500, 4500), bandDb(tpdf, 2500, 4500) - 6.0);
+    EXPECT_GT(bandDb(shaped, 17000, 20000), bandDb(tpdf, 17000, 20000) + 6.0);
+}
+
+TEST(Quantiser, ShapedDitherIsDeterministicAndStaysOnTheGrid) {
+    auto a = test::musicNoise(0.3, 44100);
+    auto b = a;
+    quantise(a, 16, DitherKind::Shaped, 11);
+    quantise(b, 16, DitherKind::Shaped, 11);
+    EXPECT_EQ(a.samples, b.samples);
+    for (float v : a.samples[1]) ASSERT_EQ(static_cast<double>(v) * 32768.0, std::nearbyint(static_cast<double>(v) * 32768.0));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "lacquer/delivery/cd.hpp"
 #include "support/audio_files.hpp"
 #include "support/paths.hpp"
 
@@ -21,7 +22,7 @@ using test::runCommand;
 std::string cli() { return test::cliPath().string(); }
 std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 
-// Two variants, so both loudness modes, FLAC (Vorbis comments, ReplayGain) and WAV (LIST/INFO)
+// Three variants (every track at least 4 s, as Red Book wants for the CD), so both loudness modes, FLAC (Vorbis comments, ReplayGain) and WAV (LIST/INFO)
 // are verified. Targets sit well below the ceiling: music-like noise has a peak-to-loudness ratio
 // of about 15 dB, so the true peak stays under -1 dBTP whether or not a limiter has to act.
 constexpr const char* kManifest = R"(lacquer: 1
@@ -38,6 +39,7 @@ tracks:
 variants:
   streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }
   pcm: { loudness: { mode: track, target_lufs: -22 }, export: { format: wav, sample_rate: 44100, bit_depth: 16 } }
+  cd: { export: { format: cd } }
 )";
 
 // Each test synthesises the album and renders it into its own scratch folder (ctest runs every
@@ -49,8 +51,8 @@ protected:
         dir_ = test::scratchDir();
         fs::create_directories(dir_ / "album/mixes");
         test::writeAudio(dir_ / "album/mixes/a.wav", test::musicNoise(4.0, 44100, 2, 11), SF_FORMAT_WAV | SF_FORMAT_PCM_16);
-        test::writeAudio(dir_ / "album/mixes/b.wav", test::musicNoise(3.0, 48000, 2, 12), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
-        test::writeAudio(dir_ / "album/mixes/c.flac", test::musicNoise(3.5, 48000, 2, 13), SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
+        test::writeAudio(dir_ / "album/mixes/b.wav", test::musicNoise(4.5, 48000, 2, 12), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+        test::writeAudio(dir_ / "album/mixes/c.flac", test::musicNoise(4.5, 48000, 2, 13), SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
         manifest_ = dir_ / "album/album.yaml";
         std::ofstream(manifest_) << kManifest;
         out_ = dir_ / "out";
@@ -80,8 +82,9 @@ protected:
 TEST_F(VerifyCli, PassesOnAFreshRender) {
     std::string out;
     EXPECT_EQ(verify(&out), 0) << out;
-    // Six files in two variants; nothing but the summary line.
-    EXPECT_TRUE(std::regex_match(out, std::regex("verify: 6 files in 2 variants, [0-9]+ checks: all hold\n"))) << out;
+    // Nothing but the summary line: 3 + 3 track files, and for the CD 3 track WAVs, album.wav,
+    // album.cue and the six DDP files.
+    EXPECT_TRUE(std::regex_match(out, std::regex("verify: 17 files in 3 variants, [0-9]+ checks: all hold\n"))) << out;
 }
 
 TEST_F(VerifyCli, CatchesOneChangedByte) {
@@ -103,6 +106,24 @@ TEST_F(VerifyCli, CatchesOneChangedByte) {
                           " vs found [0-9a-f]{64}\n");
     EXPECT_TRUE(std::regex_search(out, line)) << out;
     EXPECT_EQ(out.find("verify: streaming/01"), std::string::npos) << "only the changed file is named:\n" << out;
+}
+
+TEST_F(VerifyCli, CatchesACueSheetWhoseIndexNoLongerMatchesTheTrackFiles) {
+    const auto cue = out_ / "cd/album.cue";
+    std::ifstream in(cue);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    // Move track 2's INDEX 01 one sector later.
+    const auto at = text.find("INDEX 01", text.find("TRACK 02"));
+    ASSERT_NE(at, std::string::npos) << text;
+    const std::string msf = text.substr(at + 9, 8);
+    const std::string later = delivery::msf(*delivery::parseMsf(msf) + 1);
+    text.replace(at + 9, 8, later);
+    std::ofstream(cue) << text;
+    std::string out;
+    EXPECT_EQ(verify(&out), 1) << out;
+    EXPECT_TRUE(hasLine(out, "verify: cd track 2: CUE INDEX 01 is not where the track files put it — expected " + msf + " vs found " + later))
+        << out;
 }
 
 TEST_F(VerifyCli, CatchesADeletedFile) {

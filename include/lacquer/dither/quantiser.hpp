@@ -3,6 +3,8 @@
 // Requantisation to a delivery word length, done once, last.
 //   16 bit: TPDF dither of ±1 LSB peak (two uniform variates), from a seeded generator so reruns
 //           are byte-identical; switched off in blocks of digital silence.
+//           DitherKind::Shaped adds 9th-order F-weighted error-feedback noise shaping
+//           (Wannamaker 1992): less noise where hearing is most sensitive, more above ~15 kHz.
 //   24 bit: rounding only (the error sits at -144 dBFS, below any converter's noise).
 //   32 bit: float, untouched.
 // Output values are exact multiples of 2^-(bits-1), clamped to the word's range.

@@ -34,9 +34,14 @@ struct ChainParams {
 };
 
 enum class LoudnessMode { Album, Track };
+// Album mode: what lands on the target. Average: the album's integrated loudness (all tracks'
+// gating blocks together). LoudestTrack: the loudest track (AES TD1008), so a soft album with
+// one loud song does not play that song too loud.
+enum class AlbumAnchor { Average, LoudestTrack };
 
 struct LoudnessParams {
     LoudnessMode mode = LoudnessMode::Album;
+    AlbumAnchor anchor = AlbumAnchor::Average;
     double targetLufs = -14.0;
     // Most gain reduction the limiter may apply to meet the target; past it the render finishes
     // and report.json's checks say which track missed and by how much.
