@@ -46,10 +46,7 @@ void precheckCd(const AlbumPlan& plan) {
         }
         std::size_t total = 0;
         const auto marks = sequence::layoutMarks(frames, placements, delivery::kCdRateHz, &total);
-        std::vector<delivery::CdTrackMeta> tracks;
-        for (const auto& t : plan.tracks) tracks.push_back({t.title, t.artist.empty() ? plan.album.artist : t.artist, t.composer, t.isrc});
-        const auto rb = delivery::checkRedBook(delivery::cdLayout(marks, frames, total),
-                                               {plan.album.title, plan.album.artist, "", plan.album.catalog}, tracks);
+        const auto rb = delivery::checkRedBook(delivery::cdLayout(marks, frames, total), render::cdDisc(plan), render::cdTracks(plan));
         for (auto d : rb.errors) {
             d.where = v.name + (d.where.empty() ? "" : ": " + d.where);
             errors.push_back(d);

@@ -66,6 +66,20 @@ std::string trackFileName(int number, const std::string& title, const std::strin
 }
 
 // ---------------------------------------------------------------------------------------------
+// CD metadata from the plan
+
+delivery::CdDiscMeta cdDisc(const AlbumPlan& plan) {
+    return {plan.album.title, plan.album.artist, "", plan.album.catalog};
+}
+
+std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan) {
+    std::vector<delivery::CdTrackMeta> tracks;
+    for (const auto& t : plan.tracks)
+        tracks.push_back({t.title, t.artist.empty() ? plan.album.artist : t.artist, t.composer, t.isrc});
+    return tracks;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The per-track chain (shared by every variant)
 
 convolution::DeviceRequest parseDevice(const std::string& text) {
@@ -321,17 +335,6 @@ io::Tags tagsFor(const AlbumPlan& plan, const TrackPlan& t) {
     tags.discTotal = plan.album.discTotal;
     tags.cover = plan.album.cover;
     return tags;
-}
-
-delivery::CdDiscMeta cdDisc(const AlbumPlan& plan) {
-    return {plan.album.title, plan.album.artist, "", plan.album.catalog};
-}
-
-std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan) {
-    std::vector<delivery::CdTrackMeta> tracks;
-    for (const auto& t : plan.tracks)
-        tracks.push_back({t.title, t.artist.empty() ? plan.album.artist : t.artist, t.composer, t.isrc});
-    return tracks;
 }
 
 json fileEntry(const fs::path& file, const fs::path& outDir, const std::string& format) {

@@ -11,6 +11,7 @@
 
 #include "lacquer/common/audio.hpp"
 #include "lacquer/convolution/engine.hpp"
+#include "lacquer/delivery/cd.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/sequence/timeline.hpp"
@@ -71,6 +72,10 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant,
 // process exit code: 0 all checks passed, 1 a written file misses a target. Throws lacquer::Error
 // for usage, input, I/O and device failures.
 int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats* stats = nullptr);
+
+// The disc and track metadata a CD variant writes (CUE, CD-TEXT, DDP) and checks (Red Book).
+delivery::CdDiscMeta cdDisc(const AlbumPlan& plan);
+std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan);
 
 // "NN - Title.ext" made safe as one path component: no separators, control characters,
 // Windows-reserved characters or names, leading dots; at most 120 bytes of title.
