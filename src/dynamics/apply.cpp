@@ -18,17 +18,29 @@ ChainReport applyInPlace(AudioBuffer& audio, const ChainOptions& chain, std::siz
     if (chain.deesser) deesser = std::make_unique<Deesser>(spec, *chain.deesser);
     if (chain.multiband) multiband = std::make_unique<Multiband>(spec, *chain.multiband);
     if (chain.stereo) stereo = std::make_unique<Stereo>(spec, *chain.stereo);
+    ChainReport report;
+    if (multiband) {
+        report.bandTraceDb.resize(static_cast<std::size_t>(multiband->bands()));
+        report.bandMaxReductionDb.assign(static_cast<std::size_t>(multiband->bands()), 0.0);
+        report.tracePeriodFrames = blockFrames;
+    }
     const BlockView all = audio.view();
     for (std::size_t start = 0; start < all.frames; start += blockFrames) {
         const BlockView b = all.slice(start, std::min(blockFrames, all.frames - start));
         if (deesser) deesser->process(b);
-        if (multiband) multiband->process(b);
+        if (multiband) {
+            multiband->process(b);
+            for (int band = 0; band < multiband->bands(); ++band) {
+                const double gr = multiband->maxGainReductionDb(band);
+                const auto k = static_cast<std::size_t>(band);
+                report.bandTraceDb[k].push_back(static_cast<float>(gr));
+                report.bandMaxReductionDb[k] = std::max(report.bandMaxReductionDb[k], gr);
+            }
+            multiband->clearGainReductionPeaks();
+        }
         if (stereo) stereo->process(b);
     }
-    ChainReport report;
     if (deesser) report.deesserMaxReductionDb = deesser->maxGainReductionDb();
-    if (multiband)
-        for (int b = 0; b < multiband->bands(); ++b) report.bandMaxReductionDb.push_back(multiband->maxGainReductionDb(b));
     return report;
 }
 

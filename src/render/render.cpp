@@ -130,6 +130,8 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         const dynamics::ChainReport rep = dynamics::applyInPlace(out.audio, {chain.deesser, chain.multiband, chain.stereo});
         out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
         out.multibandMaxReductionDb = rep.bandMaxReductionDb;
+        out.multibandTraceDb = rep.bandTraceDb;
+        out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / out.audio.sampleRateHz;
     }
     return out;
 }
@@ -511,6 +513,36 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const Varian
             values.push_back(report::numberOrNull(m, 2));
         }
         plots["limiter_gain_reduction_db"] = {{"period_s", static_cast<double>(perPeriod * kTraceFrames) / rate}, {"values", values}};
+    }
+    // Multiband gain reduction over the album timeline, 0.5 s resolution, per band: each track's
+    // trace placed at its position (overlapping crossfades take the larger value).
+    if (!processed.empty() && !processed[0].multibandTraceDb.empty()) {
+        constexpr double kPeriodS = 0.5;
+        const auto buckets = static_cast<std::size_t>(std::ceil(tl.audio.durationS() / kPeriodS)) + 1;
+        const std::size_t bands = processed[0].multibandTraceDb.size();
+        std::vector<std::vector<float>> grid(bands, std::vector<float>(buckets, 0.0f));
+        for (std::size_t i = 0; i < processed.size(); ++i) {
+            const auto& p = processed[i];
+            const double startS = static_cast<double>(tl.marks[i]) / rate;
+            for (std::size_t b = 0; b < std::min(bands, p.multibandTraceDb.size()); ++b)
+                for (std::size_t k = 0; k < p.multibandTraceDb[b].size(); ++k) {
+                    const auto at = static_cast<std::size_t>((startS + static_cast<double>(k) * p.multibandTraceS) / kPeriodS);
+                    if (at < buckets) grid[b][at] = std::max(grid[b][at], p.multibandTraceDb[b][k]);
+                }
+        }
+        json bandsJ = json::array();
+        const auto* mb = plan.albumChain.multiband ? &*plan.albumChain.multiband : nullptr;
+        for (std::size_t b = 0; b < bands; ++b) {
+            std::string label = "band " + std::to_string(b + 1);
+            if (mb && mb->crossoversHz.size() + 1 == bands) {
+                const auto hz = [](double f) { return f >= 1000 ? fmt2(f / 1000).substr(0, fmt2(f / 1000).find('.') + 2) + " kHz" : std::to_string(static_cast<int>(f)) + " Hz"; };
+                label = b == 0 ? "< " + hz(mb->crossoversHz[0]) : b + 1 == bands ? "> " + hz(mb->crossoversHz[b - 1]) : hz(mb->crossoversHz[b - 1]) + "–" + hz(mb->crossoversHz[b]);
+            }
+            json values = json::array();
+            for (float g : grid[b]) values.push_back(report::numberOrNull(g, 2));
+            bandsJ.push_back({{"label", label}, {"values", values}});
+        }
+        plots["multiband_gain_reduction_db"] = {{"period_s", kPeriodS}, {"bands", bandsJ}};
     }
     report::SpectrumAverager before(plan.processingRateHz), after(rate);
     for (const auto& p : processed)

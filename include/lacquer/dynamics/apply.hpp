@@ -20,6 +20,9 @@ struct ChainOptions {
 struct ChainReport {
     double deesserMaxReductionDb = 0;        // >= 0
     std::vector<double> bandMaxReductionDb;  // per multiband band, >= 0
+    // Per multiband band, the largest reduction (dB, >= 0) within each block of tracePeriodFrames.
+    std::vector<std::vector<float>> bandTraceDb;
+    std::size_t tracePeriodFrames = 0;
 };
 
 // In place; allocates only the stages (once per call). Returns what the stages reported.

@@ -38,6 +38,8 @@ public:
 
     // Largest gain reduction (dB, >= 0, without makeup) applied since construction or reset().
     double maxGainReductionDb() const { return -minGainDb_; }
+    // Starts a new metering period for maxGainReductionDb(); the audio path is untouched.
+    void clearGainReductionPeak() { minGainDb_ = 0; }
 
 private:
     Spec spec_;

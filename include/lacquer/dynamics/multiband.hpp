@@ -26,6 +26,10 @@ public:
     int bands() const { return crossover_.bands(); }
     // Largest gain reduction (dB, >= 0) band b applied since construction or reset().
     double maxGainReductionDb(int band) const { return compressors_[static_cast<std::size_t>(band)].maxGainReductionDb(); }
+    // Starts a new metering period for every band (for gain-reduction traces); audio untouched.
+    void clearGainReductionPeaks() {
+        for (auto& c : compressors_) c.clearGainReductionPeak();
+    }
 
 private:
     Spec spec_;

@@ -33,6 +33,8 @@ struct ProcessedTrack {
     int sourceRateHz = 0;
     double deesserMaxReductionDb = 0.0;            // >= 0
     std::vector<double> multibandMaxReductionDb;   // per band, >= 0; empty without multiband
+    std::vector<std::vector<float>> multibandTraceDb;  // per band, max per multibandTraceS
+    double multibandTraceS = 0.0;
     int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
     std::shared_ptr<report::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
 };
