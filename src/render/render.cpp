@@ -498,7 +498,7 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vec
 // Data for report.html's plots and tables (docs/report.md): short-term loudness of the written
 // timeline, limiter gain reduction, spectra before/after, the timeline, and the sheets.
 void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
-                 const std::vector<ProcessedTrack>& processed, const std::vector<double>& partStartS, json& v) {
+                 const std::vector<ProcessedTrack>& processed, json& v) {
     const auto& tl = master.timeline;
     const double rate = tl.audio.sampleRateHz;
     json plots;
@@ -554,10 +554,20 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const Varian
     json timeline = json::array();
     for (std::size_t i = 0; i < plan.tracks.size(); ++i) {
         const auto& t = plan.tracks[i];
-        json e = {{"number", t.number}, {"start_s", report::numberOrNull(partStartS[i], 6)},
+        // Where the track's audio starts on the timeline (for a CD, without the 2 s lead-in).
+        json e = {{"number", t.number}, {"start_s", report::numberOrNull(static_cast<double>(tl.marks[i]) / rate, 6)},
                   {"duration_s", report::numberOrNull(static_cast<double>(master.trackFrames[i]) / rate, 6)},
                   {"crossfade_in_s", i > 0 ? plan.tracks[i - 1].crossfadeS : 0.0},
                   {"gap_after_s", t.crossfadeS > 0 || i + 1 == plan.tracks.size() ? 0.0 : t.gapAfterS.value_or(plan.sequence.gapS)}};
+        if (v.contains("cd")) {
+            // CD index marks, in seconds on the timeline the plot draws (lead-in excluded).
+            json marks = json::array();
+            for (const auto& row : v["cd"]["pq_sheet"])
+                if (row["track"] == t.number && row["sector"].get<std::int64_t>() >= delivery::kLeadInSectors)
+                    marks.push_back(report::numberOrNull(static_cast<double>(row["sector"].get<std::int64_t>() - delivery::kLeadInSectors) /
+                                                             static_cast<double>(delivery::kSectorsPerSecond), 3));
+            e["index_s"] = marks;
+        }
         if (v.contains("vinyl"))
             for (const auto& side : v["vinyl"]["sides"])
                 for (int n : side["tracks"])
@@ -762,9 +772,6 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
     v["loudness_solve_iterations"] = master.solveIterations;
-    if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
-    if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
-    addPlotData(plan, variant, master, processed, partStartS, v);
     if (!cdJson.is_null()) {
         for (const auto& f : cdJson["files"]) v["files"].push_back(f);
         for (const auto& c : cdJson["checks"]) v["checks"].push_back(c);
@@ -772,6 +779,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         cdJson.erase("checks");
         v["cd"] = cdJson;
     }
+    if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
+    if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
+    addPlotData(plan, variant, master, processed, v);
     return v;
 }
 
