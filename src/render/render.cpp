@@ -503,17 +503,9 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const Varian
     const double rate = tl.audio.sampleRateHz;
     json plots;
     plots["short_term_lufs"] = report::shortTermLoudnessJson(tl.audio, 1.0);
-    if (!master.limiterTraceDb.empty()) {
-        // The trace holds the maximum of every kTraceFrames frames; take the maximum per 0.1 s.
-        const auto perPeriod = static_cast<std::size_t>(std::max(1.0, std::round(0.1 * rate / kTraceFrames)));
-        json values = json::array();
-        for (std::size_t k = 0; k < master.limiterTraceDb.size(); k += perPeriod) {
-            float m = 0;
-            for (std::size_t j = k; j < std::min(master.limiterTraceDb.size(), k + perPeriod); ++j) m = std::max(m, master.limiterTraceDb[j]);
-            values.push_back(report::numberOrNull(m, 2));
-        }
-        plots["limiter_gain_reduction_db"] = {{"period_s", static_cast<double>(perPeriod * kTraceFrames) / rate}, {"values", values}};
-    }
+    if (!master.limiterTraceDb.empty())
+        // The trace holds the maximum of every kTraceFrames frames: a series at rate / kTraceFrames.
+        plots["limiter_gain_reduction_db"] = report::maxPerPeriodJson(master.limiterTraceDb, rate / kTraceFrames, 0.1);
     // Multiband gain reduction over the album timeline, 0.5 s resolution, per band: each track's
     // trace placed at its position (overlapping crossfades take the larger value).
     if (!processed.empty() && !processed[0].multibandTraceDb.empty()) {

@@ -1100,7 +1100,8 @@ json maxPerPeriodJson(const std::vector<float>& perFrame, double rateHz, double 
         for (std::size_t k = i; k < std::min(perFrame.size(), i + per); ++k) m = std::max(m, perFrame[k]);
         values.push_back(std::isfinite(m) ? json(round2(m)) : json(nullptr));
     }
-    return {{"period_s", periodS}, {"values", values}};
+    // The bucket is a whole number of frames: report its true length, so times stay exact.
+    return {{"period_s", static_cast<double>(per) / rateHz}, {"values", values}};
 }
 
 SpectrumAverager::SpectrumAverager(double sampleRateHz, std::size_t strideFrames)

@@ -38,6 +38,7 @@ TEST(PlotData, MaxPerPeriodKeepsEachPeriodsLargestValue) {
     gr[999] = 1.234f;
     const json j = report::maxPerPeriodJson(gr, 1000, 0.1);
     ASSERT_EQ(j["values"].size(), 10u);
+    EXPECT_EQ(j["period_s"].get<double>(), 0.1);  // 100 whole frames at 1 kHz
     EXPECT_EQ(j["values"][1].get<double>(), 3.0);
     EXPECT_EQ(j["values"][0].get<double>(), 0.0);
     EXPECT_EQ(j["values"][9].get<double>(), 1.23);  // rounded to 0.01 as report.json's levels

@@ -32,7 +32,8 @@ nlohmann::json albumMetaJson(const AlbumMeta& album);
 nlohmann::json shortTermLoudnessJson(const AudioBuffer& audio, double periodS = 1.0);
 
 // `{"period_s", "values"}` from a per-frame series (e.g. the limiter's gain reduction in dB, >= 0):
-// the largest value in each `periodS`, rounded to 0.01.
+// the largest value in each `periodS` (rounded to whole frames; "period_s" says the length used),
+// rounded to 0.01.
 nlohmann::json maxPerPeriodJson(const std::vector<float>& perFrame, double rateHz, double periodS = 0.1);
 
 // Long-term average spectrum in 1/6-octave bands from 20 Hz to 20 kHz, in dB relative to a
