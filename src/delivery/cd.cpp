@@ -382,26 +382,34 @@ CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc,
     return r;
 }
 
-std::vector<Diagnostic> checkCdAudio(const AudioBuffer& programme) {
+std::vector<Diagnostic> checkCdAudio(const AudioBuffer& programme) { return checkCdAudio(BufferSource(programme)); }
+
+std::vector<Diagnostic> checkCdAudio(const AudioSource& programme) {
     std::vector<Diagnostic> d;
-    if (programme.sampleRateHz != kCdRateHz)
+    if (programme.sampleRateHz() != kCdRateHz)
         d.push_back({"CD programme",
-                     "sample rate is " + std::to_string(programme.sampleRateHz) + " Hz, not 44100 Hz",
+                     "sample rate is " + std::to_string(programme.sampleRateHz()) + " Hz, not 44100 Hz",
                      "resample to 44.1 kHz before quantising"});
     if (programme.channels() != kCdChannels)
         d.push_back({"CD programme", "it has " + std::to_string(programme.channels()) + " channels, not 2",
                      "render stereo for CD"});
+    constexpr std::size_t kChunk = 65536;
+    AudioBuffer block(programme.channels(), kChunk, programme.sampleRateHz());
     bool found = false;
-    for (int c = 0; c < programme.channels() && !found; ++c) {
-        const auto& ch = programme.samples[static_cast<std::size_t>(c)];
-        for (std::size_t i = 0; i < ch.size() && !found; ++i) {
-            const double v = static_cast<double>(ch[i]) * 32768.0;
-            if (v != std::nearbyint(v) || v < -32768.0 || v > 32767.0) {
-                d.push_back({"CD programme",
-                             "sample " + std::to_string(i) + " of channel " + std::to_string(c) +
-                                 " is not a 16-bit value",
-                             "quantise to 16 bits (dither::quantise) before writing the CD files"});
-                found = true;
+    for (std::size_t start = 0; start < programme.frames() && !found; start += kChunk) {
+        const std::size_t n = std::min(kChunk, programme.frames() - start);
+        programme.read(start, block.view().slice(0, n));
+        for (int c = 0; c < programme.channels() && !found; ++c) {
+            const auto& ch = block.samples[static_cast<std::size_t>(c)];
+            for (std::size_t i = 0; i < n && !found; ++i) {
+                const double v = static_cast<double>(ch[i]) * 32768.0;
+                if (v != std::nearbyint(v) || v < -32768.0 || v > 32767.0) {
+                    d.push_back({"CD programme",
+                                 "sample " + std::to_string(start + i) + " of channel " + std::to_string(c) +
+                                     " is not a 16-bit value",
+                                 "quantise to 16 bits (dither::quantise) before writing the CD files"});
+                    found = true;
+                }
             }
         }
     }

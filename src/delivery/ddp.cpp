@@ -236,6 +236,12 @@ std::string md5File(const std::filesystem::path& path) {
 DdpFileset writeDdp(const std::filesystem::path& folder, const AudioBuffer& programme, const CdLayout& layout,
                     const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,
                     const DdpOptions& options) {
+    return writeDdp(folder, BufferSource(programme), layout, disc, tracks, options);
+}
+
+DdpFileset writeDdp(const std::filesystem::path& folder, const AudioSource& programme, const CdLayout& layout,
+                    const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,
+                    const DdpOptions& options) {
     assert(programme.frames() == layout.programmeFrames());
     assert(programme.channels() == kCdChannels);
     std::error_code ec;
@@ -270,15 +276,17 @@ DdpFileset writeDdp(const std::filesystem::path& folder, const AudioBuffer& prog
         io::AtomicFile f(folder / "IMAGE.DAT");
         {
             std::ofstream out(f.tempPath(), std::ios::binary | std::ios::trunc);
-            const auto& l = programme.samples[0];
-            const auto& r = programme.samples[1];
-            std::vector<char> buf;
             const std::size_t chunk = 65536;
-            for (std::size_t start = 0; start < l.size(); start += chunk) {
-                const std::size_t n = std::min(chunk, l.size() - start);
+            AudioBuffer block(kCdChannels, chunk, programme.sampleRateHz());
+            std::vector<char> buf;
+            for (std::size_t start = 0; start < programme.frames(); start += chunk) {
+                const std::size_t n = std::min(chunk, programme.frames() - start);
+                programme.read(start, block.view().slice(0, n));
+                const float* l = block.samples[0].data();
+                const float* r = block.samples[1].data();
                 buf.resize(n * 4);
                 for (std::size_t i = 0; i < n; ++i) {
-                    const float s2[2] = {l[start + i], r[start + i]};
+                    const float s2[2] = {l[i], r[i]};
                     for (int c = 0; c < 2; ++c) {
                         // already 16-bit values; round and clamp only guard against misuse
                         const long v =

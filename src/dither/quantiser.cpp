@@ -10,9 +10,10 @@ namespace lacquer::dither {
 namespace {
 
 // xoshiro256** seeded through splitmix64: fast, and the same numbers on every platform.
-struct Rng {
+struct Rng64 {
     std::uint64_t s[4];
-    explicit Rng(std::uint64_t seed) {
+    explicit Rng64(const std::uint64_t (&state)[4]) { std::copy(std::begin(state), std::end(state), s); }
+    explicit Rng64(std::uint64_t seed) {
         for (auto& v : s) {
             seed += 0x9E3779B97F4A7C15ull;
             std::uint64_t z = seed;
@@ -33,8 +34,6 @@ struct Rng {
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 };
 
-constexpr std::size_t kSilenceBlockFrames = 1024;
-
 // Error-feedback noise shaping with Wannamaker's 9-tap F-weighted filter (designed for 44.1 kHz;
 // "Psychoacoustically optimal noise shaping", JAES 40(7/8), 1992): the requantisation error is
 // filtered by (1 - H(z)) so its spectrum follows the inverse of the ear's threshold, lowest
@@ -49,49 +48,64 @@ std::uint64_t seedFromName(const std::string& name) {
     return h;
 }
 
-void quantise(AudioBuffer& audio, int bits, DitherKind kind, std::uint64_t seed) {
-    if (bits >= 32) return;
-    const double scale = std::ldexp(1.0, bits - 1);  // LSB = 1/scale
-    const double maxWord = scale - 1.0;
-    const bool dither = bits <= 16 && kind != DitherKind::None;
-    const bool shaped = bits <= 16 && kind == DitherKind::Shaped;
-    Rng rng(seed);
-    const std::size_t frames = audio.frames();
-    // Per channel: the last 9 requantisation errors (in LSB), newest first.
-    std::vector<std::array<double, kShapedFir.size()>> errors(audio.samples.size());
-    for (auto& e : errors) e.fill(0.0);
+Quantiser::Quantiser(int channels, int bits, DitherKind kind, std::uint64_t seed)
+    : bits_(bits),
+      dither_(bits <= 16 && kind != DitherKind::None),
+      shaped_(bits <= 16 && kind == DitherKind::Shaped),
+      scale_(std::ldexp(1.0, bits - 1)),  // LSB = 1/scale
+      maxWord_(std::ldexp(1.0, bits - 1) - 1.0),
+      errors_(static_cast<std::size_t>(channels)) {
+    static_assert(kShapedFir.size() == 9);
+    const Rng64 r(seed);
+    std::copy(std::begin(r.s), std::end(r.s), rng_.s);
+    for (auto& e : errors_) e.fill(0.0);
+}
+
+void Quantiser::process(const BlockView& block) {
+    if (bits_ >= 32) return;
+    Rng64 rng(rng_.s);
+    const std::size_t frames = block.frames;
+    const auto nc = static_cast<std::size_t>(block.channels);
     for (std::size_t start = 0; start < frames; start += kSilenceBlockFrames) {
         const std::size_t end = std::min(frames, start + kSilenceBlockFrames);
         bool silent = true;
-        for (auto& ch : audio.samples)
+        for (std::size_t c = 0; c < nc && silent; ++c) {
+            const float* ch = block.channel(static_cast<int>(c));
             for (std::size_t i = start; i < end && silent; ++i) silent = ch[i] == 0.0f;
+        }
         if (silent) {  // digital silence stays digital silence: no dither hiss, shaper at rest
-            for (auto& e : errors) e.fill(0.0);
+            for (auto& e : errors_) e.fill(0.0);
             continue;
         }
         for (std::size_t i = start; i < end; ++i) {
-            for (std::size_t c = 0; c < audio.samples.size(); ++c) {
-                auto& ch = audio.samples[c];
-                double x = static_cast<double>(ch[i]) * scale;
-                auto& e = errors[c];
-                if (shaped) {
+            for (std::size_t c = 0; c < nc; ++c) {
+                float* ch = block.channel(static_cast<int>(c));
+                double x = static_cast<double>(ch[i]) * scale_;
+                auto& e = errors_[c];
+                if (shaped_) {
                     double fb = 0.0;
                     for (std::size_t k = 0; k < kShapedFir.size(); ++k) fb += kShapedFir[k] * e[k];
                     x -= fb;
                 }
                 // TPDF: sum of two independent uniforms in [-0.5, 0.5) LSB → triangular ±1 LSB.
-                const double d = dither ? rng.uniform() + rng.uniform() - 1.0 : 0.0;
-                const double q = std::clamp(std::nearbyint(x + d), -scale, maxWord);
-                if (shaped) {
+                const double d = dither_ ? rng.uniform() + rng.uniform() - 1.0 : 0.0;
+                const double q = std::clamp(std::nearbyint(x + d), -scale_, maxWord_);
+                if (shaped_) {
                     // The total error fed back (dither included), bounded so a clipped sample
                     // cannot wind the shaper up.
                     for (std::size_t k = kShapedFir.size() - 1; k > 0; --k) e[k] = e[k - 1];
                     e[0] = std::clamp(q - x, -4.0, 4.0);
                 }
-                ch[i] = static_cast<float>(q / scale);
+                ch[i] = static_cast<float>(q / scale_);
             }
         }
     }
+    std::copy(std::begin(rng.s), std::end(rng.s), rng_.s);
+}
+
+void quantise(AudioBuffer& audio, int bits, DitherKind kind, std::uint64_t seed) {
+    Quantiser q(audio.channels(), bits, kind, seed);
+    q.process(audio.view());
 }
 
 }  // namespace lacquer::dither

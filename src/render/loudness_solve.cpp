@@ -28,44 +28,85 @@ std::optional<double> maxOf(const std::vector<std::optional<double>>& values) {
     return any ? std::optional<double>(m) : std::nullopt;
 }
 
+// Frames per block of the album pass: a multiple of kTraceFrames and of the quantiser's
+// silence blocks, small enough to stay in cache per stage.
+constexpr std::size_t kBlockFrames = 8192;
+
 struct Measured {
     std::optional<double> album;
     std::vector<std::optional<double>> tracks;
     std::optional<double> loudest() const { return maxOf(tracks); }
 };
 
-Measured measureSegments(const sequence::Timeline& tl) {
-    Measured m;
-    std::vector<loudness::Meter> meters;
-    auto view = const_cast<AudioBuffer&>(tl.audio).view();
-    for (std::size_t i = 0; i < tl.marks.size(); ++i) {
-        meters.emplace_back(tl.audio.channels(), tl.audio.sampleRateHz);
-        meters.back().add(view.slice(tl.marks[i], tl.fileEnd(i) - tl.marks[i]));
-        m.tracks.push_back(meters.back().result().integratedLufs);
-    }
-    std::vector<const loudness::Meter*> ptrs;
-    for (const auto& x : meters) ptrs.push_back(&x);
-    m.album = loudness::Meter::combinedIntegratedLufs(ptrs);
-    return m;
+loudness::MeterOptions integratedOnly() {
+    loudness::MeterOptions o;
+    o.truePeak = loudness::TruePeak::Off;  // the solve needs integrated loudness only
+    return o;
 }
 
-// Applies the limiter over the whole timeline with its latency compensated; fills the per-file
-// peak gain reduction. Without a limiter, the timeline passes unchanged.
-void limitTimeline(sequence::Timeline& tl, const std::optional<limiter::Params>& params, std::vector<double>& maxGrDb,
-                   std::vector<float>& trace) {
-    maxGrDb.assign(tl.marks.size(), 0.0);
+// One pass over the timeline: render, limit (latency compensated), measure each file segment and
+// hand the limited blocks to the sink. Without a limiter, the timeline passes unchanged.
+Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<limiter::Params>& params,
+                         std::vector<double>& maxGrDb, std::vector<float>& trace, const TimelineSink& sink) {
+    const std::size_t total = stream.frames(), n = stream.marks().size();
+    const int nc = stream.channels();
+    const double rate = stream.sampleRateHz();
+    std::vector<loudness::Meter> meters;
+    for (std::size_t i = 0; i < n; ++i) meters.emplace_back(nc, rate, integratedOnly());
+    maxGrDb.assign(n, 0.0);
     trace.clear();
-    if (!params) return;
-    // A fine trace (64 frames, 1.5 ms at 44.1 kHz) attributes gain reduction to files; a bucket
-    // straddling a file boundary counts for both, which can only overstate a neighbour's figure.
-    auto limited = limiter::applyAligned(tl.audio, *params, kTraceFrames);
-    tl.audio = std::move(limited.audio);
-    trace = std::move(limited.gainReductionTraceDb);
-    for (std::size_t i = 0; i < tl.marks.size(); ++i) {
-        const std::size_t from = tl.marks[i] / kTraceFrames;
-        const std::size_t to = std::min(trace.size(), (tl.fileEnd(i) + kTraceFrames - 1) / kTraceFrames);
+    std::optional<limiter::TruePeakLimiter> lim;
+    if (params) lim.emplace(limiter::Spec{rate, nc, kBlockFrames}, *params);
+    const std::size_t lat = lim ? static_cast<std::size_t>(lim->latencyFrames()) : 0;
+    AudioBuffer block(nc, kBlockFrames, rate);
+    const BlockView bv = block.view();
+    double traceMinGain = 1.0;
+    std::size_t traceCount = 0;
+    for (std::size_t start = 0; start < total + lat; start += kBlockFrames) {
+        throwIfCancelled();
+        const std::size_t len = std::min(kBlockFrames, total + lat - start);
+        stream.render(start, bv.slice(0, len));  // zeros past the end flush the limiter
+        if (lim) lim->process(bv.slice(0, len));
+        // Output frame start + k is timeline frame start + k - lat.
+        const std::size_t skip = start >= lat ? 0 : std::min(len, lat - start);
+        const std::size_t at = start + skip - lat;
+        const std::size_t count = std::min(len - skip, total > at ? total - at : 0);
+        if (count == 0) continue;
+        const BlockView out = bv.slice(skip, count);
+        if (lim) {
+            // A fine trace (64 frames, 1.5 ms at 44.1 kHz) attributes gain reduction to files; a
+            // bucket straddling a file boundary counts for both, which can only overstate a
+            // neighbour's figure.
+            const float* g = lim->lastBlockGains().data() + skip;
+            for (std::size_t k = 0; k < count; ++k) {
+                traceMinGain = std::min(traceMinGain, static_cast<double>(g[k]));
+                if (++traceCount == kTraceFrames) {
+                    trace.push_back(static_cast<float>(-20.0 * std::log10(traceMinGain)));
+                    traceMinGain = 1.0;
+                    traceCount = 0;
+                }
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t a = std::max(at, stream.marks()[i]), b = std::min(at + count, stream.fileEnd(i));
+            if (a < b) meters[i].add(out.slice(a - at, b - a));
+        }
+        if (sink) sink(at, out);
+    }
+    if (lim && traceCount > 0) trace.push_back(static_cast<float>(-20.0 * std::log10(traceMinGain)));
+    for (std::size_t i = 0; i < n && lim; ++i) {
+        const std::size_t from = stream.marks()[i] / kTraceFrames;
+        const std::size_t to = std::min(trace.size(), (stream.fileEnd(i) + kTraceFrames - 1) / kTraceFrames);
         for (std::size_t k = from; k < to; ++k) maxGrDb[i] = std::max(maxGrDb[i], static_cast<double>(trace[k]));
     }
+    Measured m;
+    std::vector<const loudness::Meter*> ptrs;
+    for (const auto& x : meters) {
+        m.tracks.push_back(x.result().integratedLufs);
+        ptrs.push_back(&x);
+    }
+    m.album = loudness::Meter::combinedIntegratedLufs(ptrs);
+    return m;
 }
 
 // One secant step per unknown: x is the gain, y the measured loudness; the limiter makes y(x)
@@ -86,21 +127,43 @@ struct Secant {
 
 }  // namespace
 
-SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
+SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
                           const std::vector<sequence::TrackPlacement>& placements,
                           const std::vector<double>& offsetsLu, const LoudnessParams& loudness,
-                          const std::optional<limiter::Params>& limiter) {
+                          const std::optional<limiter::Params>& limiter, const TimelineSink& sink) {
     const std::size_t n = tracks.size();
     std::vector<sequence::TrackPlacement> pl = placements;
 
     // Start from the unprocessed measurement: loudness is shift-equivariant, so without a
-    // limiter the first step is already exact (up to the -70 LUFS absolute gate).
+    // limiter the first step is already exact (up to the -70 LUFS absolute gate). Album mode also
+    // needs the album's loudness with only the offsets applied; both come from one read per track.
     std::vector<std::optional<double>> raw(n);
-    std::vector<loudness::Meter> meters;
-    for (std::size_t i = 0; i < n; ++i) {
-        meters.emplace_back(tracks[i]->channels(), tracks[i]->sampleRateHz);
-        meters.back().add(const_cast<AudioBuffer*>(tracks[i])->view());
-        raw[i] = meters.back().result().integratedLufs;
+    std::vector<loudness::Meter> offsetMeters;
+    {
+        AudioBuffer block, scaled;
+        for (std::size_t i = 0; i < n; ++i) {
+            const int nc = tracks[i]->channels();
+            const double rate = tracks[i]->sampleRateHz();
+            loudness::Meter meter(nc, rate, integratedOnly());
+            block = AudioBuffer(nc, kBlockFrames, rate);
+            for (std::size_t at = 0; at < tracks[i]->frames(); at += kBlockFrames) {
+                const BlockView v = block.view().slice(0, std::min(kBlockFrames, tracks[i]->frames() - at));
+                tracks[i]->read(at, v);
+                meter.add(v);
+            }
+            raw[i] = meter.result().integratedLufs;
+            if (loudness.mode != LoudnessMode::Album) continue;
+            // Album loudness of the tracks with only their offsets applied.
+            const float g = static_cast<float>(dbToGain(raw[i] ? offsetsLu[i] : 0.0));
+            offsetMeters.emplace_back(nc, rate, integratedOnly());
+            for (std::size_t at = 0; at < tracks[i]->frames(); at += kBlockFrames) {
+                const BlockView v = block.view().slice(0, std::min(kBlockFrames, tracks[i]->frames() - at));
+                tracks[i]->read(at, v);
+                for (int c = 0; c < nc; ++c)
+                    for (std::size_t k = 0; k < v.frames; ++k) v.channel(c)[k] *= g;
+                offsetMeters.back().add(v);
+            }
+        }
     }
     std::vector<bool> defined(n);
     for (std::size_t i = 0; i < n; ++i) defined[i] = raw[i].has_value();
@@ -110,16 +173,6 @@ SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
     r.loudnessDefined = defined;
     double albumGain = 0;
     if (loudness.mode == LoudnessMode::Album) {
-        // Album loudness of the tracks with only their offsets applied.
-        std::vector<loudness::Meter> offsetMeters;
-        for (std::size_t i = 0; i < n; ++i) {
-            AudioBuffer scaled = *tracks[i];
-            const float g = static_cast<float>(dbToGain(defined[i] ? offsetsLu[i] : 0.0));
-            for (auto& ch : scaled.samples)
-                for (auto& s : ch) s *= g;
-            offsetMeters.emplace_back(scaled.channels(), scaled.sampleRateHz);
-            offsetMeters.back().add(scaled.view());
-        }
         std::vector<const loudness::Meter*> ptrs;
         for (const auto& m : offsetMeters) ptrs.push_back(&m);
         std::optional<double> album = loudness::Meter::combinedIntegratedLufs(ptrs);
@@ -143,10 +196,11 @@ SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
         throwIfCancelled();
         applied = r.gainsDb;
         for (std::size_t i = 0; i < n; ++i) pl[i].gainDb = applied[i];
-        r.timeline = sequence::render(tracks, pl);
-        limitTimeline(r.timeline, limiter, r.limiterMaxGrDb, r.limiterTraceDb);
+        sequence::TimelineStream stream(tracks, pl);
+        r.marks = stream.marks();
+        r.frames = stream.frames();
+        const Measured m = limitAndMeasure(stream, limiter, r.limiterMaxGrDb, r.limiterTraceDb, sink);
         r.iterations = iter;
-        const Measured m = measureSegments(r.timeline);
         bool converged = true;
         if (loudness.mode == LoudnessMode::Album) {
             const auto anchor = loudness.anchor == AlbumAnchor::LoudestTrack ? m.loudest() : m.album;
@@ -172,7 +226,7 @@ SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
         }
         if (converged) break;
     }
-    r.gainsDb = applied;  // the gains the returned timeline was rendered with
+    r.gainsDb = applied;  // the gains the sink's timeline was rendered with
     return r;
 }
 

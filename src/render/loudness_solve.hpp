@@ -2,6 +2,7 @@
 #pragma once
 // Loudness matching with the limiter in the loop: the gains are solved on the limited timeline,
 // so the loudness of the written files lands on target, not the loudness before limiting.
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -15,7 +16,8 @@ namespace lacquer::render {
 inline constexpr std::size_t kTraceFrames = 64;
 
 struct SolveResult {
-    sequence::Timeline timeline;         // limited, float, at the tracks' rate
+    std::vector<std::size_t> marks;      // frame where each track's file starts on the timeline
+    std::size_t frames = 0;              // timeline length (frames, at the tracks' rate)
     std::vector<double> gainsDb;         // per-track gain before the limiter
     std::vector<double> limiterMaxGrDb;  // per-track (per file segment) peak gain reduction
     std::vector<float> limiterTraceDb;   // gain reduction, the maximum of every kTraceFrames frames
@@ -23,14 +25,20 @@ struct SolveResult {
     int iterations = 0;
 };
 
+// Receives the limited timeline, frames [at, at + block.frames), in order, on every iteration; a
+// later iteration rewrites what an earlier one wrote, and the result's gains are those of the last
+// (so a store written at `at` ends up holding the returned timeline).
+using TimelineSink = std::function<void(std::size_t at, const BlockView& block)>;
+
 // album mode: one gain g for all tracks (plus each track's offset) so that the album's
 //   integrated loudness (ebur128_loudness_global_multiple over the file segments) is the target;
 // track mode: per-track gains so that each file segment is at target + offset.
 // Tracks whose loudness is undefined (silence, < 400 ms) get 0 dB.
 // Iterates (secant steps) until every measured value is within 0.02 LU or 8 iterations.
-SolveResult solveLoudness(const std::vector<const AudioBuffer*>& tracks,
+// The tracks are read block by block (memory: a few blocks, whatever the album's length).
+SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
                           const std::vector<sequence::TrackPlacement>& placements,
                           const std::vector<double>& offsetsLu, const LoudnessParams& loudness,
-                          const std::optional<limiter::Params>& limiter);
+                          const std::optional<limiter::Params>& limiter, const TimelineSink& sink);
 
 }  // namespace lacquer::render

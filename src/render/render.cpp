@@ -34,6 +34,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
+#include "render/spill.hpp"
 
 namespace lacquer::render {
 namespace fs = std::filesystem;
@@ -105,34 +106,39 @@ IrCache loadImpulseResponses(const AlbumPlan& plan) {
     return irs;
 }
 
-ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs) {
+ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs,
+                            Scratch* scratch) {
     ProcessedTrack out;
     out.convolutionRuns = 0;
-    AudioBuffer source = io::decode(track.file, io::Channels::Stereo);
-    out.sourceDurationS = source.durationS();
-    out.sourceRateHz = static_cast<int>(source.sampleRateHz);
-    throwIfCancelled();
-    out.audio = resample(source, plan.processingRateHz);
-    source = AudioBuffer();
+    AudioBuffer audio;
+    {
+        AudioBuffer source = io::decode(track.file, io::Channels::Stereo);
+        out.sourceDurationS = source.durationS();
+        out.sourceRateHz = static_cast<int>(source.sampleRateHz);
+        throwIfCancelled();
+        audio = source.sampleRateHz == plan.processingRateHz ? std::move(source) : resample(source, plan.processingRateHz);
+    }
     out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(plan.processingRateHz);
-    out.sourceSpectrum->add(out.audio.view());
+    out.sourceSpectrum->add(audio.view());
     throwIfCancelled();
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
     const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
     const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
     if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) {
-        out.audio = engine.process(out.audio, chain.eq, rv, ir);
+        AudioBuffer convolved = engine.process(audio, chain.eq, rv, ir);
+        audio = std::move(convolved);
         ++out.convolutionRuns;
     }
     throwIfCancelled();
     if (chain.deesser || chain.multiband || chain.stereo) {
-        const dynamics::ChainReport rep = dynamics::applyInPlace(out.audio, {chain.deesser, chain.multiband, chain.stereo});
+        const dynamics::ChainReport rep = dynamics::applyInPlace(audio, {chain.deesser, chain.multiband, chain.stereo});
         out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
         out.multibandMaxReductionDb = rep.bandMaxReductionDb;
         out.multibandTraceDb = rep.bandTraceDb;
-        out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / out.audio.sampleRateHz;
+        out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / audio.sampleRateHz;
     }
+    out.audio = SpillFile::keep(scratch, "track" + std::to_string(track.number), std::move(audio));
     return out;
 }
 
@@ -159,12 +165,17 @@ std::vector<sequence::TrackPlacement> placementsFor(const AlbumPlan& plan) {
 
 }  // namespace
 
-VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, const std::vector<ProcessedTrack>& tracks) {
+VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, const std::vector<ProcessedTrack>& tracks,
+                            Scratch* scratch) {
     const double rate = variant.exportSpec.sampleRateHz;
-    std::vector<AudioBuffer> delivery(tracks.size());
-    parallelFor(tracks.size(), [&](std::size_t i) {
+    const std::size_t n = tracks.size();
+    std::vector<std::shared_ptr<AudioStore>> delivery(n);
+    VariantMaster m;
+    m.trackFrames.resize(n);
+    parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
-        delivery[i] = resample(tracks[i].audio, rate);
+        AudioBuffer d = tracks[i].audio->readAll();
+        if (d.sampleRateHz != rate) d = resample(d, rate);
         // Variant deltas at the delivery rate: de-esser, then stereo (mono below monoBassHz for
         // vinyl, and/or the variant's own stereo settings).
         dynamics::ChainOptions deltas{variant.deesser, std::nullopt, variant.stereo};
@@ -172,24 +183,46 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
             if (!deltas.stereo) deltas.stereo = dynamics::StereoParams{};
             deltas.stereo->monoBelowHz = std::max(deltas.stereo->monoBelowHz, variant.monoBassHz);
         }
-        if (deltas.deesser || deltas.stereo) dynamics::applyInPlace(delivery[i], deltas);
+        if (deltas.deesser || deltas.stereo) dynamics::applyInPlace(d, deltas);
+        m.trackFrames[i] = d.frames();
+        delivery[i] = SpillFile::keep(scratch, variant.name + "-track" + std::to_string(i + 1), std::move(d));
     });
-    std::vector<const AudioBuffer*> ptrs;
-    for (const auto& d : delivery) ptrs.push_back(&d);
+    std::vector<const AudioSource*> sources;
+    for (const auto& d : delivery) sources.push_back(d.get());
 
     std::vector<double> offsets;
     for (const auto& t : plan.tracks) offsets.push_back(t.loudnessOffsetLu);
-    SolveResult solved = solveLoudness(ptrs, placementsFor(plan), offsets, variant.loudness, variant.limiter);
-
-    VariantMaster m;
-    m.timeline = std::move(solved.timeline);
+    const int channels = delivery.empty() ? 2 : delivery[0]->channels();
+    m.timeline = SpillFile::empty(scratch, variant.name + "-timeline", channels, rate);
+    SolveResult solved = solveLoudness(sources, placementsFor(plan), offsets, variant.loudness, variant.limiter,
+                                       [&](std::size_t at, const BlockView& block) { m.timeline->write(at, block); });
+    delivery.clear();  // the delivery-rate tracks are in the timeline now
+    m.marks = solved.marks;
     m.gainsDb = solved.gainsDb;
     m.limiterMaxGrDb = solved.limiterMaxGrDb;
     m.loudnessDefined = solved.loudnessDefined;
     m.solveIterations = solved.iterations;
     m.limiterTraceDb = std::move(solved.limiterTraceDb);
-    for (const auto& d : delivery) m.trackFrames.push_back(d.frames());
-    dither::quantise(m.timeline.audio, variant.exportSpec.bitDepth, variant.exportSpec.dither, dither::seedFromName(variant.name));
+
+    // Quantise in place, block by block, and take what the report plots from the quantised audio.
+    dither::Quantiser quantiser(channels, variant.exportSpec.bitDepth, variant.exportSpec.dither, dither::seedFromName(variant.name));
+    loudness::MeterOptions history;
+    history.history = loudness::History::Every100Ms;
+    history.truePeak = loudness::TruePeak::Off;
+    loudness::Meter shortTerm(channels, rate, history);
+    m.spectrumAfter = std::make_shared<report::SpectrumAverager>(rate);
+    constexpr std::size_t kBlock = 64 * dither::Quantiser::kSilenceBlockFrames;
+    AudioBuffer block(channels, kBlock, rate);
+    for (std::size_t at = 0; at < solved.frames; at += kBlock) {
+        throwIfCancelled();
+        const BlockView v = block.view().slice(0, std::min(kBlock, solved.frames - at));
+        m.timeline->read(at, v);
+        quantiser.process(v);
+        m.timeline->write(at, v);
+        shortTerm.add(v);
+        m.spectrumAfter->add(v);
+    }
+    m.shortTermLufs = report::shortTermLoudnessJson(shortTerm.result(), 1.0);
     return m;
 }
 
@@ -249,14 +282,40 @@ std::string fmt2(double v) {
     return buf;
 }
 
-AudioBuffer segment(const AudioBuffer& a, std::size_t from, std::size_t to) {
-    AudioBuffer s(a.channels(), to - from, a.sampleRateHz);
-    for (int c = 0; c < a.channels(); ++c)
-        std::copy(a.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(from),
-                  a.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(to),
-                  s.samples[static_cast<std::size_t>(c)].begin());
-    return s;
-}
+// A source shifted later by `offset` frames of silence and `frames` long (zeros past its end):
+// the CD programme is the timeline after a 2 s lead-in, padded to a whole sector.
+class OffsetSource final : public AudioSource {
+public:
+    OffsetSource(const AudioSource& inner, std::size_t offset, std::size_t frames)
+        : inner_(inner), offset_(offset), frames_(frames) {}
+    int channels() const override { return inner_.channels(); }
+    double sampleRateHz() const override { return inner_.sampleRateHz(); }
+    std::size_t frames() const override { return frames_; }
+    void read(std::size_t from, const BlockView& dst) const override {
+        const std::size_t silent = from < offset_ ? std::min(dst.frames, offset_ - from) : 0;
+        for (int c = 0; c < dst.channels; ++c) std::fill(dst.channel(c), dst.channel(c) + silent, 0.0f);
+        if (silent < dst.frames) inner_.read(from + silent - offset_, dst.slice(silent, dst.frames - silent));
+    }
+
+private:
+    const AudioSource& inner_;
+    std::size_t offset_, frames_;
+};
+
+// The per-track files of a variant: frame ranges of one source (the timeline, or the CD
+// programme), loaded one at a time so that memory holds a track, never the album.
+struct Parts {
+    const AudioSource* source = nullptr;
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;  // [from, to) per track
+    std::size_t size() const { return ranges.size(); }
+    std::size_t frames(std::size_t i) const { return ranges[i].second - ranges[i].first; }
+    double durationS(std::size_t i) const { return static_cast<double>(frames(i)) / source->sampleRateHz(); }
+    AudioBuffer load(std::size_t i) const {
+        AudioBuffer a(source->channels(), frames(i), source->sampleRateHz());
+        source->read(ranges[i].first, a.view());
+        return a;
+    }
+};
 
 // Every setting of a chain that shapes the sound (the render certificate; `lacquer diff` compares them).
 json settingsJson(const ChainParams& c) {
@@ -348,7 +407,7 @@ json fileEntry(const fs::path& file, const fs::path& outDir, const std::string& 
 
 // The CD image of a variant: album.wav + album.cue (CD-TEXT, ISRC, INDEX 00/01) and a DDP 2.0
 // fileset in ddp/. Returns the "cd" report section with "files" and "checks" to merge.
-json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const AudioBuffer& programme,
+json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const AudioSource& programme,
                   const delivery::CdLayout& layout, const fs::path& dir) {
     const auto disc = cdDisc(plan);
     const auto tracks = cdTracks(plan);
@@ -361,7 +420,12 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
     tags.album = plan.album.title;
     tags.date = plan.album.date;
     tags.genre = plan.album.genre;
-    io::writeWav(dir / "album.wav", programme, io::WavSampleFormat::Pcm16, tags);
+    {
+        // At most 79:57 by Red Book (the checks ran before anything was written).
+        AudioBuffer whole(programme.channels(), programme.frames(), programme.sampleRateHz());
+        programme.read(0, whole.view());
+        io::writeWav(dir / "album.wav", whole, io::WavSampleFormat::Pcm16, tags);
+    }
     files.push_back(fileEntry(dir / "album.wav", outDir, "wav"));
     const std::string cue = delivery::cueSheet(layout, disc, tracks, {"album.wav", delivery::CueEncoding::Latin1,
                                                                       std::string("lacquer ") + LACQUER_VERSION});
@@ -387,7 +451,7 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
 
 // Streaming deliveries: what each service's normalisation does to every track (from the files'
 // measurements), and the true peak after a lossy round trip (Ogg Vorbis, Opus) of each track.
-json streamingJson(const AlbumPlan& plan, const std::vector<AudioBuffer>& parts,
+json streamingJson(const AlbumPlan& plan, const Parts& parts,
                    const std::vector<report::FileMeasurement>& measured, std::optional<double> albumLufs,
                    json& checks) {
     std::vector<delivery::TrackLevels> levels;
@@ -419,8 +483,9 @@ json streamingJson(const AlbumPlan& plan, const std::vector<AudioBuffer>& parts,
     std::vector<delivery::CodecResult> vorbis(parts.size()), opus(parts.size());
     parallelFor(parts.size(), [&](std::size_t i) {
         throwIfCancelled();
-        vorbis[i] = delivery::codecRoundTrip(parts[i], delivery::Codec::Vorbis);
-        opus[i] = delivery::codecRoundTrip(parts[i], delivery::Codec::Opus);
+        const AudioBuffer part = parts.load(i);
+        vorbis[i] = delivery::codecRoundTrip(part, delivery::Codec::Vorbis);
+        opus[i] = delivery::codecRoundTrip(part, delivery::Codec::Opus);
         vorbis[i].decoded = AudioBuffer();
         opus[i].decoded = AudioBuffer();
     });
@@ -450,7 +515,7 @@ json streamingJson(const AlbumPlan& plan, const std::vector<AudioBuffer>& parts,
 
 // A vinyl premaster: sides (from the manifest or planned within the disc's side length), one file
 // per side with lead-in and lead-out silence, a cutting sheet, and the cutting warnings.
-json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vector<AudioBuffer>& parts,
+json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& parts,
                const std::vector<report::FileMeasurement>& measured, const fs::path& dir, const fs::path& outDir,
                json& checks, json& files) {
     constexpr double kLeadS = 0.5;  // plants ask for at least 200 ms; half a second is kinder to the cutter
@@ -459,10 +524,11 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vec
     std::vector<delivery::TrackFacts> facts;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         const auto& t = plan.tracks[i];
-        const auto hf = delivery::hfEnergy(parts[i]);
-        const auto corr = delivery::lowFrequencyCorrelation(parts[i]);
-        tracks.push_back({t.number, t.title, parts[i].durationS(), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
-        facts.push_back({t.number, t.title, parts[i].durationS(), measured[i].loudness.truePeakDbtp, measured[i].loudness.integratedLufs});
+        const AudioBuffer part = parts.load(i);
+        const auto hf = delivery::hfEnergy(part);
+        const auto corr = delivery::lowFrequencyCorrelation(part);
+        tracks.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
+        facts.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.truePeakDbtp, measured[i].loudness.integratedLufs});
         for (const auto& w : delivery::cuttingWarnings("track " + std::to_string(t.number) + " (" + t.title + ")", corr, hf))
             checks.push_back(check("vinyl warning", true, w.line()));
     }
@@ -471,8 +537,10 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vec
     for (const auto& w : vp.warnings) checks.push_back(check("vinyl warning", true, w.line()));
     json sides = json::array();
     for (const auto& side : vp.sides) {
+        std::vector<AudioBuffer> sideParts;
+        for (int number : side.tracks) sideParts.push_back(parts.load(static_cast<std::size_t>(number - 1)));
         std::vector<const AudioBuffer*> onSide;
-        for (int number : side.tracks) onSide.push_back(&parts[static_cast<std::size_t>(number - 1)]);
+        for (const auto& p : sideParts) onSide.push_back(&p);
         const AudioBuffer sideAudio = delivery::assembleSide(onSide, kLeadS, kLeadS);
         const fs::path file = dir / ("Side " + side.name + ".wav");
         io::Tags tags;
@@ -499,10 +567,10 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const std::vec
 // timeline, limiter gain reduction, spectra before/after, the timeline, and the sheets.
 void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
                  const std::vector<ProcessedTrack>& processed, json& v) {
-    const auto& tl = master.timeline;
-    const double rate = tl.audio.sampleRateHz;
+    const double rate = master.timeline->sampleRateHz();
+    const double durationS = static_cast<double>(master.timeline->frames()) / rate;
     json plots;
-    plots["short_term_lufs"] = report::shortTermLoudnessJson(tl.audio, 1.0);
+    plots["short_term_lufs"] = master.shortTermLufs;
     if (!master.limiterTraceDb.empty())
         // The trace holds the maximum of every kTraceFrames frames: a series at rate / kTraceFrames.
         plots["limiter_gain_reduction_db"] = report::maxPerPeriodJson(master.limiterTraceDb, rate / kTraceFrames, 0.1);
@@ -510,12 +578,12 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const Varian
     // trace placed at its position (overlapping crossfades take the larger value).
     if (!processed.empty() && !processed[0].multibandTraceDb.empty()) {
         constexpr double kPeriodS = 0.5;
-        const auto buckets = static_cast<std::size_t>(std::ceil(tl.audio.durationS() / kPeriodS)) + 1;
+        const auto buckets = static_cast<std::size_t>(std::ceil(durationS / kPeriodS)) + 1;
         const std::size_t bands = processed[0].multibandTraceDb.size();
         std::vector<std::vector<float>> grid(bands, std::vector<float>(buckets, 0.0f));
         for (std::size_t i = 0; i < processed.size(); ++i) {
             const auto& p = processed[i];
-            const double startS = static_cast<double>(tl.marks[i]) / rate;
+            const double startS = static_cast<double>(master.marks[i]) / rate;
             for (std::size_t b = 0; b < std::min(bands, p.multibandTraceDb.size()); ++b)
                 for (std::size_t k = 0; k < p.multibandTraceDb[b].size(); ++k) {
                     const auto at = static_cast<std::size_t>((startS + static_cast<double>(k) * p.multibandTraceS) / kPeriodS);
@@ -536,18 +604,17 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const Varian
         }
         plots["multiband_gain_reduction_db"] = {{"period_s", kPeriodS}, {"bands", bandsJ}};
     }
-    report::SpectrumAverager before(plan.processingRateHz), after(rate);
+    report::SpectrumAverager before(plan.processingRateHz);
     for (const auto& p : processed)
         if (p.sourceSpectrum) before.merge(*p.sourceSpectrum);
-    after.add(const_cast<AudioBuffer&>(tl.audio).view());
-    plots["spectrum_db"] = report::spectrumJson(before, after);
+    plots["spectrum_db"] = report::spectrumJson(before, *master.spectrumAfter);
     v["plots"] = plots;
 
     json timeline = json::array();
     for (std::size_t i = 0; i < plan.tracks.size(); ++i) {
         const auto& t = plan.tracks[i];
         // Where the track's audio starts on the timeline (for a CD, without the 2 s lead-in).
-        json e = {{"number", t.number}, {"start_s", report::numberOrNull(static_cast<double>(tl.marks[i]) / rate, 6)},
+        json e = {{"number", t.number}, {"start_s", report::numberOrNull(static_cast<double>(master.marks[i]) / rate, 6)},
                   {"duration_s", report::numberOrNull(static_cast<double>(master.trackFrames[i]) / rate, 6)},
                   {"crossfade_in_s", i > 0 ? plan.tracks[i - 1].crossfadeS : 0.0},
                   {"gap_after_s", t.crossfadeS > 0 || i + 1 == plan.tracks.size() ? 0.0 : t.gapAfterS.value_or(plan.sequence.gapS)}};
@@ -597,37 +664,41 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw Error(ErrorKind::Io, dir.string(), "cannot create the variant folder: " + ec.message(), "check permissions");
-    const auto& tl = master.timeline;
-    const double rate = tl.audio.sampleRateHz;
+    const AudioStore& tl = *master.timeline;
+    const double rate = tl.sampleRateHz();
     const std::size_t n = plan.tracks.size();
     const auto& ex = variant.exportSpec;
 
     // The per-track parts: split at the timeline's marks, or for a CD at the layout's INDEX 01
     // sectors of the programme (2 s lead-in + timeline + padding to a whole sector).
-    std::vector<AudioBuffer> parts;
+    Parts parts;
+    parts.source = &tl;
     std::vector<double> partStartS(n);
     json cdJson;
+    std::optional<OffsetSource> programme;
     if (ex.format == ExportFormat::Cd) {
-        const auto layout = delivery::cdLayout(tl.marks, master.trackFrames, tl.audio.frames());
-        const AudioBuffer programme = delivery::cdProgramme(tl.audio, layout);
-        parts = delivery::splitCdProgramme(programme, layout);
+        const auto layout = delivery::cdLayout(master.marks, master.trackFrames, tl.frames());
+        programme.emplace(tl, static_cast<std::size_t>(delivery::kLeadInSectors * delivery::kFramesPerSector), layout.programmeFrames());
+        parts.source = &*programme;
+        for (const auto& t : layout.tracks) parts.ranges.emplace_back(t.fileStartFrame(), std::max(t.fileStartFrame(), std::min(t.fileEndFrame(), layout.programmeFrames())));
         for (std::size_t i = 0; i < n; ++i) partStartS[i] = static_cast<double>(layout.tracks[i].index01) / delivery::kSectorsPerSecond;
-        cdJson = writeCdImage(plan, variant, programme, layout, dir);
+        cdJson = writeCdImage(plan, variant, *programme, layout, dir);
     } else {
         for (std::size_t i = 0; i < n; ++i) {
-            parts.push_back(segment(tl.audio, tl.marks[i], tl.fileEnd(i)));
-            partStartS[i] = static_cast<double>(tl.marks[i]) / rate;
+            parts.ranges.emplace_back(master.marks[i], master.fileEnd(i));
+            partStartS[i] = static_cast<double>(master.marks[i]) / rate;
         }
     }
 
-    // ReplayGain 2.0 values come from the quantised audio in memory, which is what gets written.
+    // ReplayGain 2.0 values come from the quantised audio, which is what gets written.
     std::vector<loudness::Meter> meters;
+    for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
     std::vector<loudness::Measurement> inMemory(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        meters.emplace_back(parts[i].channels(), rate);
-        meters.back().add(parts[i].view());
-        inMemory[i] = meters.back().result();
-    }
+    parallelFor(n, [&](std::size_t i) {
+        throwIfCancelled();
+        meters[i].add(parts.load(i).view());
+        inMemory[i] = meters[i].result();
+    });
     std::vector<const loudness::Meter*> meterPtrs;
     for (const auto& m : meters) meterPtrs.push_back(&m);
     const auto albumLufs = loudness::Meter::combinedIntegratedLufs(meterPtrs);
@@ -645,11 +716,12 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         if (albumLufs) tags.albumGainDb = -18.0 - *albumLufs;
         if (albumPeak > 0) tags.albumPeak = albumPeak;
         files[i] = dir / trackFileName(t.number, t.title, extensionFor(ex));
+        const AudioBuffer part = parts.load(i);
         if (ex.format == ExportFormat::Flac) {
-            io::writeFlac(files[i], parts[i], ex.bitDepth, tags);
+            io::writeFlac(files[i], part, ex.bitDepth, tags);
         } else {
             const auto wf = ex.bitDepth == 16 ? io::WavSampleFormat::Pcm16 : ex.bitDepth == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32;
-            io::writeWav(files[i], parts[i], wf, tags);
+            io::writeWav(files[i], part, wf, tags);
         }
     });
 
@@ -703,9 +775,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"frames", m.info.frames}});
 
         const std::string who = "track " + std::to_string(t.number) + " (" + t.title + ")";
-        const bool lengthOk = static_cast<std::size_t>(m.info.frames) == parts[i].frames();
+        const bool lengthOk = static_cast<std::size_t>(m.info.frames) == parts.frames(i);
         checks.push_back(check(who + " file complete", lengthOk,
-                               std::to_string(m.info.frames) + " frames written of " + std::to_string(parts[i].frames())));
+                               std::to_string(m.info.frames) + " frames written of " + std::to_string(parts.frames(i))));
         // The track's own audio decides (a 0.3 s sting followed by its gap measures in the file,
         // but was given no gain): no on-target check for it.
         if (!m.loudness.integratedLufs || !master.loudnessDefined[i]) {
@@ -799,6 +871,10 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     prepareOutputFolder(options.outDir, options.force);
     if (!lock) lock.emplace(options.outDir);
 
+    // Scratch files of the album pass, inside the locked output folder; removed on every exit.
+    Scratch scratch(options.scratchDir.empty() ? options.outDir / ".lacquer-scratch"
+                                               : options.scratchDir / ("lacquer-" + std::to_string(::getpid())));
+
     // One engine for the whole render: FFT plans and kernels are made once and reused.
     const auto engine = convolution::Engine::create(options.device);
     const IrCache irs = loadImpulseResponses(plan);
@@ -809,7 +885,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     log::progress("processing tracks 0/" + std::to_string(plan.tracks.size()));
     parallelFor(plan.tracks.size(), [&](std::size_t i) {
         throwIfCancelled();
-        processed[i] = processTrack(plan, plan.tracks[i], *engine, irs);
+        processed[i] = processTrack(plan, plan.tracks[i], *engine, irs, &scratch);
         log::progress("processing tracks " + std::to_string(++done) + "/" + std::to_string(plan.tracks.size()) + "  " + plan.tracks[i].title);
     });
     if (stats) {
@@ -836,10 +912,10 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
-        masters.push_back(masterVariant(plan, *v, processed));
+        masters.push_back(masterVariant(plan, *v, processed, &scratch));
         if (v->exportSpec.format != ExportFormat::Cd) continue;
         const auto& tl = masters.back().timeline;
-        const auto layout = delivery::cdLayout(tl.marks, masters.back().trackFrames, tl.audio.frames());
+        const auto layout = delivery::cdLayout(masters.back().marks, masters.back().trackFrames, tl->frames());
         auto rb = delivery::checkRedBook(layout, cdDisc(plan), cdTracks(plan));
         for (auto& d : rb.errors) {
             d.where = v->name + (d.where.empty() ? "" : ": " + d.where);
@@ -851,6 +927,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         }
     }
     if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
+    for (auto& p : processed) p.audio.reset();  // every variant's timeline holds what it needs
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
         const VariantMaster& master = masters[k];

@@ -1076,14 +1076,17 @@ json albumMetaJson(const AlbumMeta& a) {
 }
 
 json shortTermLoudnessJson(const AudioBuffer& audio, double periodS) {
-    // The meter records every 100 ms; keep every `step`-th entry.
-    const auto step = static_cast<std::size_t>(std::max(1L, std::lround(periodS / loudness::kHistoryPeriodS)));
     loudness::MeterOptions options;
     options.history = loudness::History::Every100Ms;
     options.truePeak = loudness::TruePeak::Off;
     loudness::Meter meter(audio.channels(), audio.sampleRateHz, options);
     meter.add(const_cast<AudioBuffer&>(audio).view());  // add() only reads
-    const auto m = meter.result();
+    return shortTermLoudnessJson(meter.result(), periodS);
+}
+
+json shortTermLoudnessJson(const loudness::Measurement& m, double periodS) {
+    // The meter records every 100 ms; keep every `step`-th entry.
+    const auto step = static_cast<std::size_t>(std::max(1L, std::lround(periodS / loudness::kHistoryPeriodS)));
     json values = json::array();
     for (std::size_t i = step - 1; i < m.shortTermHistoryLufs.size(); i += step) {
         const auto& v = m.shortTermHistoryLufs[i];

@@ -47,54 +47,87 @@ std::vector<std::size_t> layoutMarks(const std::vector<std::size_t>& trackFrames
     return marks;
 }
 
-Timeline render(const std::vector<const AudioBuffer*>& tracks, const std::vector<TrackPlacement>& placements) {
-    assert(!tracks.empty() && tracks.size() == placements.size());
-    const double rate = tracks[0]->sampleRateHz;
-    const int channels = tracks[0]->channels();
-    std::vector<std::size_t> lengths;
-    for (const auto* t : tracks) {
-        assert(t->sampleRateHz == rate && t->channels() == channels);
-        lengths.push_back(t->frames());
+TimelineStream::TimelineStream(std::vector<const AudioSource*> tracks, std::vector<TrackPlacement> placements)
+    : tracks_(std::move(tracks)) {
+    assert(!tracks_.empty() && tracks_.size() == placements.size());
+    const double rate = tracks_[0]->sampleRateHz();
+    for (const auto* t : tracks_) {
+        assert(t->sampleRateHz() == rate && t->channels() == tracks_[0]->channels());
+        lengths_.push_back(t->frames());
     }
-    std::size_t total = 0;
-    Timeline tl;
-    tl.marks = layoutMarks(lengths, placements, rate, &total);
-    tl.audio = AudioBuffer(channels, total, rate);
-
-    std::vector<float> envelope;
-    for (std::size_t i = 0; i < tracks.size(); ++i) {
+    marks_ = layoutMarks(lengths_, placements, rate, &total_);
+    // Per-track envelope: gain × fade-in × fade-out × crossfade in (from the previous track)
+    // × crossfade out (into the next), each factor in double, multiplied in float in that order.
+    for (std::size_t i = 0; i < tracks_.size(); ++i) {
         const auto& p = placements[i];
-        const std::size_t n = lengths[i];
-        // Per-track envelope: gain × fade-in × fade-out × crossfade in (from the previous track)
-        // × crossfade out (into the next). Computed in double, applied once.
-        envelope.assign(n, static_cast<float>(dbToGain(p.gainDb)));
-        auto applyIn = [&](std::size_t frames, FadeCurve curve) {
-            frames = std::min(frames, n);
-            for (std::size_t k = 0; k < frames; ++k)
-                envelope[k] *= static_cast<float>(fadeGain(curve, (static_cast<double>(k) + 0.5) / static_cast<double>(frames)));
-        };
-        auto applyOut = [&](std::size_t frames, FadeCurve curve) {
-            frames = std::min(frames, n);
-            for (std::size_t k = 0; k < frames; ++k)
-                envelope[n - 1 - k] *= static_cast<float>(fadeGain(curve, (static_cast<double>(k) + 0.5) / static_cast<double>(frames)));
-        };
-        applyIn(framesOf(p.fadeInS, rate), p.fadeInCurve);
-        applyOut(framesOf(p.fadeOutS, rate), p.fadeOutCurve);
+        const std::size_t n = lengths_[i];
+        Envelope e;
+        e.gain = static_cast<float>(dbToGain(p.gainDb));
+        e.fadeIn = std::min(framesOf(p.fadeInS, rate), n);
+        e.fadeOut = std::min(framesOf(p.fadeOutS, rate), n);
+        e.fadeInCurve = p.fadeInCurve;
+        e.fadeOutCurve = p.fadeOutCurve;
         if (i > 0) {
-            const std::size_t xf = std::min({framesOf(placements[i - 1].crossfadeS, rate), lengths[i - 1], n});
-            applyIn(xf, placements[i - 1].crossfadeCurve);
+            e.xfIn = std::min({framesOf(placements[i - 1].crossfadeS, rate), lengths_[i - 1], n});
+            e.xfInCurve = placements[i - 1].crossfadeCurve;
         }
-        if (i + 1 < tracks.size()) {
-            const std::size_t xf = std::min({framesOf(p.crossfadeS, rate), n, lengths[i + 1]});
-            applyOut(xf, p.crossfadeCurve);
+        if (i + 1 < tracks_.size()) {
+            e.xfOut = std::min({framesOf(p.crossfadeS, rate), n, tracks_[i + 1]->frames()});
+            e.xfOutCurve = p.crossfadeCurve;
         }
-        const std::size_t at = tl.marks[i];
-        for (int c = 0; c < channels; ++c) {
-            const float* src = tracks[i]->samples[static_cast<std::size_t>(c)].data();
-            float* dst = tl.audio.samples[static_cast<std::size_t>(c)].data() + at;
-            for (std::size_t k = 0; k < n; ++k) dst[k] += src[k] * envelope[k];
+        envelopes_.push_back(e);
+    }
+}
+
+int TimelineStream::channels() const { return tracks_[0]->channels(); }
+double TimelineStream::sampleRateHz() const { return tracks_[0]->sampleRateHz(); }
+
+void TimelineStream::render(std::size_t from, const BlockView& dst) {
+    for (int c = 0; c < dst.channels; ++c) std::fill(dst.channel(c), dst.channel(c) + dst.frames, 0.0f);
+    const std::size_t to = from + dst.frames;
+    for (std::size_t i = 0; i < tracks_.size(); ++i) {
+        const std::size_t start = marks_[i], n = lengths_[i];
+        const std::size_t a = std::max(from, start), b = std::min(to, start + n);
+        if (a >= b) continue;
+        const std::size_t count = b - a, k0 = a - start;
+        if (scratch_.channels() != dst.channels || scratch_.frames() < count) scratch_ = AudioBuffer(dst.channels, count, sampleRateHz());
+        const BlockView src = scratch_.view().slice(0, count);
+        tracks_[i]->read(k0, src);
+        const Envelope& e = envelopes_[i];
+        env_.resize(count);
+        auto ramp = [](FadeCurve curve, std::size_t k, std::size_t frames) {
+            return static_cast<float>(fadeGain(curve, (static_cast<double>(k) + 0.5) / static_cast<double>(frames)));
+        };
+        for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t k = k0 + j, back = n - 1 - k;
+            float g = e.gain;
+            if (k < e.fadeIn) g *= ramp(e.fadeInCurve, k, e.fadeIn);
+            if (back < e.fadeOut) g *= ramp(e.fadeOutCurve, back, e.fadeOut);
+            if (k < e.xfIn) g *= ramp(e.xfInCurve, k, e.xfIn);
+            if (back < e.xfOut) g *= ramp(e.xfOutCurve, back, e.xfOut);
+            env_[j] = g;
+        }
+        for (int c = 0; c < dst.channels; ++c) {
+            const float* s = src.channel(c);
+            float* d = dst.channel(c) + (a - from);
+            for (std::size_t j = 0; j < count; ++j) d[j] += s[j] * env_[j];
         }
     }
+}
+
+Timeline render(const std::vector<const AudioBuffer*>& tracks, const std::vector<TrackPlacement>& placements) {
+    std::vector<BufferSource> sources;
+    sources.reserve(tracks.size());
+    for (const auto* t : tracks) sources.emplace_back(*t);
+    std::vector<const AudioSource*> ptrs;
+    for (const auto& s : sources) ptrs.push_back(&s);
+    TimelineStream stream(ptrs, placements);
+    Timeline tl;
+    tl.marks = stream.marks();
+    tl.audio = AudioBuffer(stream.channels(), stream.frames(), stream.sampleRateHz());
+    constexpr std::size_t kBlock = 65536;
+    for (std::size_t at = 0; at < stream.frames(); at += kBlock)
+        stream.render(at, tl.audio.view().slice(at, std::min(kBlock, stream.frames() - at)));
     return tl;
 }
 

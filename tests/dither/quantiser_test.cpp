@@ -136,3 +136,31 @@ TEST(Quantiser, ShapedDitherIsDeterministicAndStaysOnTheGrid) {
 
 }  // namespace
 }  // namespace lacquer::dither
+
+namespace lacquer::dither {
+namespace {
+
+// The album pass quantises its timeline block by block from a scratch file: any split into whole
+// silence blocks must give the bytes quantise() gives on the whole buffer (silent stretches
+// included, where the shaper's state is reset).
+TEST(Quantiser, BlockwiseStreamEqualsTheWholeBuffer) {
+    auto whole = test::musicNoise(1.0, 44100);
+    for (auto& ch : whole.samples) std::fill(ch.begin() + 10000, ch.begin() + 14000, 0.0f);  // digital silence
+    for (const auto kind : {DitherKind::None, DitherKind::Tpdf, DitherKind::Shaped}) {
+        auto ref = whole;
+        quantise(ref, 16, kind, 7);
+        auto streamed = whole;
+        Quantiser q(streamed.channels(), 16, kind, 7);
+        std::size_t at = 0;
+        for (std::size_t blocks : {1u, 3u, 8u, 2u, 64u}) {
+            const std::size_t n = std::min(blocks * Quantiser::kSilenceBlockFrames, streamed.frames() - at);
+            q.process(streamed.view().slice(at, n));
+            at += n;
+        }
+        q.process(streamed.view().slice(at, streamed.frames() - at));  // the rest, not a whole block
+        EXPECT_EQ(streamed.samples, ref.samples) << static_cast<int>(kind);
+    }
+}
+
+}  // namespace
+}  // namespace lacquer::dither

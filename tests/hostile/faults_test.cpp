@@ -63,27 +63,20 @@ int renderUnderFileSizeLimit(const fs::path& dir, int kib, const std::string& va
                       out);
 }
 
-TEST(Faults, FileSizeLimitDuringAFlacWriteIsExitThreeWithNoPartialFile) {
-    // 20 s of 24-bit noise is about 4 MB as FLAC; the limit is 256 KiB.
+// The album pass spills every track to scratch files (32-bit float at the processing rate) before
+// any delivery file is opened, so a disk too small for the render fails there: nothing under a
+// final name, no variant folder, the scratch folder removed. (The delivery writers' own
+// file-size-limit and disk-full failures are tested in tests/io and by FullDisk... below, which
+// keeps the scratch files off the small disk.)
+TEST(Faults, FileSizeLimitDuringTheScratchWritesIsExitThreeWithNothingLeft) {
     const auto dir = album(20.0);
     std::string out;
     EXPECT_EQ(renderUnderFileSizeLimit(dir, 256, "streaming", &out), 3) << out;
-    EXPECT_EQ(out,
-              "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
-                  ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
-                  "permissions on the output disk\n");
-    EXPECT_EQ(leftovers(dir / "out"), std::vector<std::string>{"streaming"});
-}
-
-TEST(Faults, FileSizeLimitDuringAWavWriteIsExitThreeWithNoPartialFile) {
-    const auto dir = album(20.0);
-    std::string out;
-    EXPECT_EQ(renderUnderFileSizeLimit(dir, 256, "studio", &out), 3) << out;
-    const std::string head = "error: " + (dir / "out/studio/01 - Alpha.wav").string() + ": write failed: ";
+    const std::string head = "error: " + (dir / "out/.lacquer-scratch/").string();
     EXPECT_EQ(out.rfind(head, 0), 0u) << out;
-    EXPECT_NE(out.find("File too large"), std::string::npos) << out;
+    EXPECT_NE(out.find(": cannot write the scratch file: File too large — free disk space"), std::string::npos) << out;
     EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
-    EXPECT_EQ(leftovers(dir / "out"), std::vector<std::string>{"studio"});
+    EXPECT_EQ(leftovers(dir / "out"), std::vector<std::string>{});
 }
 
 TEST(Faults, FullDiskIsExitThreeWithNoPartialFile) {
@@ -96,16 +89,17 @@ TEST(Faults, FullDiskIsExitThreeWithNoPartialFile) {
     const auto dir = album(20.0);
     fs::create_directories(dir / "out");
     // Inside the namespace: mount, render, then list what is left (the tmpfs vanishes on exit).
+    // The scratch files go outside the small disk, so the delivery writer is what meets it.
     const std::string script = "mount -t tmpfs -o size=1m tmpfs " + q(dir / "out") + " || exit 99; " + cli() +
-                               " render " + q(dir / "album.yaml") + " --out " + q(dir / "out") +
-                               " --variant streaming; echo rc=\\$?; cd " + q(dir / "out") +
-                               " && find . -type f | sort";
+                               " render " + q(dir / "album.yaml") + " --out " + q(dir / "out") + " --scratch " +
+                               q(dir) + " --variant streaming; echo rc=\\$?; cd " + q(dir / "out") +
+                               " && find . -type f | sort; ls " + q(dir) + " | grep -c lacquer- || true";
     std::string out;
     ASSERT_EQ(runCommand("unshare -rm bash -c \"" + script + "\"", &out), 0) << out;
     const std::string want =
         "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
         ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
-        "permissions on the output disk\nrc=3\n./.lacquer.lock\n";
+        "permissions on the output disk\nrc=3\n./.lacquer.lock\n0\n";  // 0: the scratch folder is gone
     EXPECT_EQ(out, want);
 }
 

@@ -123,8 +123,9 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
         // A CD's tracks concatenate to the programme (2 s lead-in + timeline + sector padding)
         // from track 1's INDEX 01 on: the lead-in belongs to no track file.
         const bool cd = variant.exportSpec.format == ExportFormat::Cd;
-        const auto layout = delivery::cdLayout(master.timeline.marks, master.trackFrames, master.timeline.audio.frames());
-        const AudioBuffer tl = cd ? delivery::cdProgramme(master.timeline.audio, layout) : master.timeline.audio;
+        const AudioBuffer timeline = master.timeline->readAll();
+        const auto layout = delivery::cdLayout(master.marks, master.trackFrames, timeline.frames());
+        const AudioBuffer tl = cd ? delivery::cdProgramme(timeline, layout) : timeline;
         std::size_t pos = cd ? layout.tracks[0].fileStartFrame() : 0;
         for (const auto& t : r["variants"][variant.name]["tracks"]) {
             const auto back = io::decode(outDir_ / t["file"].get<std::string>(), io::Channels::Native);

@@ -4,9 +4,11 @@
 //   sample — one value of one channel;
 //   frame  — one sample of every channel at one instant (a stereo frame is two samples).
 // Audio is planar float32 in [-1, 1] full scale; lengths are in frames.
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace lacquer {
@@ -52,6 +54,74 @@ struct AudioBuffer {
         for (int c = 0; c < v.channels; ++c) v.data[static_cast<std::size_t>(c)] = samples[static_cast<std::size_t>(c)].data();
         return v;
     }
+};
+
+// Audio read in blocks from wherever it lives (memory, a scratch file), so long programmes are
+// processed without holding them whole. read() fills dst with frames [from, from + dst.frames);
+// frames past the end read as zeros. read() is const and may be called from several threads.
+class AudioSource {
+public:
+    virtual ~AudioSource() = default;
+    virtual int channels() const = 0;
+    virtual double sampleRateHz() const = 0;
+    virtual std::size_t frames() const = 0;
+    virtual void read(std::size_t from, const BlockView& dst) const = 0;
+};
+
+// An AudioSource over a buffer in memory (which must outlive it).
+class BufferSource final : public AudioSource {
+public:
+    explicit BufferSource(const AudioBuffer& audio) : audio_(audio) {}
+    int channels() const override { return audio_.channels(); }
+    double sampleRateHz() const override { return audio_.sampleRateHz; }
+    std::size_t frames() const override { return audio_.frames(); }
+    void read(std::size_t from, const BlockView& dst) const override {
+        const std::size_t total = audio_.frames();
+        const std::size_t have = from < total ? std::min(dst.frames, total - from) : 0;
+        for (int c = 0; c < dst.channels; ++c) {
+            const float* src = audio_.samples[static_cast<std::size_t>(c)].data();
+            float* d = dst.channel(c);
+            for (std::size_t i = 0; i < have; ++i) d[i] = src[from + i];
+            for (std::size_t i = have; i < dst.frames; ++i) d[i] = 0.0f;
+        }
+    }
+
+private:
+    const AudioBuffer& audio_;
+};
+
+// A writable AudioSource: audio is written at any frame (the store grows to hold it).
+class AudioStore : public AudioSource {
+public:
+    virtual void write(std::size_t at, const BlockView& block) = 0;
+    // Frames [from, from + count) as a buffer in memory.
+    AudioBuffer readBuffer(std::size_t from, std::size_t count) const {
+        AudioBuffer a(channels(), count, sampleRateHz());
+        read(from, a.view());
+        return a;
+    }
+    AudioBuffer readAll() const { return readBuffer(0, frames()); }
+};
+
+// An AudioStore in memory.
+class MemoryStore final : public AudioStore {
+public:
+    MemoryStore(int channels, double sampleRateHz) : audio_(channels, 0, sampleRateHz) {}
+    explicit MemoryStore(AudioBuffer audio) : audio_(std::move(audio)) {}
+    int channels() const override { return audio_.channels(); }
+    double sampleRateHz() const override { return audio_.sampleRateHz; }
+    std::size_t frames() const override { return audio_.frames(); }
+    void read(std::size_t from, const BlockView& dst) const override { BufferSource(audio_).read(from, dst); }
+    void write(std::size_t at, const BlockView& block) override {
+        if (audio_.frames() < at + block.frames) audio_.resize(at + block.frames);
+        for (int c = 0; c < block.channels; ++c)
+            std::copy(block.channel(c), block.channel(c) + block.frames,
+                      audio_.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(at));
+    }
+    const AudioBuffer& buffer() const { return audio_; }
+
+private:
+    AudioBuffer audio_;
 };
 
 }  // namespace lacquer

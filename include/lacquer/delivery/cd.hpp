@@ -185,6 +185,8 @@ CdCheckResult checkRedBook(const CdLayout& layout, const CdDiscMeta& disc,
 // The audio itself: 44.1 kHz, 2 channels, every sample a multiple of 2^-15 (already quantised
 // to 16 bits). Errors name the first offending property.
 std::vector<Diagnostic> checkCdAudio(const AudioBuffer& programme);
+// The same, reading the programme block by block.
+std::vector<Diagnostic> checkCdAudio(const AudioSource& programme);
 
 // ---------------------------------------------------------------------------------------------
 // PQ sheet: the table a pressing plant checks the disc against (for the report).

@@ -76,6 +76,10 @@ struct DdpFileset {
 DdpFileset writeDdp(const std::filesystem::path& folder, const AudioBuffer& programme, const CdLayout& layout,
                     const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,
                     const DdpOptions& options = {});
+// The same, reading the programme block by block from a source (frames == layout.programmeFrames()).
+DdpFileset writeDdp(const std::filesystem::path& folder, const AudioSource& programme, const CdLayout& layout,
+                    const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,
+                    const DdpOptions& options = {});
 
 // Hex MD5 of a file's bytes (OpenSSL). Throws Error(ErrorKind::Io) when it cannot be read.
 std::string md5File(const std::filesystem::path& path);

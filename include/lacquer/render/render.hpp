@@ -23,12 +23,18 @@ struct RenderOptions {
     std::vector<std::string> variants;  // empty = all
     convolution::DeviceRequest device;  // --device auto | cpu | N
     bool force = false;                 // allow an output folder holding files lacquer did not write
+    // Where the album pass keeps its temporary audio (a private subfolder is made and removed);
+    // empty: DIR/.lacquer-scratch inside the output folder.
+    std::filesystem::path scratchDir;
 };
 
+class Scratch;  // scratch files of the album pass (src/render/spill.hpp)
+
 // Output of the per-track chain: the track at the processing rate, after EQ/reverb and the
-// track's dynamics, with its tail. Shared by every variant.
+// track's dynamics, with its tail. Shared by every variant. Held in a scratch file during a render
+// (in memory when no scratch folder is given, as in tests).
 struct ProcessedTrack {
-    AudioBuffer audio;
+    std::shared_ptr<AudioStore> audio;
     double sourceDurationS = 0.0;
     int sourceRateHz = 0;
     double deesserMaxReductionDb = 0.0;            // >= 0
@@ -41,13 +47,17 @@ struct ProcessedTrack {
 
 // The mastered album of one variant, before it is split and written.
 struct VariantMaster {
-    sequence::Timeline timeline;          // quantised to the export word length, at the export rate
+    std::shared_ptr<AudioStore> timeline;  // quantised to the export word length, at the export rate
+    std::vector<std::size_t> marks;        // frame where each track's file starts on the timeline
+    std::size_t fileEnd(std::size_t i) const { return i + 1 < marks.size() ? marks[i + 1] : timeline->frames(); }
     std::vector<double> gainsDb;          // per-track loudness gain applied
     std::vector<double> limiterMaxGrDb;   // per-track maximum limiter gain reduction (0 without one)
     std::vector<bool> loudnessDefined;    // per-track: the track's own audio had a loudness (else no gain)
     int solveIterations = 0;
     std::vector<std::size_t> trackFrames;  // each track's own length at the export rate
     std::vector<float> limiterTraceDb;     // limiter gain reduction, max per kTraceFrames (64) frames
+    nlohmann::json shortTermLufs;          // plots.short_term_lufs of the quantised timeline
+    std::shared_ptr<report::SpectrumAverager> spectrumAfter;  // of the quantised timeline
 };
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
@@ -61,14 +71,18 @@ using IrCache = std::map<std::filesystem::path, AudioBuffer>;
 IrCache loadImpulseResponses(const AlbumPlan& plan);
 
 // Runs the shared chain on one track: decode, resample, EQ + reverb on `engine`, dynamics.
+// With `scratch`, the result is spilled there (the render); without, it stays in memory.
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine,
-                            const IrCache& irs);
+                            const IrCache& irs, Scratch* scratch = nullptr);
 
 // Parses --device: "auto", "cpu", or a Vulkan device index. Throws Error(Usage) otherwise.
 convolution::DeviceRequest parseDevice(const std::string& text);
 
+// The per-variant album pass: resample to the delivery rate, variant deltas, loudness solved
+// through the limiter, quantisation — one track in memory per worker, the timeline streamed in
+// blocks (into `scratch`, or memory without one).
 VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant,
-                            const std::vector<ProcessedTrack>& tracks);
+                            const std::vector<ProcessedTrack>& tracks, Scratch* scratch = nullptr);
 
 // Renders everything; writes DIR/<variant>/..., DIR/report.json, DIR/report.md. Returns the
 // process exit code: 0 all checks passed, 1 a written file misses a target. Throws lacquer::Error

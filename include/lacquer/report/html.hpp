@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
+#include "lacquer/loudness/meter.hpp"
 #include "lacquer/manifest/plan.hpp"
 
 namespace lacquer::report {
@@ -30,6 +31,8 @@ nlohmann::json albumMetaJson(const AlbumMeta& album);
 // window ending at (i + 1) * periodS; null where undefined. Costs one loudness pass without true
 // peak (about the cost of the meter's loudness part).
 nlohmann::json shortTermLoudnessJson(const AudioBuffer& audio, double periodS = 1.0);
+// The same from a measurement made with History::Every100Ms (e.g. of a stream fed block by block).
+nlohmann::json shortTermLoudnessJson(const loudness::Measurement& measured, double periodS = 1.0);
 
 // `{"period_s", "values"}` from a per-frame series (e.g. the limiter's gain reduction in dB, >= 0):
 // the largest value in each `periodS` (rounded to whole frames; "period_s" says the length used),

@@ -46,4 +46,33 @@ std::vector<std::size_t> layoutMarks(const std::vector<std::size_t>& trackFrames
 // Renders the timeline. All tracks must share one rate and channel count.
 Timeline render(const std::vector<const AudioBuffer*>& tracks, const std::vector<TrackPlacement>& placements);
 
+// The same timeline rendered block by block from sources (memory stays one block per overlapping
+// track): render() is this stream run over the whole length, so both give identical samples.
+class TimelineStream {
+public:
+    // All sources share one rate and channel count and outlive the stream.
+    TimelineStream(std::vector<const AudioSource*> tracks, std::vector<TrackPlacement> placements);
+    std::size_t frames() const { return total_; }
+    const std::vector<std::size_t>& marks() const { return marks_; }
+    std::size_t fileEnd(std::size_t i) const { return i + 1 < marks_.size() ? marks_[i + 1] : total_; }
+    int channels() const;
+    double sampleRateHz() const;
+    // Fills dst with timeline frames [from, from + dst.frames) (zeros past the end).
+    // Not thread-safe: one stream per thread.
+    void render(std::size_t from, const BlockView& dst);
+
+private:
+    struct Envelope {
+        float gain = 1.0f;
+        std::size_t fadeIn = 0, fadeOut = 0, xfIn = 0, xfOut = 0;
+        FadeCurve fadeInCurve{}, fadeOutCurve{}, xfInCurve{}, xfOutCurve{};
+    };
+    std::vector<const AudioSource*> tracks_;
+    std::vector<Envelope> envelopes_;
+    std::vector<std::size_t> lengths_, marks_;
+    std::size_t total_ = 0;
+    AudioBuffer scratch_;
+    std::vector<float> env_;
+};
+
 }  // namespace lacquer::sequence
