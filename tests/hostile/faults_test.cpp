@@ -70,8 +70,7 @@ TEST(Faults, FileSizeLimitDuringAFlacWriteIsExitThreeWithNoPartialFile) {
     EXPECT_EQ(renderUnderFileSizeLimit(dir, 256, "streaming", &out), 3) << out;
     EXPECT_EQ(out,
               "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
-                  ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
-                  "permissions on the output disk\n");
+                  ": write failed: File too large — check free space and permissions on the output disk\n");
     EXPECT_EQ(leftovers(dir / "out"), std::vector<std::string>{"streaming"});
 }
 
@@ -104,8 +103,8 @@ TEST(Faults, FullDiskIsExitThreeWithNoPartialFile) {
     ASSERT_EQ(runCommand("unshare -rm bash -c \"" + script + "\"", &out), 0) << out;
     const std::string want =
         "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
-        ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
-        "permissions on the output disk\nrc=3\n./.lacquer.lock\n";
+        ": write failed: No space left on device — check free space and permissions on the output "
+        "disk\nrc=3\n./.lacquer.lock\n";
     EXPECT_EQ(out, want);
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
+#include <array>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -136,6 +137,28 @@ TEST(StreamingWriters, WavWithFewerFramesThanAnnouncedCarriesTheRealCount) {
     std::string out;
     ASSERT_EQ(runCommand("soxi -s '" + (dir / "a.wav").string() + "'", &out), 0) << out;
     EXPECT_EQ(out, std::to_string(a.frames()) + "\n");
+}
+
+TEST(StreamingWriters, APlainWavRefusesABlockThatWouldTakeItPastFourGib) {
+    const auto dir = test::scratchDir();
+    // Announced: 1 s (a plain WAV). The block claims 2^28 frames of 8-channel float (8 GiB): the
+    // size check comes before any sample is read, so one real frame of storage is enough.
+    std::array<float, 8> storage{};
+    BlockView huge{};
+    huge.channels = 8;
+    huge.frames = std::size_t{1} << 28;
+    for (int c = 0; c < 8; ++c) huge.data[static_cast<std::size_t>(c)] = storage.data();
+    io::WavWriter w(dir / "w.wav", 8, 48000, io::WavSampleFormat::Float32, {}, 48000);
+    try {
+        w.write(huge);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Io);
+        EXPECT_NE(e.diagnostics().front().what.find("a plain WAV cannot pass 4 GiB"), std::string::npos)
+            << e.diagnostics().front().line();
+    }
+    EXPECT_THROW(w.commit(), Error);  // a failed writer cannot be committed
+    EXPECT_FALSE(fs::exists(dir / "w.wav"));
 }
 
 TEST(StreamingWriters, AWriterDestroyedWithoutCommitLeavesThePreviousFileAndNoTemporary) {
