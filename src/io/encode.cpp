@@ -15,9 +15,9 @@
 #include <memory>
 #include <vector>
 
+#include "io/output_stream.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
-#include "io/output_stream.hpp"
 #include "lacquer/io/atomic_file.hpp"
 
 namespace lacquer::io {
@@ -118,8 +118,9 @@ void setWavStrings(SNDFILE* f, const Tags& t) {
 // libFLAC's stream callbacks onto an OutputStream.
 FLAC__StreamEncoderWriteStatus flacWrite(const FLAC__StreamEncoder*, const FLAC__byte buffer[], size_t bytes,
                                          uint32_t, uint32_t, void* user) {
-    return static_cast<detail::OutputStream*>(user)->write(buffer, bytes) ? FLAC__STREAM_ENCODER_WRITE_STATUS_OK
-                                                                          : FLAC__STREAM_ENCODER_WRITE_STATUS_FATAL_ERROR;
+    return static_cast<detail::OutputStream*>(user)->write(buffer, bytes)
+               ? FLAC__STREAM_ENCODER_WRITE_STATUS_OK
+               : FLAC__STREAM_ENCODER_WRITE_STATUS_FATAL_ERROR;
 }
 FLAC__StreamEncoderSeekStatus flacSeek(const FLAC__StreamEncoder*, FLAC__uint64 offset, void* user) {
     return static_cast<detail::OutputStream*>(user)->seek(static_cast<std::int64_t>(offset))
@@ -141,7 +142,8 @@ sf_count_t vioSeek(sf_count_t offset, int whence, void* user) {
     return out->seek(base + offset) ? out->tell() : -1;
 }
 sf_count_t vioRead(void* ptr, sf_count_t count, void* user) {
-    return static_cast<sf_count_t>(static_cast<detail::OutputStream*>(user)->read(ptr, static_cast<std::size_t>(count)));
+    return static_cast<sf_count_t>(
+        static_cast<detail::OutputStream*>(user)->read(ptr, static_cast<std::size_t>(count)));
 }
 sf_count_t vioWrite(const void* ptr, sf_count_t count, void* user) {
     return static_cast<detail::OutputStream*>(user)->write(ptr, static_cast<std::size_t>(count)) ? count : 0;
@@ -160,7 +162,8 @@ void checkBlock(const fs::path& path, const BlockView& block, int channels) {
 
 void checkChannels(const fs::path& path, int channels) {
     if (channels < 1 || channels > kMaxChannels)
-        ioFail(path, "cannot write " + std::to_string(channels) + " channels (1 to " + std::to_string(kMaxChannels) + ")");
+        ioFail(path, "cannot write " + std::to_string(channels) + " channels (1 to " +
+                         std::to_string(kMaxChannels) + ")");
 }
 
 BlockView viewOf(const AudioBuffer& audio) {
@@ -169,14 +172,15 @@ BlockView viewOf(const AudioBuffer& audio) {
     v.frames = audio.frames();
     // BlockView is mutable by design; the writers only read through it.
     for (int c = 0; c < v.channels; ++c)
-        v.data[static_cast<std::size_t>(c)] = const_cast<float*>(audio.samples[static_cast<std::size_t>(c)].data());
+        v.data[static_cast<std::size_t>(c)] =
+            const_cast<float*>(audio.samples[static_cast<std::size_t>(c)].data());
     return v;
 }
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// Member order is destruction order reversed: the encoder goes first (deleting an unfinished
+// Members are destroyed in reverse order of declaration: the encoder first (deleting an unfinished
 // libFLAC encoder finishes it, writing into the stream, which abandon() has made fail at once),
 // then the stream closes its descriptor, then AtomicFile removes the temporary.
 struct FlacWriter::Impl {
@@ -198,7 +202,8 @@ struct FlacWriter::Impl {
     Impl(const fs::path& p, int ch, double rateHz, int b, const Tags& t, std::uint64_t expectedFrames)
         : path(p), tags(t), channels(ch), bits(b), file(p), out(file.tempPath(), p) {
         checkChannels(path, channels);
-        if (bits != 16 && bits != 24) ioFail(path, "FLAC is written at 16 or 24 bits, not " + std::to_string(bits));
+        if (bits != 16 && bits != 24)
+            ioFail(path, "FLAC is written at 16 or 24 bits, not " + std::to_string(bits));
         enc.reset(FLAC__stream_encoder_new());
         if (!enc) ioFail(path, "libFLAC could not allocate an encoder");
         bool ok = FLAC__stream_encoder_set_verify(enc.get(), true);
@@ -209,25 +214,31 @@ struct FlacWriter::Impl {
         ok &= FLAC__stream_encoder_set_total_samples_estimate(enc.get(), expectedFrames);
         if (!ok) ioFail(path, "libFLAC rejected the stream settings");
 
-        std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> seek(FLAC__metadata_object_new(FLAC__METADATA_TYPE_SEEKTABLE));
-        std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> pad(FLAC__metadata_object_new(FLAC__METADATA_TYPE_PADDING));
+        std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> seek(
+            FLAC__metadata_object_new(FLAC__METADATA_TYPE_SEEKTABLE));
+        std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> pad(
+            FLAC__metadata_object_new(FLAC__METADATA_TYPE_PADDING));
         if (!seek || !pad) ioFail(path, "libFLAC could not allocate metadata");
         // A seek point every 10 s; libFLAC fills them in at finish.
         const auto spacing = static_cast<unsigned>(rateHz * 10);
-        if (!FLAC__metadata_object_seektable_template_append_spaced_points_by_samples(seek.get(), spacing, expectedFrames) ||
+        if (!FLAC__metadata_object_seektable_template_append_spaced_points_by_samples(seek.get(), spacing,
+                                                                                      expectedFrames) ||
             !FLAC__metadata_object_seektable_template_sort(seek.get(), true))
             ioFail(path, "libFLAC could not build the SEEKTABLE");
         pad->length = 8192;  // room for tags and a small cover without rewriting the file
         FLAC__StreamMetadata* blocks[2] = {seek.get(), pad.get()};
-        if (!FLAC__stream_encoder_set_metadata(enc.get(), blocks, 2)) ioFail(path, "libFLAC rejected the metadata blocks");
+        if (!FLAC__stream_encoder_set_metadata(enc.get(), blocks, 2))
+            ioFail(path, "libFLAC rejected the metadata blocks");
         seekTable = std::move(seek);
         padding = std::move(pad);
         // With seek and tell callbacks libFLAC rewrites STREAMINFO (total samples, MD5) and the
         // SEEKTABLE at finish, exactly as FLAC__stream_encoder_init_file does.
-        const auto status = FLAC__stream_encoder_init_stream(enc.get(), flacWrite, flacSeek, flacTell, nullptr, &out);
+        const auto status =
+            FLAC__stream_encoder_init_stream(enc.get(), flacWrite, flacSeek, flacTell, nullptr, &out);
         out.throwIfFailed();
         if (status != FLAC__STREAM_ENCODER_INIT_STATUS_OK)
-            ioFail(path, std::string("libFLAC could not start: ") + FLAC__StreamEncoderInitStatusString[status]);
+            ioFail(path,
+                   std::string("libFLAC could not start: ") + FLAC__StreamEncoderInitStatusString[status]);
         inter.resize(kChunkFrames * static_cast<std::size_t>(channels));
     }
     ~Impl() {
@@ -241,11 +252,10 @@ struct FlacWriter::Impl {
         const auto st = FLAC__stream_encoder_get_state(enc.get());
         ioFail(path, std::string(what) + FLAC__StreamEncoderStateString[st]);
     }
-
 };
 
-FlacWriter::FlacWriter(const fs::path& path, int channels, double sampleRateHz, int bitsPerSample, const Tags& tags,
-                       std::uint64_t expectedFrames)
+FlacWriter::FlacWriter(const fs::path& path, int channels, double sampleRateHz, int bitsPerSample,
+                       const Tags& tags, std::uint64_t expectedFrames)
     : impl_(std::make_unique<Impl>(path, channels, sampleRateHz, bitsPerSample, tags, expectedFrames)) {}
 
 FlacWriter::~FlacWriter() = default;
@@ -259,7 +269,8 @@ void FlacWriter::write(const BlockView& block) {
         throwIfCancelled();
         const std::size_t n = std::min(kChunkFrames, block.frames - done);
         for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t c = 0; c < channels; ++c) w.inter[i * channels + c] = toInt(block.data[c][done + i], w.bits);
+            for (std::size_t c = 0; c < channels; ++c)
+                w.inter[i * channels + c] = toInt(block.data[c][done + i], w.bits);
         if (!FLAC__stream_encoder_process_interleaved(w.enc.get(), w.inter.data(), static_cast<unsigned>(n)))
             w.fail("libFLAC failed while encoding: ");
         w.frames += n;
@@ -270,7 +281,8 @@ void FlacWriter::commit() {
     Impl& w = *impl_;
     if (w.done) ioFail(w.path, "commit after the file was finished or failed");
     throwIfCancelled();
-    if (!FLAC__stream_encoder_finish(w.enc.get())) w.fail("libFLAC failed to finish (verify or write error): ");
+    if (!FLAC__stream_encoder_finish(w.enc.get()))
+        w.fail("libFLAC failed to finish (verify or write error): ");
     w.done = true;
     w.out.close();
     tagFlac(w.file.tempPath(), w.path, w.tags);
@@ -299,9 +311,16 @@ struct WavWriter::Impl {
     std::vector<int> interInt;
     std::vector<float> interFloat;
 
-    Impl(const fs::path& p, int ch, double rateHz, WavSampleFormat fmt, const Tags& tags, std::uint64_t expectedFrames)
-        : path(p), channels(ch), format(fmt), bits(fmt == WavSampleFormat::Pcm16 ? 16 : fmt == WavSampleFormat::Pcm24 ? 24 : 32),
-          file(p), out(file.tempPath(), p) {
+    Impl(const fs::path& p, int ch, double rateHz, WavSampleFormat fmt, const Tags& tags,
+         std::uint64_t expectedFrames)
+        : path(p),
+          channels(ch),
+          format(fmt),
+          bits(fmt == WavSampleFormat::Pcm16   ? 16
+               : fmt == WavSampleFormat::Pcm24 ? 24
+                                               : 32),
+          file(p),
+          out(file.tempPath(), p) {
         checkChannels(path, channels);
         const double dataBytes = static_cast<double>(expectedFrames) * channels * (bits / 8);
         int container = SF_FORMAT_WAV;
@@ -311,7 +330,9 @@ struct WavWriter::Impl {
         } else if (bits > 16 || channels > 2) {
             container = SF_FORMAT_WAVEX;
         }
-        const int sub = format == WavSampleFormat::Pcm16 ? SF_FORMAT_PCM_16 : format == WavSampleFormat::Pcm24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
+        const int sub = format == WavSampleFormat::Pcm16   ? SF_FORMAT_PCM_16
+                        : format == WavSampleFormat::Pcm24 ? SF_FORMAT_PCM_24
+                                                           : SF_FORMAT_FLOAT;
         SF_INFO info{};
         info.samplerate = static_cast<int>(rateHz);
         info.channels = channels;
@@ -323,8 +344,10 @@ struct WavWriter::Impl {
         // The PEAK chunk carries a timestamp: without this, two renders of a float WAV differ.
         sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
         setWavStrings(f, tags);
-        if (format == WavSampleFormat::Float32) interFloat.resize(kChunkFrames * static_cast<std::size_t>(channels));
-        else interInt.resize(kChunkFrames * static_cast<std::size_t>(channels));
+        if (format == WavSampleFormat::Float32)
+            interFloat.resize(kChunkFrames * static_cast<std::size_t>(channels));
+        else
+            interInt.resize(kChunkFrames * static_cast<std::size_t>(channels));
     }
     ~Impl() {
         if (f != nullptr) {
@@ -334,8 +357,8 @@ struct WavWriter::Impl {
     }
 };
 
-WavWriter::WavWriter(const fs::path& path, int channels, double sampleRateHz, WavSampleFormat format, const Tags& tags,
-                     std::uint64_t expectedFrames)
+WavWriter::WavWriter(const fs::path& path, int channels, double sampleRateHz, WavSampleFormat format,
+                     const Tags& tags, std::uint64_t expectedFrames)
     : impl_(std::make_unique<Impl>(path, channels, sampleRateHz, format, tags, expectedFrames)) {}
 
 WavWriter::~WavWriter() = default;
@@ -345,11 +368,13 @@ void WavWriter::write(const BlockView& block) {
     if (w.done) ioFail(w.path, "write after the file was finished or failed");
     checkBlock(w.path, block, w.channels);
     const auto channels = static_cast<std::size_t>(w.channels);
-    const double bytesAfter = static_cast<double>(w.frames + block.frames) * static_cast<double>(channels) * (w.bits / 8);
+    const double bytesAfter =
+        static_cast<double>(w.frames + block.frames) * static_cast<double>(channels) * (w.bits / 8);
     if (!w.rf64 && bytesAfter > kWavMaxDataBytes) {
         w.done = true;
-        ioFail(w.path, "more audio than the frames announced when the file was opened: a plain WAV cannot pass 4 GiB "
-                       "(RF64 is chosen from expectedFrames)");
+        ioFail(w.path,
+               "more audio than the frames announced when the file was opened: a plain WAV cannot pass 4 GiB "
+               "(RF64 is chosen from expectedFrames)");
     }
     for (std::size_t done = 0; done < block.frames; done += kChunkFrames) {
         throwIfCancelled();
@@ -357,14 +382,15 @@ void WavWriter::write(const BlockView& block) {
         sf_count_t wrote = 0;
         if (w.format == WavSampleFormat::Float32) {
             for (std::size_t i = 0; i < n; ++i)
-                for (std::size_t c = 0; c < channels; ++c) w.interFloat[i * channels + c] = block.data[c][done + i];
+                for (std::size_t c = 0; c < channels; ++c)
+                    w.interFloat[i * channels + c] = block.data[c][done + i];
             wrote = sf_writef_float(w.f, w.interFloat.data(), static_cast<sf_count_t>(n));
         } else {
             // libsndfile's int API is full-scale 32-bit: shift the exact word into the top bits.
             for (std::size_t i = 0; i < n; ++i)
                 for (std::size_t c = 0; c < channels; ++c)
-                    w.interInt[i * channels + c] =
-                        static_cast<int>(static_cast<std::uint32_t>(toInt(block.data[c][done + i], w.bits)) << (32 - w.bits));
+                    w.interInt[i * channels + c] = static_cast<int>(
+                        static_cast<std::uint32_t>(toInt(block.data[c][done + i], w.bits)) << (32 - w.bits));
             wrote = sf_writef_int(w.f, w.interInt.data(), static_cast<sf_count_t>(n));
         }
         if (w.out.failed()) {

@@ -60,7 +60,8 @@ bool OutputStream::flush() noexcept {
 
 bool OutputStream::write(const void* data, std::size_t bytes) noexcept {
     if (failed()) return false;
-    if (bufferUsed_ > 0 && pos_ != bufferStart_ + static_cast<std::int64_t>(bufferUsed_) && !flush()) return false;
+    if (bufferUsed_ > 0 && pos_ != bufferStart_ + static_cast<std::int64_t>(bufferUsed_) && !flush())
+        return false;
     if (bufferUsed_ == 0) bufferStart_ = pos_;
     const char* src = static_cast<const char*>(data);
     while (bytes > 0) {
@@ -108,8 +109,10 @@ void OutputStream::close() {
         const int rc = ::close(fd_);  // Linux: the descriptor is gone whatever close() returns
         const int err = errno;
         fd_ = -1;
-        if (injected != 0) fail("close", injected);
-        else if (rc != 0) fail("close", err);
+        if (injected != 0)
+            fail("close", injected);
+        else if (rc != 0)
+            fail("close", err);
     }
     throwIfFailed();
 }
@@ -120,7 +123,8 @@ void OutputStream::abandon() noexcept {
 
 void OutputStream::throwIfFailed() const {
     if (!failed()) return;
-    throw Error(ErrorKind::Io, display_.string(), std::string(failedOp_) + " failed: " + std::strerror(failedErrno_),
+    throw Error(ErrorKind::Io, display_.string(),
+                std::string(failedOp_) + " failed: " + std::strerror(failedErrno_),
                 "check free space and permissions on the output disk");
 }
 

@@ -5,12 +5,11 @@
 // convolution. Auto's policy redoes the track on the CPU with one warning; an explicit device fails.
 // (No Vulkan device at all: Faults.WithoutAnyVulkanDevice* in tests/hostile/faults_test.cpp and
 // ConvolutionEngine.AutoPicksVulkanOnlyForARealGpu.)
+#include <gtest/gtest.h>
 #include <sndfile.h>
 
 #include <cstdlib>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "convolution/engines.hpp"
 #include "lacquer/convolution/engine.hpp"
@@ -64,8 +63,10 @@ TEST(DeviceLost, UnderAutosPolicyTheTrackIsRedoneOnTheCpuWithOneWarning) {
     // Exact: the fallback is the same FFTW float backend with the same options and plans.
     EXPECT_EQ(out1.samples, cpu->process(first, someEq(), nullptr, nullptr).samples);
     EXPECT_EQ(out2.samples, cpu->process(second, someEq(), nullptr, nullptr).samples);
-    EXPECT_EQ(err, "warning: --device auto: device '" + gpuName +
-                       "' lost (LACQUER_FAULT=device-lost: ErrorDeviceLost); continuing on the CPU backend (FFTW)\n");
+    EXPECT_EQ(
+        err,
+        "warning: --device auto: device '" + gpuName +
+            "' lost (LACQUER_FAULT=device-lost: ErrorDeviceLost); continuing on the CPU backend (FFTW)\n");
     EXPECT_EQ(engine->backendName(), "cpu-fftw-float");
     EXPECT_EQ(engine->deviceName(), cpu->deviceName() + " after losing Vulkan device '" + gpuName + "'");
     test::expectNoValidationMessages();
@@ -81,7 +82,8 @@ TEST(DeviceLost, AnExplicitDeviceFailsSayingToRerunOnTheCpu) {
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Device);
         EXPECT_EQ(e.diagnostics().front().line(),
-                  "vulkan: device '" + gpuName + "' lost (LACQUER_FAULT=device-lost: ErrorDeviceLost) — rerun with --device cpu");
+                  "vulkan: device '" + gpuName +
+                      "' lost (LACQUER_FAULT=device-lost: ErrorDeviceLost) — rerun with --device cpu");
     }
     EXPECT_EQ(engine->backendName(), "vulkan");
 }
@@ -101,7 +103,8 @@ TEST(DeviceLost, AnExplicitDeviceLostMidRenderIsExitThreeAndWritesNothing) {
     LACQUER_NEED_VULKAN();
     const auto dir = test::scratchDir();
     fs::create_directories(dir / "mixes");
-    test::writeAudio(dir / "mixes/a.wav", test::musicNoise(3.0, 48000, 2, 1), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+    test::writeAudio(dir / "mixes/a.wav", test::musicNoise(3.0, 48000, 2, 1),
+                     SF_FORMAT_WAV | SF_FORMAT_PCM_24);
     std::ofstream(dir / "album.yaml")
         << "lacquer: 1\nalbum: { title: Lost, artist: Tester }\nprocessing: { sample_rate: 48000 }\n"
            "chain: { eq: [ { type: bell, freq_hz: 1000, gain_db: -3, q: 1 } ] }\n"
@@ -114,11 +117,14 @@ TEST(DeviceLost, AnExplicitDeviceLostMidRenderIsExitThreeAndWritesNothing) {
                                     &out);
     EXPECT_EQ(rc, 3) << out;
     EXPECT_NE(out.find("error: vulkan: device '"), std::string::npos) << out;
-    EXPECT_NE(out.find("' lost (LACQUER_FAULT=device-lost: ErrorDeviceLost) — rerun with --device cpu\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("' lost (LACQUER_FAULT=device-lost: ErrorDeviceLost) — rerun with --device cpu\n"),
+              std::string::npos)
+        << out;
     std::vector<std::string> files;
     if (fs::exists(dir / "out"))
         for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
-            if (e.is_regular_file() && e.path().filename() != ".lacquer.lock") files.push_back(e.path().string());
+            if (e.is_regular_file() && e.path().filename() != ".lacquer.lock")
+                files.push_back(e.path().string());
     EXPECT_EQ(files, std::vector<std::string>{});
 }
 

@@ -49,8 +49,8 @@ std::string bytesOf(const fs::path& p) {
 // Writes `seconds` of 24-bit stereo noise (or as many bytes of text, 300 KB a second) to
 // dir/nameOf(t), in 1 s blocks, calling `before(stage)` before each stage. Returns "ok", or
 // "<stage>: <the error's line>" for the Error(Io) it threw ("<stage>: kind <n>: …" for another kind).
-std::string attempt(Target t, const fs::path& dir, double seconds,
-                    const std::function<void(Stage)>& before = [](Stage) {}) {
+std::string attempt(
+    Target t, const fs::path& dir, double seconds, const std::function<void(Stage)>& before = [](Stage) {}) {
     const fs::path file = dir / nameOf(t);
     Stage stage = Stage::Open;
     try {
@@ -66,7 +66,8 @@ std::string attempt(Target t, const fs::path& dir, double seconds,
         auto run = [&](auto& w) {
             stage = Stage::Write;
             before(stage);
-            for (std::size_t at = 0; at < frames; at += 48000) w.write(a.view().slice(at, std::min<std::size_t>(48000, frames - at)));
+            for (std::size_t at = 0; at < frames; at += 48000)
+                w.write(a.view().slice(at, std::min<std::size_t>(48000, frames - at)));
             stage = Stage::Commit;
             before(stage);
             w.commit();
@@ -80,7 +81,8 @@ std::string attempt(Target t, const fs::path& dir, double seconds,
         }
         return "ok";
     } catch (const Error& e) {
-        const std::string kind = e.kind() == ErrorKind::Io ? "" : "kind " + std::to_string(static_cast<int>(e.kind())) + ": ";
+        const std::string kind =
+            e.kind() == ErrorKind::Io ? "" : "kind " + std::to_string(static_cast<int>(e.kind())) + ": ";
         return std::string(nameOf(stage)) + ": " + kind + e.diagnostics().front().line();
     }
 }
@@ -188,7 +190,9 @@ TEST(WriteFaults, FileSizeLimitReachedByTheFlushAtCommitIsAnIoErrorFromCommit) {
             // 1.5 s of WAV is 432 KB, all of it still in the writer's 1 MiB buffer. Text: the
             // limit is 64 KiB, under the 450 KB text.
             return attempt(t, dir, 1.5, [&](Stage s) {
-                if (s == Stage::Commit) limitFileSize(t == Target::Text ? 64 << 10 : std::max<std::uint64_t>(temporarySize(dir), 1));
+                if (s == Stage::Commit)
+                    limitFileSize(t == Target::Text ? 64 << 10
+                                                    : std::max<std::uint64_t>(temporarySize(dir), 1));
             });
         });
         EXPECT_EQ(r.status, 0);
@@ -204,7 +208,8 @@ std::string mountTinyTmpfs(const fs::path& dir) {
         const uid_t uid = ::getuid();
         const gid_t gid = ::getgid();
         if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
-            return std::string("unshare(CLONE_NEWNS) and a user namespace are refused: ") + std::strerror(errno);
+            return std::string("unshare(CLONE_NEWNS) and a user namespace are refused: ") +
+                   std::strerror(errno);
         std::ofstream("/proc/self/setgroups") << "deny";
         std::ofstream("/proc/self/uid_map") << "0 " << uid << " 1";
         std::ofstream("/proc/self/gid_map") << "0 " << gid << " 1";
@@ -291,7 +296,8 @@ TEST_F(InjectedFaults, CloseFsyncAndRenameFailuresAreReportedByCommitNamingTheOp
     };
     for (const Target t : kTargets)
         for (const auto& c : cases) {
-            const auto dir = folderWithAPreviousFile(t, std::string(nameOf(t)) + "-" + std::to_string(static_cast<int>(c.op)));
+            const auto dir = folderWithAPreviousFile(
+                t, std::string(nameOf(t)) + "-" + std::to_string(static_cast<int>(c.op)));
             const auto r = attempt(t, dir, 1.5, [&](Stage s) {
                 if (s == Stage::Commit) io::testing::failNext(c.op, c.err);
             });

@@ -45,7 +45,8 @@ TEST(Rf64, AWavWithOverFourGibOfDataIsRf64AndEveryReaderSeesItsLength) {
         AudioBuffer block(kChannels, kBlockFrames, kRateHz);
         io::WavWriter w(file, kChannels, kRateHz, io::WavSampleFormat::Float32, {}, kFrames);
         for (std::uint64_t at = 0; at < kFrames; at += kBlockFrames) {
-            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlockFrames, kFrames - at));
+            const std::size_t n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(kBlockFrames, kFrames - at));
             for (int c = 0; c < kChannels; ++c) {
                 auto& ch = block.samples[static_cast<std::size_t>(c)];
                 for (std::size_t i = 0; i < n; ++i) ch[i] = valueAt(at + i, c);
@@ -66,7 +67,8 @@ TEST(Rf64, AWavWithOverFourGibOfDataIsRf64AndEveryReaderSeesItsLength) {
     EXPECT_EQ(info.channels, kChannels);
     constexpr std::uint64_t kTail = 5;
     std::vector<float> tail(kTail * kChannels);
-    ASSERT_EQ(sf_seek(f, static_cast<sf_count_t>(kFrames - kTail), SEEK_SET), static_cast<sf_count_t>(kFrames - kTail));
+    ASSERT_EQ(sf_seek(f, static_cast<sf_count_t>(kFrames - kTail), SEEK_SET),
+              static_cast<sf_count_t>(kFrames - kTail));
     ASSERT_EQ(sf_readf_float(f, tail.data(), kTail), static_cast<sf_count_t>(kTail));
     sf_close(f);
     for (std::uint64_t i = 0; i < kTail; ++i)
@@ -77,10 +79,12 @@ TEST(Rf64, AWavWithOverFourGibOfDataIsRf64AndEveryReaderSeesItsLength) {
 
     // Two independent readers: ffprobe (libavformat) and sox.
     std::string out;
-    ASSERT_EQ(runCommand("ffprobe -v error -show_entries stream=duration_ts,channels,sample_rate -of default=nw=1 '" +
-                             file.string() + "'",
-                         &out),
-              0)
+    ASSERT_EQ(
+        runCommand(
+            "ffprobe -v error -show_entries stream=duration_ts,channels,sample_rate -of default=nw=1 '" +
+                file.string() + "'",
+            &out),
+        0)
         << out;
     EXPECT_EQ(out, "sample_rate=48000\nchannels=8\nduration_ts=" + std::to_string(kFrames) + "\n");
     // sox warns on stderr that libsndfile's float fmt chunk has no cbSize ("missing extended part

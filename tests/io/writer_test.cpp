@@ -89,7 +89,8 @@ TEST(StreamingWriters, WavInRandomBlocksIsByteIdenticalToWriteWav) {
 
 TEST(StreamingWriters, FlacInRandomBlocksIsByteIdenticalToWriteFlac) {
     const auto dir = test::scratchDir();
-    std::ofstream(dir / "cover.jpg", std::ios::binary) << std::string("\xff\xd8\xff\xe0 not really a jpeg", 22);
+    std::ofstream(dir / "cover.jpg", std::ios::binary)
+        << std::string("\xff\xd8\xff\xe0 not really a jpeg", 22);
     auto t = tags();
     t.cover = dir / "cover.jpg";
     for (int bits : {16, 24}) {
@@ -169,7 +170,8 @@ TEST(StreamingWriters, AWriterDestroyedWithoutCommitLeavesThePreviousFileAndNoTe
         {
             const auto half = a.view().slice(0, a.frames() / 2);
             if (fs::path(name).extension() == ".wav") {
-                io::WavWriter w(dir / name, 2, a.sampleRateHz, io::WavSampleFormat::Pcm16, tags(), a.frames());
+                io::WavWriter w(dir / name, 2, a.sampleRateHz, io::WavSampleFormat::Pcm16, tags(),
+                                a.frames());
                 w.write(half);
             } else {
                 io::FlacWriter w(dir / name, 2, a.sampleRateHz, 16, tags(), a.frames());
