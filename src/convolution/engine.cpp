@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/convolution/engine.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -20,15 +21,16 @@ template <class Real>
 class FftwEngine final : public Engine {
 public:
     explicit FftwEngine(const EngineOptions& options) : Engine(options), fft_(options.cpuThreads) {}
-    std::string backendName() const override {
+
+protected:
+    std::string backend() const override {
         return std::is_same_v<Real, float> ? "cpu-fftw-float" : "cpu-fftw-double";
     }
-    std::string deviceName() const override {
+    std::string device() const override {
         return fmt::format("CPU (FFTW {}, {} threads)", std::is_same_v<Real, float> ? "float" : "double",
                            fft_.threads());
     }
 
-protected:
     void convolve(const AudioBuffer& in, const Kernel& kernel, std::size_t n, AudioBuffer& out) override {
         std::vector<float*> dst;
         for (auto& ch : out.samples) dst.push_back(ch.data());
@@ -43,10 +45,16 @@ private:
 
 std::unique_ptr<Engine> Engine::create(const DeviceRequest& request, const EngineOptions& options) {
     using Mode = DeviceRequest::Mode;
+    using Lost = DeviceRequest::OnDeviceLost;
+    auto vulkan = [&](int index, Lost byDefault) {
+        auto engine = detail::makeVulkanEngine(index, options);
+        engine->onDeviceLost_ = request.onDeviceLost == Lost::Default ? byDefault : request.onDeviceLost;
+        return engine;
+    };
     switch (request.mode) {
         case Mode::Cpu: return std::make_unique<FftwEngine<float>>(options);
         case Mode::CpuDouble: return std::make_unique<FftwEngine<double>>(options);
-        case Mode::Vulkan: return detail::makeVulkanEngine(request.vulkanIndex, options);
+        case Mode::Vulkan: return vulkan(request.vulkanIndex, Lost::Fail);
         case Mode::Auto: {
             int index = -1;
             try {
@@ -59,7 +67,7 @@ std::unique_ptr<Engine> Engine::create(const DeviceRequest& request, const Engin
                                                   "); using the CPU backend (FFTW)");
                 index = -1;
             }
-            if (index >= 0) return detail::makeVulkanEngine(index, options);
+            if (index >= 0) return vulkan(index, Lost::FallBackToCpu);
             return std::make_unique<FftwEngine<float>>(options);
         }
     }
@@ -136,8 +144,31 @@ AudioBuffer Engine::process(const AudioBuffer& in, const Kernel& kernel) {
     }
     AudioBuffer out(in.channels(), kernel.outputFrames(in.frames()), in.sampleRateHz);
     std::lock_guard lock(mutex_);
-    convolve(in, kernel, fftFramesFor(kernel), out);
+    if (cpuAfterLoss_) {
+        cpuAfterLoss_->convolve(in, kernel, cpuAfterLoss_->fftFramesFor(kernel), out);
+        return out;
+    }
+    try {
+        convolve(in, kernel, fftFramesFor(kernel), out);
+    } catch (const detail::DeviceLostError& e) {
+        if (onDeviceLost_ != DeviceRequest::OnDeviceLost::FallBackToCpu) throw;
+        // Once per engine (later tracks go straight to the CPU): say which device and why, then redo
+        // this whole track on FFTW float. `out` may hold part of the GPU's result; it is rewritten.
+        lostDevice_ = device();
+        log::warning("--device auto", e.diagnostics().front().what + "; continuing on the CPU backend (FFTW)");
+        cpuAfterLoss_ = std::make_unique<FftwEngine<float>>(options_);
+        for (auto& ch : out.samples) std::fill(ch.begin(), ch.end(), 0.0f);
+        cpuAfterLoss_->convolve(in, kernel, cpuAfterLoss_->fftFramesFor(kernel), out);
+    }
     return out;
+}
+
+std::string Engine::backendName() const {
+    return cpuAfterLoss_ ? cpuAfterLoss_->backend() : backend();
+}
+
+std::string Engine::deviceName() const {
+    return cpuAfterLoss_ ? cpuAfterLoss_->device() + " after losing Vulkan device '" + lostDevice_ + "'" : device();
 }
 
 std::vector<std::vector<double>> convolveReference(const AudioBuffer& in, const Kernel& kernel,

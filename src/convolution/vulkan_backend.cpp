@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <map>
+#include <string_view>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -97,14 +99,60 @@ public:
     VulkanEngine(int deviceIndex, const EngineOptions& options)
         : Engine(options),
           context_(gpu::ContextOptions{deviceIndex, gpu::Validation::FromEnvironment}),
-          multiply_(context_, kSpectrumMultiplySpv, 2, sizeof(MultiplyPush)) {}
-    ~VulkanEngine() override { context_.device().waitIdle(); }
-
-    std::string backendName() const override { return "vulkan"; }
-    std::string deviceName() const override { return context_.info().name; }
+          multiply_(context_, kSpectrumMultiplySpv, 2, sizeof(MultiplyPush)),
+          injectDeviceLost_(faultRequested()) {}
+    ~VulkanEngine() override {
+        // A lost device answers vkDeviceWaitIdle with VK_ERROR_DEVICE_LOST: nothing left to wait for.
+        try {
+            context_.device().waitIdle();
+        } catch (const vk::SystemError&) {
+        }
+    }
 
 protected:
+    std::string backend() const override { return "vulkan"; }
+    std::string device() const override { return context_.info().name; }
+
     void convolve(const AudioBuffer& in, const Kernel& kernel, std::size_t n, AudioBuffer& out) override {
+        try {
+            run(in, kernel, n, out);
+        } catch (const vk::DeviceLostError& e) {
+            throw DeviceLostError(context_.info().name, e.what());
+        } catch (const DeviceLostError&) {
+            throw;
+        } catch (const Error& e) {
+            // Our wrappers turn VkResults into Error(Device); ask the device whether it is gone.
+            if (deviceLost()) throw DeviceLostError(context_.info().name, e.diagnostics().front().what);
+            throw;
+        }
+    }
+
+private:
+    static bool faultRequested() {
+        const char* v = std::getenv("LACQUER_FAULT");
+        return v != nullptr && std::string_view(v) == "device-lost";
+    }
+
+    bool deviceLost() const {
+        try {
+            context_.device().waitIdle();
+            return false;
+        } catch (const vk::DeviceLostError&) {
+            return true;
+        } catch (const vk::SystemError&) {
+            return false;
+        }
+    }
+
+    void waitFor(const vk::raii::Fence& fence) {
+        if (injectDeviceLost_) {
+            injectDeviceLost_ = false;
+            throw vk::DeviceLostError("LACQUER_FAULT=device-lost");
+        }
+        context_.wait(fence);
+    }
+
+    void run(const AudioBuffer& in, const Kernel& kernel, std::size_t n, AudioBuffer& out) {
         const Geometry g(kernel, in.frames(), n);
         const std::size_t channels = static_cast<std::size_t>(in.channels());
         const std::size_t rowFloats = gpu::FftPlan::rowFloats(n);
@@ -148,13 +196,12 @@ protected:
                 context_.submit(s.commands[i % 2], s.fences[i % 2]);
             }
             if (i >= 1) {
-                context_.wait(s.fences[(i - 1) % 2]);
+                waitFor(s.fences[(i - 1) % 2]);
                 scatter(i - 1, s.staging[(i - 1) % 2].floats());
             }
         }
     }
 
-private:
     Setup& setupFor(std::size_t n, std::size_t rows, std::size_t channels) {
         auto& slot = setups_[std::make_tuple(n, rows, channels)];
         if (!slot) slot = std::make_unique<Setup>(context_, multiply_, n, rows, channels);
@@ -183,6 +230,7 @@ private:
     gpu::Context context_;
     gpu::Kernel multiply_;
     std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::unique_ptr<Setup>> setups_;
+    bool injectDeviceLost_;  // LACQUER_FAULT=device-lost: the next fence wait reports a lost device
 };
 
 }  // namespace

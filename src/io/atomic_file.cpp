@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "io/fault_injection.hpp"
+#include "io/output_stream.hpp"
 #include "lacquer/common/error.hpp"
 
 namespace lacquer::io {
@@ -17,14 +19,16 @@ namespace fs = std::filesystem;
 namespace {
 std::atomic<unsigned> gCounter{0};
 
-void fsyncPath(const fs::path& p, bool directory) {
+// Errors name `display`: the final name the user asked for, not the hidden temporary.
+void fsyncPath(const fs::path& p, const fs::path& display, bool directory) {
     const int fd = ::open(p.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
-    if (fd < 0) throw Error(ErrorKind::Io, p.string(), std::string("cannot open for fsync: ") + std::strerror(errno), "check the output folder");
-    const int rc = ::fsync(fd);
-    const int err = errno;
+    if (fd < 0) throw Error(ErrorKind::Io, display.string(), std::string("cannot open for fsync: ") + std::strerror(errno), "check the output folder");
+    const int injected = directory ? 0 : detail::injectedError(testing::Op::Fsync);
+    const int rc = injected != 0 ? -1 : ::fsync(fd);
+    const int err = injected != 0 ? injected : errno;
     ::close(fd);
     if (rc != 0 && !directory)
-        throw Error(ErrorKind::Io, p.string(), std::string("fsync failed: ") + std::strerror(err), "check free space on the output disk");
+        throw Error(ErrorKind::Io, display.string(), std::string("fsync failed: ") + std::strerror(err), "check free space on the output disk");
 }
 }  // namespace
 
@@ -42,24 +46,23 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::commit() {
-    fsyncPath(temp_, false);
+    fsyncPath(temp_, final_, false);
     std::error_code ec;
-    fs::rename(temp_, final_, ec);
+    if (const int injected = detail::injectedError(testing::Op::Rename)) ec.assign(injected, std::generic_category());
+    else fs::rename(temp_, final_, ec);
     if (ec) throw Error(ErrorKind::Io, final_.string(), "cannot rename the finished file into place: " + ec.message(), "check the output folder");
     committed_ = true;
-    fsyncPath(final_.parent_path().empty() ? fs::path(".") : final_.parent_path(), true);
+    const fs::path folder = final_.parent_path().empty() ? fs::path(".") : final_.parent_path();
+    fsyncPath(folder, folder, true);
 }
 
 void writeTextFile(const fs::path& path, const std::string& text) {
     AtomicFile file(path);
-    FILE* f = std::fopen(file.tempPath().c_str(), "wb");
-    if (!f) throw Error(ErrorKind::Io, path.string(), std::string("cannot create: ") + std::strerror(errno), "check the output folder");
-    const size_t n = std::fwrite(text.data(), 1, text.size(), f);
-    const bool flushed = std::fflush(f) == 0;
-    const int err = errno;
-    const bool closed = std::fclose(f) == 0;
-    if (n != text.size() || !flushed || !closed)
-        throw Error(ErrorKind::Io, path.string(), std::string("write failed: ") + std::strerror(err), "check free space on the output disk");
+    {
+        detail::OutputStream out(file.tempPath(), path);
+        out.write(text.data(), text.size());
+        out.close();  // flushes; throws "write failed" / "close failed" naming `path`
+    }
     file.commit();
 }
 

@@ -9,11 +9,13 @@
 #include <taglib/xiphcomment.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <vector>
 
+#include "io/output_stream.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/atomic_file.hpp"
@@ -24,6 +26,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kChunkFrames = 16384;
+// Past this many data bytes a WAV becomes RF64 (32-bit RIFF sizes, minus room for the header and
+// the LIST chunk).
+constexpr double kWavMaxDataBytes = 4294967295.0 - 1024.0;
 
 // Quantised float → integer of `bits`; exact for values k / 2^(bits-1) (float32 holds 24 bits).
 inline std::int32_t toInt(float v, int bits) {
@@ -41,7 +46,7 @@ std::string fmtDouble(double v, const char* fmt) {
     return buf;
 }
 
-void ioFail(const fs::path& p, const std::string& what) {
+[[noreturn]] void ioFail(const fs::path& p, const std::string& what) {
     throw Error(ErrorKind::Io, p.string(), what, "check free space and permissions on the output disk");
 }
 
@@ -51,52 +56,6 @@ struct EncoderDeleter {
 struct MetadataDeleter {
     void operator()(FLAC__StreamMetadata* m) const { FLAC__metadata_object_delete(m); }
 };
-
-void encodeFlac(const fs::path& out, const fs::path& display, const AudioBuffer& audio, int bits) {
-    std::unique_ptr<FLAC__StreamEncoder, EncoderDeleter> enc(FLAC__stream_encoder_new());
-    if (!enc) ioFail(display, "libFLAC could not allocate an encoder");
-    const auto channels = static_cast<unsigned>(audio.channels());
-    const auto frames = audio.frames();
-    bool ok = FLAC__stream_encoder_set_verify(enc.get(), true);
-    ok &= FLAC__stream_encoder_set_compression_level(enc.get(), 5);
-    ok &= FLAC__stream_encoder_set_channels(enc.get(), channels);
-    ok &= FLAC__stream_encoder_set_bits_per_sample(enc.get(), static_cast<unsigned>(bits));
-    ok &= FLAC__stream_encoder_set_sample_rate(enc.get(), static_cast<unsigned>(audio.sampleRateHz));
-    ok &= FLAC__stream_encoder_set_total_samples_estimate(enc.get(), frames);
-    if (!ok) ioFail(display, "libFLAC rejected the stream settings");
-
-    std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> seek(FLAC__metadata_object_new(FLAC__METADATA_TYPE_SEEKTABLE));
-    std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> pad(FLAC__metadata_object_new(FLAC__METADATA_TYPE_PADDING));
-    if (!seek || !pad) ioFail(display, "libFLAC could not allocate metadata");
-    // A seek point every 10 s; libFLAC fills them in at finish.
-    const auto spacing = static_cast<unsigned>(audio.sampleRateHz * 10);
-    if (!FLAC__metadata_object_seektable_template_append_spaced_points_by_samples(seek.get(), spacing, frames) ||
-        !FLAC__metadata_object_seektable_template_sort(seek.get(), true))
-        ioFail(display, "libFLAC could not build the SEEKTABLE");
-    pad->length = 8192;  // room for tags and a small cover without rewriting the file
-    FLAC__StreamMetadata* blocks[2] = {seek.get(), pad.get()};
-    if (!FLAC__stream_encoder_set_metadata(enc.get(), blocks, 2)) ioFail(display, "libFLAC rejected the metadata blocks");
-
-    const auto status = FLAC__stream_encoder_init_file(enc.get(), out.c_str(), nullptr, nullptr);
-    if (status != FLAC__STREAM_ENCODER_INIT_STATUS_OK)
-        ioFail(display, std::string("libFLAC could not start: ") + FLAC__StreamEncoderInitStatusString[status]);
-
-    std::vector<FLAC__int32> inter(kChunkFrames * channels);
-    for (std::size_t done = 0; done < frames; done += kChunkFrames) {
-        throwIfCancelled();
-        const std::size_t n = std::min(kChunkFrames, frames - done);
-        for (std::size_t i = 0; i < n; ++i)
-            for (unsigned c = 0; c < channels; ++c) inter[i * channels + c] = toInt(audio.samples[c][done + i], bits);
-        if (!FLAC__stream_encoder_process_interleaved(enc.get(), inter.data(), static_cast<unsigned>(n))) {
-            const auto st = FLAC__stream_encoder_get_state(enc.get());
-            ioFail(display, std::string("libFLAC failed while encoding: ") + FLAC__StreamEncoderStateString[st]);
-        }
-    }
-    if (!FLAC__stream_encoder_finish(enc.get())) {
-        const auto st = FLAC__stream_encoder_get_state(enc.get());
-        ioFail(display, std::string("libFLAC failed to finish (verify or write error): ") + FLAC__StreamEncoderStateString[st]);
-    }
-}
 
 void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
     TagLib::FLAC::File file(out.c_str(), false);
@@ -156,68 +115,326 @@ void setWavStrings(SNDFILE* f, const Tags& t) {
     if (!t.isrc.empty()) put(SF_STR_COMMENT, "ISRC " + t.isrc);
 }
 
-}  // namespace
-
-void writeFlac(const fs::path& path, const AudioBuffer& audio, int bitsPerSample, const Tags& tags) {
-    AtomicFile file(path);
-    encodeFlac(file.tempPath(), path, audio, bitsPerSample);
-    tagFlac(file.tempPath(), path, tags);
-    file.commit();
+// libFLAC's stream callbacks onto an OutputStream.
+FLAC__StreamEncoderWriteStatus flacWrite(const FLAC__StreamEncoder*, const FLAC__byte buffer[], size_t bytes,
+                                         uint32_t, uint32_t, void* user) {
+    return static_cast<detail::OutputStream*>(user)->write(buffer, bytes)
+               ? FLAC__STREAM_ENCODER_WRITE_STATUS_OK
+               : FLAC__STREAM_ENCODER_WRITE_STATUS_FATAL_ERROR;
+}
+FLAC__StreamEncoderSeekStatus flacSeek(const FLAC__StreamEncoder*, FLAC__uint64 offset, void* user) {
+    return static_cast<detail::OutputStream*>(user)->seek(static_cast<std::int64_t>(offset))
+               ? FLAC__STREAM_ENCODER_SEEK_STATUS_OK
+               : FLAC__STREAM_ENCODER_SEEK_STATUS_ERROR;
+}
+FLAC__StreamEncoderTellStatus flacTell(const FLAC__StreamEncoder*, FLAC__uint64* offset, void* user) {
+    *offset = static_cast<FLAC__uint64>(static_cast<detail::OutputStream*>(user)->tell());
+    return FLAC__STREAM_ENCODER_TELL_STATUS_OK;
 }
 
-void writeWav(const fs::path& path, const AudioBuffer& audio, WavSampleFormat format, const Tags& tags) {
-    AtomicFile file(path);
-    const int channels = audio.channels();
-    const int bits = format == WavSampleFormat::Pcm16 ? 16 : format == WavSampleFormat::Pcm24 ? 24 : 32;
-    const double dataBytes = static_cast<double>(audio.frames()) * channels * (bits / 8);
-    int container = SF_FORMAT_WAV;
-    if (dataBytes > 4294967295.0 - 1024.0) container = SF_FORMAT_RF64;
-    else if (bits > 16 || channels > 2) container = SF_FORMAT_WAVEX;
-    const int sub = format == WavSampleFormat::Pcm16 ? SF_FORMAT_PCM_16 : format == WavSampleFormat::Pcm24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
-    SF_INFO info{};
-    info.samplerate = static_cast<int>(audio.sampleRateHz);
-    info.channels = channels;
-    info.format = container | sub;
-    SNDFILE* f = sf_open(file.tempPath().c_str(), SFM_WRITE, &info);
-    if (!f) ioFail(path, std::string("libsndfile cannot create it: ") + sf_strerror(nullptr));
-    struct Closer {
-        SNDFILE*& f;
-        ~Closer() { if (f) sf_close(f); }
-    } closer{f};
-    sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
-    // The PEAK chunk carries a timestamp: without this, two renders of a float WAV differ.
-    sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
-    setWavStrings(f, tags);
-    const auto frames = audio.frames();
+// libsndfile's virtual I/O onto an OutputStream.
+sf_count_t vioLength(void* user) {
+    return static_cast<detail::OutputStream*>(user)->length();
+}
+sf_count_t vioSeek(sf_count_t offset, int whence, void* user) {
+    auto* out = static_cast<detail::OutputStream*>(user);
+    const sf_count_t base = whence == SEEK_CUR ? out->tell() : whence == SEEK_END ? out->length() : 0;
+    return out->seek(base + offset) ? out->tell() : -1;
+}
+sf_count_t vioRead(void* ptr, sf_count_t count, void* user) {
+    return static_cast<sf_count_t>(
+        static_cast<detail::OutputStream*>(user)->read(ptr, static_cast<std::size_t>(count)));
+}
+sf_count_t vioWrite(const void* ptr, sf_count_t count, void* user) {
+    return static_cast<detail::OutputStream*>(user)->write(ptr, static_cast<std::size_t>(count)) ? count : 0;
+}
+sf_count_t vioTell(void* user) {
+    return static_cast<detail::OutputStream*>(user)->tell();
+}
+
+void checkBlock(const fs::path& path, const BlockView& block, int channels) {
+    if (block.channels != channels)
+        throw Error(ErrorKind::Io, path.string(),
+                    "a block of " + std::to_string(block.channels) + " channels for a file of " +
+                        std::to_string(channels),
+                    "this is a bug in lacquer; please report it");
+}
+
+void checkChannels(const fs::path& path, int channels) {
+    if (channels < 1 || channels > kMaxChannels)
+        ioFail(path, "cannot write " + std::to_string(channels) + " channels (1 to " +
+                         std::to_string(kMaxChannels) + ")");
+}
+
+BlockView viewOf(const AudioBuffer& audio) {
+    BlockView v{};
+    v.channels = audio.channels();
+    v.frames = audio.frames();
+    // BlockView is mutable by design; the writers only read through it.
+    for (int c = 0; c < v.channels; ++c)
+        v.data[static_cast<std::size_t>(c)] =
+            const_cast<float*>(audio.samples[static_cast<std::size_t>(c)].data());
+    return v;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Members are destroyed in reverse order of declaration: the encoder first (deleting an unfinished
+// libFLAC encoder finishes it, writing into the stream, which abandon() has made fail at once),
+// then the stream closes its descriptor, then AtomicFile removes the temporary.
+struct FlacWriter::Impl {
+    fs::path path;
+    Tags tags;
+    int channels;
+    int bits;
+    std::uint64_t frames = 0;
+    bool done = false;  // finished, or failed: no further write() or commit()
+    bool committed = false;
+    AtomicFile file;
+    detail::OutputStream out;
+    // libFLAC keeps pointers to the metadata blocks until finish (it writes them at init and
+    // rewrites the SEEKTABLE at finish), so they live here, beside the encoder.
+    std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> seekTable, padding;
+    std::unique_ptr<FLAC__StreamEncoder, EncoderDeleter> enc;
+    std::vector<FLAC__int32> inter;
+
+    Impl(const fs::path& p, int ch, double rateHz, int b, const Tags& t, std::uint64_t expectedFrames)
+        : path(p), tags(t), channels(ch), bits(b), file(p), out(file.tempPath(), p) {
+        checkChannels(path, channels);
+        if (bits != 16 && bits != 24)
+            ioFail(path, "FLAC is written at 16 or 24 bits, not " + std::to_string(bits));
+        enc.reset(FLAC__stream_encoder_new());
+        if (!enc) ioFail(path, "libFLAC could not allocate an encoder");
+        bool ok = FLAC__stream_encoder_set_verify(enc.get(), true);
+        ok &= FLAC__stream_encoder_set_compression_level(enc.get(), 5);
+        ok &= FLAC__stream_encoder_set_channels(enc.get(), static_cast<unsigned>(channels));
+        ok &= FLAC__stream_encoder_set_bits_per_sample(enc.get(), static_cast<unsigned>(bits));
+        ok &= FLAC__stream_encoder_set_sample_rate(enc.get(), static_cast<unsigned>(rateHz));
+        ok &= FLAC__stream_encoder_set_total_samples_estimate(enc.get(), expectedFrames);
+        if (!ok) ioFail(path, "libFLAC rejected the stream settings");
+
+        std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> seek(
+            FLAC__metadata_object_new(FLAC__METADATA_TYPE_SEEKTABLE));
+        std::unique_ptr<FLAC__StreamMetadata, MetadataDeleter> pad(
+            FLAC__metadata_object_new(FLAC__METADATA_TYPE_PADDING));
+        if (!seek || !pad) ioFail(path, "libFLAC could not allocate metadata");
+        // A seek point every 10 s; libFLAC fills them in at finish.
+        const auto spacing = static_cast<unsigned>(rateHz * 10);
+        if (!FLAC__metadata_object_seektable_template_append_spaced_points_by_samples(seek.get(), spacing,
+                                                                                      expectedFrames) ||
+            !FLAC__metadata_object_seektable_template_sort(seek.get(), true))
+            ioFail(path, "libFLAC could not build the SEEKTABLE");
+        pad->length = 8192;  // room for tags and a small cover without rewriting the file
+        FLAC__StreamMetadata* blocks[2] = {seek.get(), pad.get()};
+        if (!FLAC__stream_encoder_set_metadata(enc.get(), blocks, 2))
+            ioFail(path, "libFLAC rejected the metadata blocks");
+        seekTable = std::move(seek);
+        padding = std::move(pad);
+        // With seek and tell callbacks libFLAC rewrites STREAMINFO (total samples, MD5) and the
+        // SEEKTABLE at finish, exactly as FLAC__stream_encoder_init_file does.
+        const auto status =
+            FLAC__stream_encoder_init_stream(enc.get(), flacWrite, flacSeek, flacTell, nullptr, &out);
+        out.throwIfFailed();
+        if (status != FLAC__STREAM_ENCODER_INIT_STATUS_OK)
+            ioFail(path,
+                   std::string("libFLAC could not start: ") + FLAC__StreamEncoderInitStatusString[status]);
+        inter.resize(kChunkFrames * static_cast<std::size_t>(channels));
+    }
+    ~Impl() {
+        if (!committed) out.abandon();
+        enc.reset();
+    }
+
+    void fail(const char* what) {
+        done = true;
+        out.throwIfFailed();  // the I/O error behind libFLAC's CLIENT_ERROR, when there is one
+        const auto st = FLAC__stream_encoder_get_state(enc.get());
+        ioFail(path, std::string(what) + FLAC__StreamEncoderStateString[st]);
+    }
+};
+
+FlacWriter::FlacWriter(const fs::path& path, int channels, double sampleRateHz, int bitsPerSample,
+                       const Tags& tags, std::uint64_t expectedFrames)
+    : impl_(std::make_unique<Impl>(path, channels, sampleRateHz, bitsPerSample, tags, expectedFrames)) {}
+
+FlacWriter::~FlacWriter() = default;
+
+void FlacWriter::write(const BlockView& block) {
+    Impl& w = *impl_;
+    if (w.done) ioFail(w.path, "write after the file was finished or failed");
+    checkBlock(w.path, block, w.channels);
+    const auto channels = static_cast<std::size_t>(w.channels);
+    for (std::size_t done = 0; done < block.frames; done += kChunkFrames) {
+        throwIfCancelled();
+        const std::size_t n = std::min(kChunkFrames, block.frames - done);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t c = 0; c < channels; ++c)
+                w.inter[i * channels + c] = toInt(block.data[c][done + i], w.bits);
+        if (!FLAC__stream_encoder_process_interleaved(w.enc.get(), w.inter.data(), static_cast<unsigned>(n)))
+            w.fail("libFLAC failed while encoding: ");
+        w.frames += n;
+    }
+}
+
+void FlacWriter::commit() {
+    Impl& w = *impl_;
+    if (w.done) ioFail(w.path, "commit after the file was finished or failed");
+    throwIfCancelled();
+    if (!FLAC__stream_encoder_finish(w.enc.get()))
+        w.fail("libFLAC failed to finish (verify or write error): ");
+    w.done = true;
+    w.out.close();
+    tagFlac(w.file.tempPath(), w.path, w.tags);
+    w.file.commit();
+    w.committed = true;
+}
+
+std::uint64_t FlacWriter::framesWritten() const {
+    return impl_->frames;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Member order: the SNDFILE is closed first (in ~Impl), then the stream, then the AtomicFile.
+struct WavWriter::Impl {
+    fs::path path;
+    int channels;
+    WavSampleFormat format;
+    int bits;
+    bool rf64 = false;
+    std::uint64_t frames = 0;
+    bool done = false;
+    AtomicFile file;
+    detail::OutputStream out;
+    SF_VIRTUAL_IO vio{vioLength, vioSeek, vioRead, vioWrite, vioTell};
+    SNDFILE* f = nullptr;
     std::vector<int> interInt;
     std::vector<float> interFloat;
-    if (format == WavSampleFormat::Float32) interFloat.resize(kChunkFrames * static_cast<std::size_t>(channels));
-    else interInt.resize(kChunkFrames * static_cast<std::size_t>(channels));
-    for (std::size_t done = 0; done < frames; done += kChunkFrames) {
+
+    Impl(const fs::path& p, int ch, double rateHz, WavSampleFormat fmt, const Tags& tags,
+         std::uint64_t expectedFrames)
+        : path(p),
+          channels(ch),
+          format(fmt),
+          bits(fmt == WavSampleFormat::Pcm16   ? 16
+               : fmt == WavSampleFormat::Pcm24 ? 24
+                                               : 32),
+          file(p),
+          out(file.tempPath(), p) {
+        checkChannels(path, channels);
+        const double dataBytes = static_cast<double>(expectedFrames) * channels * (bits / 8);
+        int container = SF_FORMAT_WAV;
+        if (dataBytes > kWavMaxDataBytes) {
+            container = SF_FORMAT_RF64;
+            rf64 = true;
+        } else if (bits > 16 || channels > 2) {
+            container = SF_FORMAT_WAVEX;
+        }
+        const int sub = format == WavSampleFormat::Pcm16   ? SF_FORMAT_PCM_16
+                        : format == WavSampleFormat::Pcm24 ? SF_FORMAT_PCM_24
+                                                           : SF_FORMAT_FLOAT;
+        SF_INFO info{};
+        info.samplerate = static_cast<int>(rateHz);
+        info.channels = channels;
+        info.format = container | sub;
+        f = sf_open_virtual(&vio, SFM_WRITE, &info, &out);
+        out.throwIfFailed();
+        if (!f) ioFail(path, std::string("libsndfile cannot create it: ") + sf_strerror(nullptr));
+        sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+        // The PEAK chunk carries a timestamp: without this, two renders of a float WAV differ.
+        sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
+        setWavStrings(f, tags);
+        if (format == WavSampleFormat::Float32)
+            interFloat.resize(kChunkFrames * static_cast<std::size_t>(channels));
+        else
+            interInt.resize(kChunkFrames * static_cast<std::size_t>(channels));
+    }
+    ~Impl() {
+        if (f != nullptr) {
+            out.abandon();  // no header rewrite into a file that is about to be removed
+            sf_close(f);
+        }
+    }
+};
+
+WavWriter::WavWriter(const fs::path& path, int channels, double sampleRateHz, WavSampleFormat format,
+                     const Tags& tags, std::uint64_t expectedFrames)
+    : impl_(std::make_unique<Impl>(path, channels, sampleRateHz, format, tags, expectedFrames)) {}
+
+WavWriter::~WavWriter() = default;
+
+void WavWriter::write(const BlockView& block) {
+    Impl& w = *impl_;
+    if (w.done) ioFail(w.path, "write after the file was finished or failed");
+    checkBlock(w.path, block, w.channels);
+    const auto channels = static_cast<std::size_t>(w.channels);
+    const double bytesAfter =
+        static_cast<double>(w.frames + block.frames) * static_cast<double>(channels) * (w.bits / 8);
+    if (!w.rf64 && bytesAfter > kWavMaxDataBytes) {
+        w.done = true;
+        ioFail(w.path,
+               "more audio than the frames announced when the file was opened: a plain WAV cannot pass 4 GiB "
+               "(RF64 is chosen from expectedFrames)");
+    }
+    for (std::size_t done = 0; done < block.frames; done += kChunkFrames) {
         throwIfCancelled();
-        const std::size_t n = std::min(kChunkFrames, frames - done);
+        const std::size_t n = std::min(kChunkFrames, block.frames - done);
         sf_count_t wrote = 0;
-        if (format == WavSampleFormat::Float32) {
+        if (w.format == WavSampleFormat::Float32) {
             for (std::size_t i = 0; i < n; ++i)
-                for (int c = 0; c < channels; ++c)
-                    interFloat[i * static_cast<std::size_t>(channels) + static_cast<std::size_t>(c)] = audio.samples[static_cast<std::size_t>(c)][done + i];
-            wrote = sf_writef_float(f, interFloat.data(), static_cast<sf_count_t>(n));
+                for (std::size_t c = 0; c < channels; ++c)
+                    w.interFloat[i * channels + c] = block.data[c][done + i];
+            wrote = sf_writef_float(w.f, w.interFloat.data(), static_cast<sf_count_t>(n));
         } else {
             // libsndfile's int API is full-scale 32-bit: shift the exact word into the top bits.
             for (std::size_t i = 0; i < n; ++i)
-                for (int c = 0; c < channels; ++c)
-                    interInt[i * static_cast<std::size_t>(channels) + static_cast<std::size_t>(c)] =
-                        static_cast<int>(static_cast<std::uint32_t>(toInt(audio.samples[static_cast<std::size_t>(c)][done + i], bits)) << (32 - bits));
-            wrote = sf_writef_int(f, interInt.data(), static_cast<sf_count_t>(n));
+                for (std::size_t c = 0; c < channels; ++c)
+                    w.interInt[i * channels + c] = static_cast<int>(
+                        static_cast<std::uint32_t>(toInt(block.data[c][done + i], w.bits)) << (32 - w.bits));
+            wrote = sf_writef_int(w.f, w.interInt.data(), static_cast<sf_count_t>(n));
         }
-        if (wrote != static_cast<sf_count_t>(n) || sf_error(f) != SF_ERR_NO_ERROR)
-            ioFail(path, std::string("write failed: ") + sf_strerror(f));
+        if (w.out.failed()) {
+            w.done = true;
+            w.out.throwIfFailed();
+        }
+        if (wrote != static_cast<sf_count_t>(n) || sf_error(w.f) != SF_ERR_NO_ERROR) {
+            w.done = true;
+            ioFail(w.path, std::string("write failed: ") + sf_strerror(w.f));
+        }
+        w.frames += n;
     }
-    sf_write_sync(f);
-    const int rc = sf_close(f);
-    f = nullptr;
-    if (rc != 0) ioFail(path, std::string("closing failed: ") + sf_error_number(rc));
-    file.commit();
+}
+
+void WavWriter::commit() {
+    Impl& w = *impl_;
+    if (w.done) ioFail(w.path, "commit after the file was finished or failed");
+    w.done = true;
+    throwIfCancelled();
+    // sf_close rewrites the header (frame count, RF64 ds64) through the stream.
+    const int rc = sf_close(w.f);
+    w.f = nullptr;
+    w.out.throwIfFailed();
+    if (rc != 0) ioFail(w.path, std::string("closing failed: ") + sf_error_number(rc));
+    w.out.close();
+    w.file.commit();
+}
+
+std::uint64_t WavWriter::framesWritten() const {
+    return impl_->frames;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void writeFlac(const fs::path& path, const AudioBuffer& audio, int bitsPerSample, const Tags& tags) {
+    FlacWriter w(path, audio.channels(), audio.sampleRateHz, bitsPerSample, tags, audio.frames());
+    w.write(viewOf(audio));
+    w.commit();
+}
+
+void writeWav(const fs::path& path, const AudioBuffer& audio, WavSampleFormat format, const Tags& tags) {
+    WavWriter w(path, audio.channels(), audio.sampleRateHz, format, tags, audio.frames());
+    w.write(viewOf(audio));
+    w.commit();
 }
 
 }  // namespace lacquer::io

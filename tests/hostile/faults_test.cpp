@@ -98,8 +98,8 @@ TEST(Faults, FullDiskIsExitThreeWithNoPartialFile) {
     ASSERT_EQ(runCommand("unshare -rm bash -c \"" + script + "\"", &out), 0) << out;
     const std::string want =
         "error: " + (dir / "out/streaming/01 - Alpha.flac").string() +
-        ": libFLAC failed while encoding: FLAC__STREAM_ENCODER_CLIENT_ERROR — check free space and "
-        "permissions on the output disk\nrc=3\n./.lacquer.lock\n0\n";  // 0: the scratch folder is gone
+        ": write failed: No space left on device — check free space and permissions on the output "
+        "disk\nrc=3\n./.lacquer.lock\n0\n";  // 0: the scratch folder is gone
     EXPECT_EQ(out, want);
 }
 

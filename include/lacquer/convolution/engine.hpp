@@ -37,6 +37,16 @@ struct DeviceRequest {
     };
     Mode mode = Mode::Auto;
     int vulkanIndex = -1;
+    // When the Vulkan device is lost during process() (VK_ERROR_DEVICE_LOST: driver reset, GPU
+    // hang, eGPU unplugged):
+    //   Default        Auto's choice is FallBackToCpu, an explicit device's is Fail;
+    //   FallBackToCpu  warn once ("device '…' was lost; continuing on the CPU backend") and redo
+    //                  that track and every later one on FFTW float;
+    //   Fail           throw Error(Device) "device '…' lost — rerun with --device cpu".
+    // (Auto never picks a software device, so tests ask for Vulkan + FallBackToCpu to take Auto's
+    // path on lavapipe.)
+    enum class OnDeviceLost { Default, FallBackToCpu, Fail };
+    OnDeviceLost onDeviceLost = OnDeviceLost::Default;
 };
 
 struct EngineOptions {
@@ -55,8 +65,11 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
-    virtual std::string backendName() const = 0;  // "vulkan", "cpu-fftw-float", "cpu-fftw-double"
-    virtual std::string deviceName() const = 0;   // Vulkan device name, or "CPU (FFTW float, N threads)"
+    // "vulkan", "cpu-fftw-float", "cpu-fftw-double"; after a lost device fell back: the CPU's.
+    std::string backendName() const;
+    // Vulkan device name, or "CPU (FFTW float, N threads)"; after a fallback, the CPU's followed by
+    // " after losing Vulkan device '<name>'".
+    std::string deviceName() const;
     const EngineOptions& options() const { return options_; }
 
     // The kernel process() would apply (for reports and tests). `in` gives the rate and channels.
@@ -66,7 +79,8 @@ public:
     // in: processing-rate track (1 or 2 channels). reverb/ir: both or neither (reverb active when
     // both are given and mix > 0; the IR may have any rate and 1 or 2 channels).
     // Returns in.frames() + tail frames, aligned with `in` to the sample, at in's rate.
-    // Flat EQ and no reverb: a copy. Throws only Error(ErrorKind::Device) (GPU failures).
+    // Flat EQ and no reverb: a copy. Throws only Error(ErrorKind::Device) (GPU failures, a lost
+    // device under OnDeviceLost::Fail).
     AudioBuffer process(const AudioBuffer& in, const eq::Bands& eq, const reverb::Params* reverb,
                         const AudioBuffer* ir);
     AudioBuffer process(const AudioBuffer& in, const Kernel& kernel);
@@ -76,6 +90,8 @@ public:
 
 protected:
     explicit Engine(const EngineOptions& options) : options_(options) {}
+    virtual std::string backend() const = 0;  // backendName() of this backend itself
+    virtual std::string device() const = 0;   // deviceName() of this backend itself
     // out is sized kernel.outputFrames(in.frames()) with in's channels and rate.
     virtual void convolve(const AudioBuffer& in, const Kernel& kernel, std::size_t fftFrames, AudioBuffer& out) = 0;
 
@@ -84,7 +100,11 @@ private:
     const Kernel& cachedKernel(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
                                const AudioBuffer* ir);
     EngineOptions options_;
+    DeviceRequest::OnDeviceLost onDeviceLost_ = DeviceRequest::OnDeviceLost::Fail;
     std::mutex mutex_;
+    // Set once the device was lost under FallBackToCpu: every later convolution runs here.
+    std::unique_ptr<Engine> cpuAfterLoss_;
+    std::string lostDevice_;
     // The last kernel process() designed, reused while the chain stays the same (album tracks).
     std::shared_ptr<const KernelKey> lastKey_;
     Kernel lastKernel_;

@@ -3,7 +3,18 @@
 // Encoders for delivery files. Input audio must already be quantised to the target word length
 // (values k / 2^(bits-1)); the encoders convert exactly and never dither or clip on their own
 // (libsndfile clipping is on as a last guard). Every file is written through AtomicFile.
+//
+// Streaming: WavWriter and FlacWriter take the audio block by block, so a file of any length is
+// written in bounded memory; writeWav/writeFlac are wrappers that feed a whole buffer through them
+// (the same bytes however the audio is split into blocks). Every failure (open, write, the flush
+// at commit, close, fsync, rename) throws Error(ErrorKind::Io) naming the final file and the
+// operation ("write failed: No space left on device"); cancellation (throwIfCancelled) is checked
+// between chunks of a write(). Without a successful commit() the destructor removes the temporary:
+// nothing ever appears under the final name, and a previous file of that name stays untouched.
+// Not thread-safe: one writer is used by one thread at a time (different writers are independent).
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,13 +32,63 @@ struct Tags {
 
 enum class WavSampleFormat { Pcm16, Pcm24, Float32 };
 
-// FLAC through libFLAC (verify on, MD5 and total samples in STREAMINFO, SEEKTABLE every 10 s,
-// 8 KiB PADDING), then tagged through TagLib (Vorbis comments + front-cover PICTURE).
-// bitsPerSample: 16 or 24.
+// WAV through libsndfile: WAVE_FORMAT_PCM for 16-bit stereo, EXTENSIBLE above 16 bits or 2
+// channels, RF64 when expectedFrames' data passes 4 GiB (decided up front: the container is
+// chosen before the first byte); LIST/INFO tags (title, artist, album, date, genre, track number,
+// software, ISRC as comment). channels 1..kMaxChannels.
+// Frame count: the header carries the frames actually written (libsndfile rewrites it at commit),
+// so fewer or more frames than expectedFrames are fine, except that a plain (non-RF64) WAV cannot
+// pass 4 GiB: a write() that would is refused with Error(Io).
+class WavWriter {
+public:
+    // Creates the temporary and writes the header. Throws Error(Io) naming `path`.
+    WavWriter(const std::filesystem::path& path, int channels, double sampleRateHz, WavSampleFormat format,
+              const Tags& tags, std::uint64_t expectedFrames);
+    ~WavWriter();  // without commit(): the temporary is removed, nothing under the final name
+    WavWriter(const WavWriter&) = delete;
+    WavWriter& operator=(const WavWriter&) = delete;
+
+    // block.channels must equal the writer's; values quantised as for writeWav. Throws Error(Io)
+    // (or Error(Interrupted) on cancellation); after a throw the writer can only be destroyed.
+    void write(const BlockView& block);
+    // Finishes the header, closes, fsyncs and renames into place. Throws Error(Io).
+    void commit();
+    std::uint64_t framesWritten() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// FLAC through libFLAC's stream encoder fed block by block (verify on, compression 5, MD5 and total
+// samples in STREAMINFO, SEEKTABLE every 10 s of expectedFrames, 8 KiB PADDING), then tagged through
+// TagLib after the encoder finishes (Vorbis comments + front-cover PICTURE), then fsynced and
+// renamed into place. bitsPerSample: 16 or 24; channels 1..8.
+// Frame count: STREAMINFO's total samples and MD5 are rewritten at commit from the frames actually
+// written (libFLAC does it when the stream can seek, as ours can), so a count other than
+// expectedFrames still gives a correct file; only the seek points follow expectedFrames (points
+// past the real end stay placeholders, which decoders skip; audio past expectedFrames has none).
+class FlacWriter {
+public:
+    FlacWriter(const std::filesystem::path& path, int channels, double sampleRateHz, int bitsPerSample,
+               const Tags& tags, std::uint64_t expectedFrames);
+    ~FlacWriter();
+    FlacWriter(const FlacWriter&) = delete;
+    FlacWriter& operator=(const FlacWriter&) = delete;
+
+    void write(const BlockView& block);
+    void commit();
+    std::uint64_t framesWritten() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// The whole of `audio` through a FlacWriter (expectedFrames = audio.frames()).
 void writeFlac(const std::filesystem::path& path, const AudioBuffer& audio, int bitsPerSample, const Tags& tags);
 
-// WAV through libsndfile: WAVE_FORMAT_PCM for 16-bit stereo, EXTENSIBLE above 16 bits, RF64 when
-// the data passes 4 GiB; LIST/INFO tags (title, artist, album, date, genre, track number).
+// The whole of `audio` through a WavWriter (expectedFrames = audio.frames()).
 void writeWav(const std::filesystem::path& path, const AudioBuffer& audio, WavSampleFormat format, const Tags& tags);
 
 }  // namespace lacquer::io
