@@ -130,9 +130,9 @@ struct Preset {
     ExportFormat format;
     int sampleRateHz;
     int bitDepth;
-    DitherKind dither;       // used only when bitDepth is 16
-    double monoBassHz;       // 0 = off
-    std::string_view disc;   // vinyl disc; "" = not vinyl
+    DitherKind dither;      // used only when bitDepth is 16
+    double monoBassHz;      // 0 = off
+    std::string_view disc;  // vinyl disc; "" = not vinyl
 };
 
 constexpr std::array kPresets{
@@ -752,8 +752,8 @@ void Resolver::readVariants(const Node* node) {
 void Resolver::readVariant(const Node& key, const Node& v) {
     const std::string context = fmt::format("in variant '{}'", key.text);
     MapView m(c_, &v, fmt::format("variant '{}'", key.text),
-              {"preset", "loudness", "limiter", "mono_bass_hz", "stereo", "deesser", "chain", "codec_headroom",
-               "disc", "sides", "side_order", "export"},
+              {"preset", "loudness", "limiter", "mono_bass_hz", "stereo", "deesser", "chain",
+               "codec_headroom", "disc", "sides", "side_order", "export"},
               context);
     if (!m.valid()) return;
     VariantPlan variant;
@@ -809,15 +809,17 @@ void Resolver::readVariant(const Node& key, const Node& v) {
             c_.error(*m.keyOf("side_order"), "side_order applies to vinyl variants only",
                      "add 'disc:' (e.g. 12in-33) to make this a vinyl premaster, or remove side_order");
         } else if (manualSides) {
-            c_.error(*m.keyOf("side_order"), "side_order applies to planned sides; these sides are written out",
+            c_.error(*m.keyOf("side_order"),
+                     "side_order applies to planned sides; these sides are written out",
                      "remove side_order (written sides play in the order given), or write 'sides: auto'");
         } else {
             variant.sideOrder = *order == 0 ? VinylSideOrder::Planned : VinylSideOrder::Running;
         }
     }
 
-    const Node* exportNode =
-        preset || m.keyOf("preset") ? m.get("export") : m.require("export", "add 'export: { format: flac }' (flac, wav or cd)");
+    const Node* exportNode = preset || m.keyOf("preset")
+                                 ? m.get("export")
+                                 : m.require("export", "add 'export: { format: flac }' (flac, wav or cd)");
     const bool formatKnown = readExport(exportNode, variant.exportSpec, preset);
     readCodecHeadroom(m, variant, formatKnown);
     plan_.variants.push_back(std::move(variant));
@@ -829,10 +831,11 @@ void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool fo
     const Node* node = m.get("codec_headroom");
     if (!node) return;
     if (formatKnown && !flac) {
-        c_.error(*m.keyOf("codec_headroom"),
-                 fmt::format("codec_headroom applies to flac variants only; this one exports {}",
-                             formatWord(variant.exportSpec.format)),
-                 "remove it; the lossy encodes that need the headroom are made from a streaming (flac) master");
+        c_.error(
+            *m.keyOf("codec_headroom"),
+            fmt::format("codec_headroom applies to flac variants only; this one exports {}",
+                        formatWord(variant.exportSpec.format)),
+            "remove it; the lossy encodes that need the headroom are made from a streaming (flac) master");
         return;
     }
     MapView h(c_, node, "codec_headroom", {"mode", "max_decoded_dbtp"}, "in codec_headroom");
@@ -840,7 +843,8 @@ void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool fo
     const std::optional<std::size_t> mode = h.choice("mode", {"check", "lower"});
     const std::optional<double> maxDbtp = h.number("max_decoded_dbtp", kCeilingDbtp);
     if (mode && *mode == 1 && !variant.limiter) {
-        c_.error(*h.get("mode"), "codec_headroom mode lower needs a limiter, and this variant has 'limiter: off'",
+        c_.error(*h.get("mode"),
+                 "codec_headroom mode lower needs a limiter, and this variant has 'limiter: off'",
                  "use 'mode: check' to measure only, or give the variant a limiter");
         return;
     }

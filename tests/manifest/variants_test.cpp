@@ -147,9 +147,9 @@ TEST(VariantPresets, APresetBeatsTheAlbumLevelOnlyForTheKeysItSets) {
                         "chain: { limiter: { ceiling_dbtp: -2, lookahead_ms: 3, release_ms: 100 } }\n");
     const AlbumPlan q = parsed(withLimiter);
     ASSERT_TRUE(variant(q, "c").limiter);
-    EXPECT_EQ(variant(q, "c").limiter->ceilingDbtp, -0.3);  // the preset
-    EXPECT_EQ(variant(q, "c").limiter->lookaheadMs, 3);     // the album's
-    EXPECT_EQ(variant(q, "c").limiter->releaseMs, 100);     // the album's
+    EXPECT_EQ(variant(q, "c").limiter->ceilingDbtp, -0.3);        // the preset
+    EXPECT_EQ(variant(q, "c").limiter->lookaheadMs, 3);           // the album's
+    EXPECT_EQ(variant(q, "c").limiter->releaseMs, 100);           // the album's
     EXPECT_EQ(variant(q, "streaming").limiter->ceilingDbtp, -2);  // no preset: the album's
 }
 
@@ -168,20 +168,22 @@ TEST(VariantPresets, NamingAnotherFormatStartsFromThatFormatsDefaults) {
 }
 
 TEST(VariantPresets, AnUnknownPresetIsOneErrorWithASuggestion) {
-    EXPECT_THAT(manifestErrors(test::kMinimalManifest + "  a: { preset: streamng }\n  b: { preset: dvd }\n"),
-                ElementsAre("album.yaml:11:16: preset 'streamng' is not one of streaming, apple, cd, vinyl or "
-                            "hires — did you mean 'streaming'?",
-                            "album.yaml:12:16: preset 'dvd' is not one of streaming, apple, cd, vinyl or hires "
-                            "— use one of those"));
+    EXPECT_THAT(
+        manifestErrors(test::kMinimalManifest + "  a: { preset: streamng }\n  b: { preset: dvd }\n"),
+        ElementsAre("album.yaml:11:16: preset 'streamng' is not one of streaming, apple, cd, vinyl or "
+                    "hires — did you mean 'streaming'?",
+                    "album.yaml:12:16: preset 'dvd' is not one of streaming, apple, cd, vinyl or hires "
+                    "— use one of those"));
 }
 
 TEST(VariantPresets, PresetKeysAreCheckedAsUsual) {
-    EXPECT_THAT(manifestErrors(test::kMinimalManifest +
-                               "  c: { preset: cd, export: { bit_depth: 24 }, loudness: { target_lufs: 3 } }\n"),
-                ElementsAre("album.yaml:11:41: a cd export is 16 bit, not 24 — remove bit_depth or "
-                            "set it to 16 (Red Book)",
-                            "album.yaml:11:72: target_lufs is 3, outside -40..0 LUFS — use a value from -40 to 0 "
-                            "LUFS"));
+    EXPECT_THAT(
+        manifestErrors(test::kMinimalManifest +
+                       "  c: { preset: cd, export: { bit_depth: 24 }, loudness: { target_lufs: 3 } }\n"),
+        ElementsAre("album.yaml:11:41: a cd export is 16 bit, not 24 — remove bit_depth or "
+                    "set it to 16 (Red Book)",
+                    "album.yaml:11:72: target_lufs is 3, outside -40..0 LUFS — use a value from -40 to 0 "
+                    "LUFS"));
 }
 
 // The table in docs/manifest.md ("### Presets") lists what the code does, row by row.
@@ -193,12 +195,14 @@ TEST(VariantPresets, TheDocumentedTableMatchesTheCode) {
     const auto at = doc.find("### Presets");
     ASSERT_NE(at, std::string::npos);
     // | `name` | target LUFS | ceiling dBTP | export | mono_bass_hz | disc | ...
-    const std::regex row(R"(\| `(\w+)` \| (-?[\d.]+) \| (-?[\d.]+) \| `(\w+)`, (\d+) Hz, (\d+) bit \| ([\d.]+|0 = off) \| `?([\w-]+|none)`? \|)");
+    const std::regex row(
+        R"(\| `(\w+)` \| (-?[\d.]+) \| (-?[\d.]+) \| `(\w+)`, (\d+) Hz, (\d+) bit \| ([\d.]+|0 = off) \| `?([\w-]+|none)`? \|)");
     int rows = 0;
     std::string yaml = test::kMinimalManifest;
     std::vector<std::smatch> found;
     const std::string section = doc.substr(at, doc.find("\n## ", at) - at);
-    for (auto it = std::sregex_iterator(section.begin(), section.end(), row); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(section.begin(), section.end(), row); it != std::sregex_iterator();
+         ++it) {
         found.push_back(*it);
         yaml += "  p" + std::to_string(rows++) + ": { preset: " + (*it)[1].str() + " }\n";
     }
@@ -250,7 +254,7 @@ TEST(VariantChain, ItsBlockReplacesTheAlbumsAndATracksOwnBlockStillWins) {
     ASSERT_TRUE(a.reverb);
     EXPECT_EQ(a.reverb->irPath, "/albums/night/irs/hall.wav");
     EXPECT_EQ(a.reverb->mix, 0.1);
-    EXPECT_FALSE(a.multiband);           // off for this variant
+    EXPECT_FALSE(a.multiband);                 // off for this variant
     EXPECT_EQ(a.stereo, p.albumChain.stereo);  // not named: the album's
     EXPECT_EQ(a.deesser, p.albumChain.deesser);
     // Track 2 overrides eq and reverb itself: those stay its own; multiband follows the variant.
@@ -292,10 +296,11 @@ TEST(VariantChain, ItIsCheckedLikeTheAlbumChainAndHasNoLimiter) {
       eq: [ { type: bell, freq_hz: 60000, gain_db: 1 } ]
       revreb: off
 )")),
-        ElementsAre("album.yaml:19:7: a variant's limiter is not part of its chain — move it out of chain: to "
-                    "the variant's own 'limiter:' key",
-                    "album.yaml:20:36: freq_hz is 60000, outside 10..24000 Hz — use a value from 10 to 24000 Hz",
-                    "album.yaml:21:7: unknown key 'revreb' in variant chain — did you mean 'reverb'?"));
+        ElementsAre(
+            "album.yaml:19:7: a variant's limiter is not part of its chain — move it out of chain: to "
+            "the variant's own 'limiter:' key",
+            "album.yaml:20:36: freq_hz is 60000, outside 10..24000 Hz — use a value from 10 to 24000 Hz",
+            "album.yaml:21:7: unknown key 'revreb' in variant chain — did you mean 'reverb'?"));
 }
 
 TEST(ChainParams, EqualityComparesEveryBlockMemberByMember) {
@@ -325,7 +330,8 @@ TEST(ChainParams, EqualityComparesEveryBlockMemberByMember) {
 // Codec headroom
 
 TEST(CodecHeadroom, AFlacVariantIsCheckedAgainstItsCeilingByDefault) {
-    const AlbumPlan p = parsed(test::kMinimalManifest + R"(  quiet: { limiter: { ceiling_dbtp: -1.5 }, export: { format: flac } }
+    const AlbumPlan p = parsed(test::kMinimalManifest +
+                               R"(  quiet: { limiter: { ceiling_dbtp: -1.5 }, export: { format: flac } }
   bare: { limiter: off, export: { format: flac } }
   v: { preset: vinyl }
 )");
@@ -337,7 +343,8 @@ TEST(CodecHeadroom, AFlacVariantIsCheckedAgainstItsCeilingByDefault) {
 }
 
 TEST(CodecHeadroom, LowerModeAndItsOwnLimit) {
-    const AlbumPlan p = parsed(test::kMinimalManifest + R"(  a: { preset: apple, codec_headroom: { mode: lower } }
+    const AlbumPlan p =
+        parsed(test::kMinimalManifest + R"(  a: { preset: apple, codec_headroom: { mode: lower } }
   b: { preset: streaming, codec_headroom: { mode: lower, max_decoded_dbtp: -0.5 } }
   c: { preset: streaming, codec_headroom: { mode: check, max_decoded_dbtp: -2 } }
 )");
@@ -350,23 +357,24 @@ TEST(CodecHeadroom, LowerModeAndItsOwnLimit) {
 }
 
 TEST(CodecHeadroom, OnlyFlacVariantsWithALimiterCanUseIt) {
-    EXPECT_THAT(manifestErrors(test::kMinimalManifest + R"(  c: { preset: cd, codec_headroom: { mode: check } }
+    EXPECT_THAT(
+        manifestErrors(test::kMinimalManifest + R"(  c: { preset: cd, codec_headroom: { mode: check } }
   v: { preset: vinyl, export: { format: flac }, codec_headroom: { mode: lower } }  # flac after all: fine
   w: { codec_headroom: {}, export: { format: wav } }
   x: { preset: streaming, limiter: off, codec_headroom: { mode: lower } }
   y: { preset: streaming, codec_headroom: { mode: lowr, max_decoded_dbtp: 1 } }
 )"),
-                ElementsAre("album.yaml:11:20: codec_headroom applies to flac variants only; this one exports cd "
-                            "— remove it; the lossy encodes that need the headroom are made from a streaming "
-                            "(flac) master",
-                            "album.yaml:13:8: codec_headroom applies to flac variants only; this one exports wav "
-                            "— remove it; the lossy encodes that need the headroom are made from a streaming "
-                            "(flac) master",
-                            "album.yaml:14:65: codec_headroom mode lower needs a limiter, and this variant has "
-                            "'limiter: off' — use 'mode: check' to measure only, or give the variant a limiter",
-                            "album.yaml:15:51: mode 'lowr' is not one of check or lower — did you mean 'lower'?",
-                            "album.yaml:15:75: max_decoded_dbtp is 1, outside -12..0 dBTP — use a value from -12 "
-                            "to 0 dBTP"));
+        ElementsAre("album.yaml:11:20: codec_headroom applies to flac variants only; this one exports cd "
+                    "— remove it; the lossy encodes that need the headroom are made from a streaming "
+                    "(flac) master",
+                    "album.yaml:13:8: codec_headroom applies to flac variants only; this one exports wav "
+                    "— remove it; the lossy encodes that need the headroom are made from a streaming "
+                    "(flac) master",
+                    "album.yaml:14:65: codec_headroom mode lower needs a limiter, and this variant has "
+                    "'limiter: off' — use 'mode: check' to measure only, or give the variant a limiter",
+                    "album.yaml:15:51: mode 'lowr' is not one of check or lower — did you mean 'lower'?",
+                    "album.yaml:15:75: max_decoded_dbtp is 1, outside -12..0 dBTP — use a value from -12 "
+                    "to 0 dBTP"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,23 +393,24 @@ TEST(VinylSides, PlannedSidesCanKeepTheRunningOrder) {
 }
 
 TEST(VinylSides, SideOrderNeedsPlannedVinylSides) {
-    EXPECT_THAT(manifestErrors(test::kMinimalManifest + R"(  a: { preset: streaming, side_order: running }
+    EXPECT_THAT(
+        manifestErrors(test::kMinimalManifest + R"(  a: { preset: streaming, side_order: running }
   b: { preset: vinyl, sides: { A: [1] }, side_order: running }
   c: { preset: vinyl, side_order: runing }
   d: { preset: vinyl, sides: {} }
   e: { preset: vinyl, sides: automatic }
 )"),
-                ElementsAre("album.yaml:11:27: side_order applies to vinyl variants only — add 'disc:' (e.g. "
-                            "12in-33) to make this a vinyl premaster, or remove side_order",
-                            "album.yaml:12:42: side_order applies to planned sides; these sides are written out — "
-                            "remove side_order (written sides play in the order given), or write 'sides: auto'",
-                            "album.yaml:13:35: side_order 'runing' is not one of planned or running — did you mean "
-                            "'running'?",
-                            "album.yaml:14:30: sides is empty — list the sides like { A: [1, 2], B: [3] }, or "
-                            "write 'sides: auto'",
-                            "album.yaml:15:30: sides: expected auto or a mapping of sides to track numbers, got "
-                            "'automatic' — write 'sides: auto' to have them planned, or list them like { A: [1, "
-                            "2], B: [3, 4] }"));
+        ElementsAre("album.yaml:11:27: side_order applies to vinyl variants only — add 'disc:' (e.g. "
+                    "12in-33) to make this a vinyl premaster, or remove side_order",
+                    "album.yaml:12:42: side_order applies to planned sides; these sides are written out — "
+                    "remove side_order (written sides play in the order given), or write 'sides: auto'",
+                    "album.yaml:13:35: side_order 'runing' is not one of planned or running — did you mean "
+                    "'running'?",
+                    "album.yaml:14:30: sides is empty — list the sides like { A: [1, 2], B: [3] }, or "
+                    "write 'sides: auto'",
+                    "album.yaml:15:30: sides: expected auto or a mapping of sides to track numbers, got "
+                    "'automatic' — write 'sides: auto' to have them planned, or list them like { A: [1, "
+                    "2], B: [3, 4] }"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,8 +421,8 @@ TEST(VariantPresets, TheDemoAlbumsPresetsResolveToTheSettingsItAlwaysRenderedWit
     ASSERT_EQ(p.variants.size(), 3u);
     // Before presets, the demo wrote these out:
     //   streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }
-    //   cd: { loudness: { target_lufs: -12 }, limiter: { ceiling_dbtp: -0.3 }, export: { format: cd, dither: tpdf } }
-    //   vinyl: { loudness: { target_lufs: -16 }, limiter: { ceiling_dbtp: -3 }, mono_bass_hz: 150,
+    //   cd: { loudness: { target_lufs: -12 }, limiter: { ceiling_dbtp: -0.3 }, export: { format: cd, dither:
+    //   tpdf } } vinyl: { loudness: { target_lufs: -16 }, limiter: { ceiling_dbtp: -3 }, mono_bass_hz: 150,
     //            disc: 12in-33, export: { format: wav, sample_rate: 96000, bit_depth: 24 } }
     // with loudness { mode: track, target_lufs: -14 } and limiter { -1 dBTP, 5 ms, 60 ms } at album level.
     struct Expect {
