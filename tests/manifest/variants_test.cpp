@@ -3,6 +3,7 @@
 // and the vinyl side order. Values are asserted against the numbers docs/manifest.md documents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -301,6 +302,20 @@ TEST(VariantChain, ItIsCheckedLikeTheAlbumChainAndHasNoLimiter) {
             "the variant's own 'limiter:' key",
             "album.yaml:20:36: freq_hz is 60000, outside 10..24000 Hz — use a value from 10 to 24000 Hz",
             "album.yaml:21:7: unknown key 'revreb' in variant chain — did you mean 'reverb'?"));
+}
+
+TEST(VariantChain, ItsImpulseResponseIsCheckedWhereItIsNamed) {
+    // Nothing exists in the scratch folder, so the tracks and both IRs are all missing; the
+    // variant's IR is reported at its own line and column.
+    const auto dir = test::scratchDir();
+    const auto errors =
+        manifestErrors(album("  s: { preset: streaming, chain: { reverb: { ir: hall.wav, mix: 0.1 } } }\n"),
+                       CheckInputs::Yes, dir);
+    const std::string expected = "album.yaml:16:50: ir 'hall.wav' does not exist (looked for " +
+                                 (dir / "hall.wav").string() +
+                                 ") — check the path; relative paths start at the manifest's folder";
+    EXPECT_NE(std::find(errors.begin(), errors.end(), expected), errors.end())
+        << ::testing::PrintToString(errors);
 }
 
 TEST(ChainParams, EqualityComparesEveryBlockMemberByMember) {
