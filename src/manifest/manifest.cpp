@@ -118,6 +118,71 @@ ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
     return base;
 }
 
+// Built-in variant presets: delivery facts a variant can name with `preset:` and then adjust key
+// by key. A preset sets only what the delivery decides (the loudness target, the limiter's
+// ceiling, the export, and for vinyl mono bass and the disc); the album's artistic choices
+// (loudness mode and anchor, max_limiting_db, limiter lookahead and release, the chain) still come
+// from the album level. docs/manifest.md ("Presets") shows the same table; keep the two in step.
+struct Preset {
+    std::string_view name;
+    double targetLufs;
+    double ceilingDbtp;
+    ExportFormat format;
+    int sampleRateHz;
+    int bitDepth;
+    DitherKind dither;      // used only when bitDepth is 16
+    double monoBassHz;      // 0 = off
+    std::string_view disc;  // vinyl disc; "" = not vinyl
+};
+
+constexpr std::array kPresets{
+    // Spotify, YouTube, Tidal and Amazon play at -14 LUFS and ask for true peaks at or under
+    // -1 dBTP (the services' pages, AES TD1008's maximum peak); 48 kHz/24-bit FLAC is what
+    // distributors take from a 96 kHz master without a second resampling on their side.
+    Preset{"streaming", -14.0, -1.0, ExportFormat::Flac, 48000, 24, DitherKind::Tpdf, 0.0, ""},
+    // Apple Music's Sound Check plays at -16 LUFS (AES TD1008's per-track level too), about
+    // -1 dBTP for its AAC encode; Apple Digital Masters asks for 24-bit hi-res, hence 96 kHz.
+    Preset{"apple", -16.0, -1.0, ExportFormat::Flac, 96000, 24, DitherKind::Tpdf, 0.0, ""},
+    // A CD plays without normalisation and no standard gives it a level. -12 LUFS is the
+    // project's engineering default (the demo album's CD): 2 LU over streaming, within the default
+    // 6 dB max_limiting_db for typical mixes. -0.3 dBTP: no codec follows, the margin is for
+    // players' inter-sample overs. Red Book: 44.1 kHz, 16 bit; TPDF dither (`dither: shaped` to
+    // move the noise above about 14 kHz).
+    Preset{"cd", -12.0, -0.3, ExportFormat::Cd, 44100, 16, DitherKind::Tpdf, 0.0, ""},
+    // Vinyl premasters are delivered quieter and without brickwall limiting (a major label asks
+    // for about -18 LUFS, limiting removed): -16 LUFS, and a limiter at -3 dBTP that only catches
+    // stray peaks. Bass mono below 150 Hz (the reference's lower bound, 150-300 Hz). A 12" LP at
+    // 33 1/3; one 24-bit file per side (the reference allows 44.1-192 kHz): WAV, 96 kHz.
+    Preset{"vinyl", -16.0, -3.0, ExportFormat::Wav, 96000, 24, DitherKind::Tpdf, 150.0, "12in-33"},
+    // Hi-res downloads and hi-res streams: the streaming level and peak (so the hi-res and the
+    // streaming master play equally loud and differ only in format), 96 kHz/24-bit FLAC.
+    Preset{"hires", -14.0, -1.0, ExportFormat::Flac, 96000, 24, DitherKind::Tpdf, 0.0, ""},
+};
+
+const std::vector<std::string_view>& presetNames() {
+    static const std::vector<std::string_view> names = [] {
+        std::vector<std::string_view> n;
+        for (const Preset& p : kPresets) n.push_back(p.name);
+        return n;
+    }();
+    return names;
+}
+
+std::string_view formatWord(ExportFormat f) {
+    switch (f) {
+        case ExportFormat::Flac:
+            return "flac";
+        case ExportFormat::Wav:
+            return "wav";
+        case ExportFormat::Cd:
+            return "cd";
+    }
+    return "flac";
+}
+
+// Where a chain block is written: the album's `chain:`, a track's or a variant's.
+enum class ChainLevel { Album, Track, Variant };
+
 class Resolver {
 public:
     explicit Resolver(Checker& c) : c_(c) {}
@@ -137,7 +202,7 @@ private:
 
     void readAlbum(const Node* node);
     void readProcessing(const Node* node);
-    ChainSpec readChain(const Node* node, bool trackLevel, int trackIndex);
+    ChainSpec readChain(const Node* node, ChainLevel level, int trackIndex);
     std::optional<eq::Bands> readEq(const Node& v);
     std::optional<eq::Band> readBand(const Node& v);
     std::optional<reverb::Params> readReverb(const Node& v, int trackIndex);
@@ -151,8 +216,9 @@ private:
     void readTrack(const Node& v, int index);
     void readVariants(const Node* node);
     void readVariant(const Node& key, const Node& v);
-    void readSides(const Node& v, VariantPlan& variant);
-    void readExport(const Node* node, ExportSpec& spec);
+    bool readSides(const Node& v, VariantPlan& variant);
+    bool readExport(const Node* node, ExportSpec& spec, const Preset* preset);
+    void readCodecHeadroom(const MapView& m, VariantPlan& variant, bool formatKnown);
 
     template <class Block>
     std::optional<std::optional<Block>> offOr(const Node* v,
@@ -167,6 +233,7 @@ private:
     Checker& c_;
     AlbumPlan plan_;
     std::vector<TrackNodes> trackNodes_;
+    std::vector<ChainSpec> trackChainSpecs_;  // each track's own `chain:` overrides, as written
     std::vector<std::optional<double>> trackDurationsS_;
 };
 
@@ -187,7 +254,7 @@ AlbumPlan Resolver::run(const Node& root) {
     readProcessing(top.get("processing"));
     readAlbum(top.require("album", "add an album: block with at least title and artist"));
 
-    const ChainSpec albumChain = readChain(top.get("chain"), false, -1);
+    const ChainSpec albumChain = readChain(top.get("chain"), ChainLevel::Album, -1);
     plan_.albumChain = applyChain({}, albumChain);
     plan_.albumLimiter = albumChain.limiter;
 
@@ -280,11 +347,12 @@ void Resolver::readAlbum(const Node* node) {
     }
 }
 
-ChainSpec Resolver::readChain(const Node* node, bool trackLevel, int trackIndex) {
+ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex) {
     ChainSpec spec;
-    MapView m(c_, node, trackLevel ? "track chain" : "chain",
-              {"eq", "reverb", "multiband", "stereo", "deesser", "limiter"},
-              trackLevel ? "in track chain" : "in chain");
+    const std::string name = level == ChainLevel::Track     ? "track chain"
+                             : level == ChainLevel::Variant ? "variant chain"
+                                                            : "chain";
+    MapView m(c_, node, name, {"eq", "reverb", "multiband", "stereo", "deesser", "limiter"}, "in " + name);
     if (!m.valid()) return spec;
     if (const Node* v = m.get("eq")) spec.eq = readEq(*v);
     if (const Node* v = m.get("reverb")) {
@@ -298,9 +366,12 @@ ChainSpec Resolver::readChain(const Node* node, bool trackLevel, int trackIndex)
     spec.stereo = offOr(m.get("stereo"), &Resolver::readStereo);
     spec.deesser = offOr(m.get("deesser"), &Resolver::readDeesser);
     if (const Node* v = m.get("limiter")) {
-        if (trackLevel) {
+        if (level == ChainLevel::Track) {
             c_.error(*m.keyOf("limiter"), "the limiter cannot be set per track",
                      "it runs over the whole album timeline: set it in the album chain or in a variant");
+        } else if (level == ChainLevel::Variant) {
+            c_.error(*m.keyOf("limiter"), "a variant's limiter is not part of its chain",
+                     "move it out of chain: to the variant's own 'limiter:' key");
         } else {
             spec.limiter = readLimiter(*v, limiter::Params{});
         }
@@ -560,6 +631,7 @@ void Resolver::readTracks(const Node* node) {
     }
     plan_.tracks.resize(node->items.size());
     trackNodes_.resize(node->items.size());
+    trackChainSpecs_.resize(node->items.size());
     for (std::size_t i = 0; i < node->items.size(); ++i) readTrack(node->items[i], static_cast<int>(i));
 
     // Cross-track checks that need no audio.
@@ -630,8 +702,10 @@ void Resolver::readTrack(const Node& v, int index) {
         c_.error(*m.keyOf("gap_after_s"), "gap_after_s and crossfade_s are both set; a crossfade has no gap",
                  "remove one of them");
     }
-    if (const Node* chain = m.get("chain"))
-        t.chain = applyChain(plan_.albumChain, readChain(chain, true, index));
+    if (const Node* chain = m.get("chain")) {
+        trackChainSpecs_[index] = readChain(chain, ChainLevel::Track, index);
+        t.chain = applyChain(plan_.albumChain, trackChainSpecs_[index]);
+    }
 }
 
 void Resolver::readVariants(const Node* node) {
@@ -678,17 +752,29 @@ void Resolver::readVariants(const Node* node) {
 void Resolver::readVariant(const Node& key, const Node& v) {
     const std::string context = fmt::format("in variant '{}'", key.text);
     MapView m(c_, &v, fmt::format("variant '{}'", key.text),
-              {"preset", "loudness", "limiter", "mono_bass_hz", "stereo", "deesser", "disc", "sides", "export"}, context);
+              {"preset", "loudness", "limiter", "mono_bass_hz", "stereo", "deesser", "chain",
+               "codec_headroom", "disc", "sides", "side_order", "export"},
+              context);
     if (!m.valid()) return;
     VariantPlan variant;
     variant.name = key.text;
     variant.loc = loc(key);
-    if (const Node* k = m.keyOf("preset")) {
-        c_.error(*k, "variant presets are not supported yet",
-                 "remove 'preset:' and write loudness, limiter and export out in full");
+
+    // The preset's values go in first; every key the variant writes then replaces one of them.
+    const Preset* preset = nullptr;
+    if (auto i = m.choice("preset", presetNames())) {
+        preset = &kPresets[*i];
+        variant.preset = std::string(preset->name);
     }
-    variant.loudness = readLoudness(m.get("loudness"), plan_.loudness, "loudness");
-    const limiter::Params limiterBase = plan_.albumLimiter.value_or(limiter::Params{});
+    LoudnessParams loudnessBase = plan_.loudness;
+    limiter::Params limiterBase = plan_.albumLimiter.value_or(limiter::Params{});
+    if (preset) {
+        loudnessBase.targetLufs = preset->targetLufs;
+        limiterBase.ceilingDbtp = preset->ceilingDbtp;
+        variant.monoBassHz = preset->monoBassHz;
+        variant.vinylDisc = std::string(preset->disc);
+    }
+    variant.loudness = readLoudness(m.get("loudness"), loudnessBase, "loudness");
     variant.limiter = limiterBase;
     if (const Node* l = m.get("limiter")) {
         if (isOff(*l)) {
@@ -701,23 +787,85 @@ void Resolver::readVariant(const Node& key, const Node& v) {
     // Stereo and tone tools as variant deltas, applied after the shared chain.
     if (const Node* st = m.get("stereo")) variant.stereo = readStereo(*st);
     if (const Node* ds = m.get("deesser")) variant.deesser = readDeesser(*ds);
-    if (const Node* s = m.get("sides")) readSides(*s, variant);
+
+    // The shared chain for this variant: its `chain:` blocks replace the album's, and a track's
+    // own blocks still win for that track.
+    const ChainSpec variantChain = readChain(m.get("chain"), ChainLevel::Variant, -1);
+    const ChainParams variantBase = applyChain(plan_.albumChain, variantChain);
+    for (std::size_t i = 0; i < plan_.tracks.size(); ++i) {
+        variant.trackChains.push_back(applyChain(variantBase, trackChainSpecs_[i]));
+        if (variant.trackChains.back() != plan_.tracks[i].chain) variant.overridesChain = true;
+    }
+
     // A vinyl premaster: one file per side, planned within the disc's side length.
+    const bool sidesWritten = m.get("sides") != nullptr;
+    bool manualSides = false;
+    if (const Node* s = m.get("sides")) manualSides = readSides(*s, variant);
     static const std::vector<std::string_view> kDiscs{"12in-33", "12in-45", "10in-33", "7in-45", "7in-33"};
     if (auto d = m.choice("disc", kDiscs)) variant.vinylDisc = std::string(kDiscs[*d]);
-    if (!variant.sides.empty() && variant.vinylDisc.empty()) variant.vinylDisc = "12in-33";
-    readExport(m.require("export", "add 'export: { format: flac }' (flac, wav or cd)"), variant.exportSpec);
+    if (sidesWritten && variant.vinylDisc.empty()) variant.vinylDisc = "12in-33";
+    if (auto order = m.choice("side_order", {"planned", "running"})) {
+        if (variant.vinylDisc.empty()) {
+            c_.error(*m.keyOf("side_order"), "side_order applies to vinyl variants only",
+                     "add 'disc:' (e.g. 12in-33) to make this a vinyl premaster, or remove side_order");
+        } else if (manualSides) {
+            c_.error(*m.keyOf("side_order"),
+                     "side_order applies to planned sides; these sides are written out",
+                     "remove side_order (written sides play in the order given), or write 'sides: auto'");
+        } else {
+            variant.sideOrder = *order == 0 ? VinylSideOrder::Planned : VinylSideOrder::Running;
+        }
+    }
+
+    const Node* exportNode = preset || m.keyOf("preset")
+                                 ? m.get("export")
+                                 : m.require("export", "add 'export: { format: flac }' (flac, wav or cd)");
+    const bool formatKnown = readExport(exportNode, variant.exportSpec, preset);
+    readCodecHeadroom(m, variant, formatKnown);
     plan_.variants.push_back(std::move(variant));
 }
 
-void Resolver::readSides(const Node& v, VariantPlan& variant) {
-    if (v.kind == Node::Kind::Invalid) return;
-    if (v.kind != Node::Kind::Mapping) {
+void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool formatKnown) {
+    const bool flac = formatKnown && variant.exportSpec.format == ExportFormat::Flac;
+    if (flac) variant.maxDecodedDbtp = variant.limiter ? variant.limiter->ceilingDbtp : -1.0;
+    const Node* node = m.get("codec_headroom");
+    if (!node) return;
+    if (formatKnown && !flac) {
         c_.error(
-            v,
-            fmt::format("sides: expected a mapping of sides to track numbers, got {}", detail::describe(v)),
-            "write it like { A: [1, 2], B: [3, 4] }");
+            *m.keyOf("codec_headroom"),
+            fmt::format("codec_headroom applies to flac variants only; this one exports {}",
+                        formatWord(variant.exportSpec.format)),
+            "remove it; the lossy encodes that need the headroom are made from a streaming (flac) master");
         return;
+    }
+    MapView h(c_, node, "codec_headroom", {"mode", "max_decoded_dbtp"}, "in codec_headroom");
+    if (!h.valid()) return;
+    const std::optional<std::size_t> mode = h.choice("mode", {"check", "lower"});
+    const std::optional<double> maxDbtp = h.number("max_decoded_dbtp", kCeilingDbtp);
+    if (mode && *mode == 1 && !variant.limiter) {
+        c_.error(*h.get("mode"),
+                 "codec_headroom mode lower needs a limiter, and this variant has 'limiter: off'",
+                 "use 'mode: check' to measure only, or give the variant a limiter");
+        return;
+    }
+    if (!flac) return;
+    if (mode) variant.lowerCeilingForCodecs = *mode == 1;
+    if (maxDbtp) variant.maxDecodedDbtp = *maxDbtp;
+}
+
+bool Resolver::readSides(const Node& v, VariantPlan& variant) {
+    if (v.kind == Node::Kind::Invalid) return false;
+    if (v.kind == Node::Kind::Scalar && !v.quoted && v.text == "auto") return false;  // planned sides
+    if (v.kind != Node::Kind::Mapping) {
+        c_.error(v,
+                 fmt::format("sides: expected auto or a mapping of sides to track numbers, got {}",
+                             detail::describe(v)),
+                 "write 'sides: auto' to have them planned, or list them like { A: [1, 2], B: [3, 4] }");
+        return false;
+    }
+    if (v.entries.empty()) {
+        c_.error(v, "sides is empty", "list the sides like { A: [1, 2], B: [3] }, or write 'sides: auto'");
+        return false;
     }
     const int trackCount = static_cast<int>(plan_.tracks.size());
     std::map<int, std::pair<std::string, int>> placed;  // track number → (side, line)
@@ -754,22 +902,32 @@ void Resolver::readSides(const Node& v, VariantPlan& variant) {
         }
         variant.sides[side] = numbers;
     }
+    return true;
 }
 
-void Resolver::readExport(const Node* node, ExportSpec& spec) {
+// Returns whether the format is known (from the export or the preset), for the checks that
+// depend on it. With a preset the export block is optional and its keys replace the preset's;
+// naming another format than the preset's starts from that format's own defaults.
+bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* preset) {
+    if (preset) spec = {preset->format, preset->sampleRateHz, preset->bitDepth, preset->dither};
     MapView m(c_, node, "export", {"format", "sample_rate", "bit_depth", "dither"}, "in export");
-    if (!m.valid()) return;
+    if (!m.valid()) return preset != nullptr && node == nullptr;
     static constexpr std::array kFormats{ExportFormat::Flac, ExportFormat::Wav, ExportFormat::Cd};
     static constexpr std::array kDithers{DitherKind::None, DitherKind::Tpdf, DitherKind::Shaped};
     std::optional<std::size_t> format;
-    if (const Node* f = m.require("format", "add 'format:' (flac, wav or cd)"))
+    bool formatKnown = preset != nullptr && !m.get("format");
+    if (const Node* f = preset ? m.get("format") : m.require("format", "add 'format:' (flac, wav or cd)"))
         format = c_.choice(*f, "format", {"flac", "wav", "cd"});
-    if (format) spec.format = kFormats[*format];
-    const bool cd = format && spec.format == ExportFormat::Cd;
-    if (cd) {
-        spec.sampleRateHz = 44100;
-        spec.bitDepth = 16;
+    if (format) {
+        formatKnown = true;
+        if (!preset || kFormats[*format] != preset->format) spec = ExportSpec{};
+        spec.format = kFormats[*format];
+        if (spec.format == ExportFormat::Cd) {
+            spec.sampleRateHz = 44100;
+            spec.bitDepth = 16;
+        }
     }
+    const bool cd = formatKnown && spec.format == ExportFormat::Cd;
     if (auto rate = sampleRate(c_, m, "sample_rate")) {
         if (cd && *rate != 44100) {
             c_.error(*m.get("sample_rate"), fmt::format("a cd export is 44100 Hz, not {} Hz", *rate),
@@ -786,7 +944,7 @@ void Resolver::readExport(const Node* node, ExportSpec& spec) {
             } else if (cd && *depth != 16) {
                 c_.error(*b, fmt::format("a cd export is 16 bit, not {}", *depth),
                          "remove bit_depth or set it to 16 (Red Book)");
-            } else if (*depth == 32 && format && spec.format != ExportFormat::Wav) {
+            } else if (*depth == 32 && formatKnown && spec.format != ExportFormat::Wav) {
                 c_.error(*b, "bit_depth 32 (float) is only available for wav",
                          "use 16 or 24, or format: wav");
             } else {
@@ -795,6 +953,7 @@ void Resolver::readExport(const Node* node, ExportSpec& spec) {
         }
     }
     if (auto d = m.choice("dither", {"none", "tpdf", "shaped"})) spec.dither = kDithers[*d];
+    return formatKnown;
 }
 
 std::string inputKey(InputRef::Kind kind) {

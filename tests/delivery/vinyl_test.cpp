@@ -86,6 +86,22 @@ TEST(VinylPlan, PutsLoudAndBrightTracksFirstOnASide) {
     EXPECT_EQ(plan.sides[1].tracks, (std::vector<int>{4, 3}));
 }
 
+TEST(VinylPlan, KeepRunningOrderPlansTheSameSidesInAlbumOrder) {
+    // The same four tracks as above, where loud-and-bright-first reorders both sides: with
+    // KeepRunningOrder each side holds the same tracks in running order (manifest side_order: running).
+    std::vector<VinylTrack> t = {
+        {1, "a", 200, -14, -20}, {2, "b", 200, -9, -25}, {3, "c", 200, -12, -20}, {4, "d", 200, -9, -15}};
+    const auto planned = planSides(t, *vinylFormat("12in-45"), SideOrder::LoudBrightFirst);
+    const auto running = planSides(t, *vinylFormat("12in-45"), SideOrder::KeepRunningOrder);
+    ASSERT_EQ(running.sides.size(), 2u);
+    EXPECT_EQ(running.sides[0].tracks, (std::vector<int>{1, 2}));
+    EXPECT_EQ(running.sides[1].tracks, (std::vector<int>{3, 4}));
+    for (std::size_t s = 0; s < 2; ++s) {
+        EXPECT_NE(running.sides[s].tracks, planned.sides[s].tracks);  // the order does differ here
+        EXPECT_EQ(running.sides[s].durationS, planned.sides[s].durationS);
+    }
+}
+
 TEST(VinylPlan, ATrackLongerThanASideIsAnError) {
     const auto plan = planSides({{1, "Epic", 360, -14, -20}}, *vinylFormat("7in-45"));
     EXPECT_TRUE(anyContains(plan.errors,

@@ -359,8 +359,6 @@ variants:
             "176400 or 192000",
             "album.yaml:6:67: bit_depth 32 (float) is only available for wav — use 16 or 24, or format: "
             "wav",
-            "album.yaml:7:12: variant presets are not supported yet — remove 'preset:' and write "
-            "loudness, limiter and export out in full",
             "album.yaml:7:49: format 'mp3' is not one of flac, wav or cd — use one of those",
             "album.yaml:7:62: dither 'tpfd' is not one of none, tpdf or shaped — did you mean 'tpdf'?"));
 }

@@ -22,12 +22,16 @@ struct CompressorParams {
     StereoMode stereoMode = StereoMode::LeftRight;
     // RMS detector: time constant of the one-pole mean-square average (ignored for Peak).
     double rmsWindowMs = 5.0;
+
+    bool operator==(const CompressorParams&) const = default;
 };
 
 // Linkwitz-Riley 4th-order crossovers into crossoversHz.size() + 1 bands.
 struct MultibandParams {
     std::vector<double> crossoversHz;        // ascending, 1..5 entries
     std::vector<CompressorParams> bands;     // crossoversHz.size() + 1 entries
+
+    bool operator==(const MultibandParams&) const = default;
 };
 
 // Width and mono bass: side gain = width (1 = unchanged, 0 = mono); below monoBelowHz (0 = off)
@@ -35,6 +39,8 @@ struct MultibandParams {
 struct StereoParams {
     double width = 1.0;
     double monoBelowHz = 0.0;
+
+    bool operator==(const StereoParams&) const = default;
 };
 
 // Split-band de-esser: above freqHz, reduce by up to maxReductionDb when the band exceeds
@@ -46,6 +52,8 @@ struct DeesserParams {
     // Ballistics of the gain reduction (one-pole time constants), peak detector on the band.
     double attackMs = 1.0;
     double releaseMs = 60.0;
+
+    bool operator==(const DeesserParams&) const = default;
 };
 
 }  // namespace lacquer::dynamics

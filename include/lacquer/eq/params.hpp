@@ -16,6 +16,8 @@ struct Band {
     double gainDb = 0.0;
     double q = 0.707;
     double slopeDbOct = 12.0;
+
+    bool operator==(const Band&) const = default;
 };
 
 using Bands = std::vector<Band>;

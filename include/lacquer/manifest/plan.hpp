@@ -23,14 +23,18 @@ struct SourceLoc {
     std::string str() const;  // "file:line:col" (or just file when line is 0)
 };
 
-// The processing chain. Album-wide in `chain:`, overridden key by key by a track's `chain:`.
-// (`eq:` replaces the whole band list; `reverb:`/`multiband:`/... replace their whole block.)
+// The processing chain. Album-wide in `chain:`, overridden block by block by a variant's
+// `chain:` and then by a track's `chain:` (`eq:` replaces the whole band list;
+// `reverb:`/`multiband:`/... replace their whole block).
 struct ChainParams {
     eq::Bands eq;                                       // empty = no EQ
     std::optional<reverb::Params> reverb;
     std::optional<dynamics::MultibandParams> multiband;
     std::optional<dynamics::StereoParams> stereo;
     std::optional<dynamics::DeesserParams> deesser;
+
+    // Member by member, so the render can run the shared stage once per distinct chain.
+    bool operator==(const ChainParams&) const = default;
 };
 
 enum class LoudnessMode { Album, Track };
@@ -83,7 +87,14 @@ struct SequenceParams {
     double gapS = 2.0;                // silence between tracks without a crossfade
 };
 
-// A delivery variant: a delta on the album settings plus its export.
+// How a vinyl variant's automatically planned sides play (manual `sides:` play as written).
+enum class VinylSideOrder {
+    Planned,  // loud and bright tracks first on each side (delivery::SideOrder::LoudBrightFirst)
+    Running,  // the album's running order on each side (delivery::SideOrder::KeepRunningOrder)
+};
+
+// A delivery variant: a delta on the album settings plus its export. Precedence for every key a
+// built-in preset supplies: the variant's own key > the preset > the album level > the default.
 struct VariantPlan {
     std::string name;                 // folder name under the output folder
     LoudnessParams loudness;          // resolved (album loudness merged with the variant's)
@@ -95,6 +106,21 @@ struct VariantPlan {
     std::map<std::string, std::vector<int>> sides;  // vinyl sides: name → track numbers
     std::string vinylDisc;            // "12in-33", "12in-45", "10in-33", "7in-45", "7in-33"; empty = not vinyl
     SourceLoc loc;
+
+    std::string preset;               // the built-in preset it names ("streaming", ...); empty = none
+    // The shared chain per track for this variant (index = track index): the album chain, then
+    // the variant's `chain:` blocks, then the track's own `chain:` blocks. Equal to
+    // AlbumPlan::tracks[i].chain wherever the variant's chain changes nothing.
+    std::vector<ChainParams> trackChains;
+    bool overridesChain = false;      // true when trackChains[i] != tracks[i].chain for some i
+    // Codec headroom (FLAC variants only): the decoded true peak of a lossy encode (Opus, Vorbis)
+    // should stay at or under maxDecodedDbtp. false = measure and report only (`mode: check`,
+    // the default); true = lower the limiter ceiling until it does (`mode: lower`; needs a
+    // limiter). For FLAC variants maxDecodedDbtp defaults to the limiter's ceiling (-1 without
+    // a limiter); other variants keep the field defaults and get no codec check.
+    bool lowerCeilingForCodecs = false;
+    double maxDecodedDbtp = -1.0;
+    VinylSideOrder sideOrder = VinylSideOrder::Planned;  // vinyl with planned sides only
 };
 
 struct AlbumMeta {

@@ -12,6 +12,8 @@ struct Params {
     double predelayMs = 0.0;       // 0..500
     double wetLowCutHz = 0.0;      // 0 = off
     double wetHighCutHz = 0.0;     // 0 = off
+
+    bool operator==(const Params&) const = default;
 };
 
 }  // namespace lacquer::reverb
