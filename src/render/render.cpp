@@ -100,9 +100,13 @@ convolution::DeviceRequest parseDevice(const std::string& text) {
 
 IrCache loadImpulseResponses(const AlbumPlan& plan) {
     IrCache irs;
-    for (const auto& t : plan.tracks)
-        if (t.chain.reverb && !irs.count(t.chain.reverb->irPath))
-            irs.emplace(t.chain.reverb->irPath, io::decode(t.chain.reverb->irPath, io::Channels::Native));
+    auto load = [&](const ChainParams& chain) {
+        if (chain.reverb && !irs.count(chain.reverb->irPath))
+            irs.emplace(chain.reverb->irPath, io::decode(chain.reverb->irPath, io::Channels::Native));
+    };
+    for (const auto& t : plan.tracks) load(t.chain);
+    for (const auto& v : plan.variants)  // a variant's own chain may name another IR
+        for (const auto& c : v.trackChains) load(c);
     return irs;
 }
 
@@ -302,6 +306,19 @@ private:
     std::size_t offset_, frames_;
 };
 
+// Streams frames [from, to) of a source into a writer (WavWriter or FlacWriter).
+template <class Writer>
+void copyFrames(const AudioSource& source, std::size_t from, std::size_t to, Writer& writer) {
+    constexpr std::size_t kBlock = 65536;
+    AudioBuffer block(source.channels(), kBlock, source.sampleRateHz());
+    for (std::size_t at = from; at < to; at += kBlock) {
+        throwIfCancelled();
+        const BlockView v = block.view().slice(0, std::min(kBlock, to - at));
+        source.read(at, v);
+        writer.write(v);
+    }
+}
+
 // The per-track files of a variant: frame ranges of one source (the timeline, or the CD
 // programme), loaded one at a time so that memory holds a track, never the album.
 struct Parts {
@@ -421,10 +438,10 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
     tags.date = plan.album.date;
     tags.genre = plan.album.genre;
     {
-        // At most 79:57 by Red Book (the checks ran before anything was written).
-        AudioBuffer whole(programme.channels(), programme.frames(), programme.sampleRateHz());
-        programme.read(0, whole.view());
-        io::writeWav(dir / "album.wav", whole, io::WavSampleFormat::Pcm16, tags);
+        io::WavWriter writer(dir / "album.wav", programme.channels(), programme.sampleRateHz(), io::WavSampleFormat::Pcm16,
+                             tags, programme.frames());
+        copyFrames(programme, 0, programme.frames(), writer);
+        writer.commit();
     }
     files.push_back(fileEntry(dir / "album.wav", outDir, "wav"));
     const std::string cue = delivery::cueSheet(layout, disc, tracks, {"album.wav", delivery::CueEncoding::Latin1,
@@ -532,23 +549,37 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& p
         for (const auto& w : delivery::cuttingWarnings("track " + std::to_string(t.number) + " (" + t.title + ")", corr, hf))
             checks.push_back(check("vinyl warning", true, w.line()));
     }
-    const auto vp = variant.sides.empty() ? delivery::planSides(tracks, format) : delivery::manualSides(tracks, variant.sides, format);
+    const auto order = variant.sideOrder == VinylSideOrder::Running ? delivery::SideOrder::KeepRunningOrder
+                                                                   : delivery::SideOrder::LoudBrightFirst;
+    const auto vp = variant.sides.empty() ? delivery::planSides(tracks, format, order)
+                                          : delivery::manualSides(tracks, variant.sides, format);
     for (const auto& e : vp.errors) checks.push_back(check("vinyl sides", false, e.line()));
     for (const auto& w : vp.warnings) checks.push_back(check("vinyl warning", true, w.line()));
     json sides = json::array();
     for (const auto& side : vp.sides) {
-        std::vector<AudioBuffer> sideParts;
-        for (int number : side.tracks) sideParts.push_back(parts.load(static_cast<std::size_t>(number - 1)));
-        std::vector<const AudioBuffer*> onSide;
-        for (const auto& p : sideParts) onSide.push_back(&p);
-        const AudioBuffer sideAudio = delivery::assembleSide(onSide, kLeadS, kLeadS);
         const fs::path file = dir / ("Side " + side.name + ".wav");
         io::Tags tags;
         tags.title = plan.album.title + " — side " + side.name;
         tags.artist = plan.album.artist;
         tags.album = plan.album.title;
         const auto bits = variant.exportSpec.bitDepth;
-        io::writeWav(file, sideAudio, bits == 16 ? io::WavSampleFormat::Pcm16 : bits == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32, tags);
+        // Lead-in silence, the side's track files one after another, lead-out silence (what
+        // delivery::assembleSide builds), streamed from the timeline into the file.
+        const double rate = parts.source->sampleRateHz();
+        const auto lead = static_cast<std::size_t>(std::lround(kLeadS * rate));
+        std::uint64_t total = 2 * lead;
+        for (int number : side.tracks) total += parts.frames(static_cast<std::size_t>(number - 1));
+        io::WavWriter writer(file, parts.source->channels(), rate,
+                             bits == 16 ? io::WavSampleFormat::Pcm16 : bits == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32,
+                             tags, total);
+        OffsetSource silence(*parts.source, lead, lead);  // reads zeros only
+        copyFrames(silence, 0, lead, writer);
+        for (int number : side.tracks) {
+            const auto& [from, to] = parts.ranges[static_cast<std::size_t>(number - 1)];
+            copyFrames(*parts.source, from, to, writer);
+        }
+        copyFrames(silence, 0, lead, writer);
+        writer.commit();
         files.push_back(fileEntry(file, outDir, "wav"));
         sides.push_back({{"side", side.name}, {"tracks", side.tracks}, {"duration_s", report::numberOrNull(side.durationS, 3)},
                          {"file", fs::relative(file, outDir).generic_string()}});
@@ -696,7 +727,13 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     std::vector<loudness::Measurement> inMemory(n);
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
-        meters[i].add(parts.load(i).view());
+        const auto& [from, to] = parts.ranges[i];
+        AudioBuffer block(tl.channels(), 65536, rate);
+        for (std::size_t at = from; at < to; at += 65536) {
+            const BlockView v = block.view().slice(0, std::min<std::size_t>(65536, to - at));
+            parts.source->read(at, v);
+            meters[i].add(v);
+        }
         inMemory[i] = meters[i].result();
     });
     std::vector<const loudness::Meter*> meterPtrs;
@@ -716,12 +753,16 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         if (albumLufs) tags.albumGainDb = -18.0 - *albumLufs;
         if (albumPeak > 0) tags.albumPeak = albumPeak;
         files[i] = dir / trackFileName(t.number, t.title, extensionFor(ex));
-        const AudioBuffer part = parts.load(i);
+        const auto& [from, to] = parts.ranges[i];
         if (ex.format == ExportFormat::Flac) {
-            io::writeFlac(files[i], part, ex.bitDepth, tags);
+            io::FlacWriter writer(files[i], parts.source->channels(), rate, ex.bitDepth, tags, to - from);
+            copyFrames(*parts.source, from, to, writer);
+            writer.commit();
         } else {
             const auto wf = ex.bitDepth == 16 ? io::WavSampleFormat::Pcm16 : ex.bitDepth == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32;
-            io::writeWav(files[i], part, wf, tags);
+            io::WavWriter writer(files[i], parts.source->channels(), rate, wf, tags, to - from);
+            copyFrames(*parts.source, from, to, writer);
+            writer.commit();
         }
     });
 
@@ -836,6 +877,17 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
     v["loudness_solve_iterations"] = master.solveIterations;
+    if (!variant.preset.empty()) v["preset"] = variant.preset;
+    if (variant.overridesChain) {
+        // The variant ran its own shared chain: its resolved settings per track.
+        json chains = json::array();
+        for (std::size_t i = 0; i < n && i < variant.trackChains.size(); ++i) {
+            json c = settingsJson(variant.trackChains[i]);
+            c["number"] = plan.tracks[i].number;
+            chains.push_back(c);
+        }
+        v["chains"] = chains;
+    }
     if (!cdJson.is_null()) {
         for (const auto& f : cdJson["files"]) v["files"].push_back(f);
         for (const auto& c : cdJson["checks"]) v["checks"].push_back(c);
@@ -879,19 +931,40 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     const auto engine = convolution::Engine::create(options.device);
     const IrCache irs = loadImpulseResponses(plan);
 
-    // Shared stages, once per track, tracks in parallel.
-    std::vector<ProcessedTrack> processed(plan.tracks.size());
-    std::atomic<int> done{0};
-    log::progress("processing tracks 0/" + std::to_string(plan.tracks.size()));
-    parallelFor(plan.tracks.size(), [&](std::size_t i) {
+    // Shared stages, once per track and distinct chain (a variant's own `chain:` makes another),
+    // all in parallel.
+    const std::size_t n = plan.tracks.size();
+    std::vector<TrackPlan> jobs;                           // a track with the chain to run
+    std::vector<std::vector<std::size_t>> jobOf(variants.size(), std::vector<std::size_t>(n));
+    for (std::size_t k = 0; k < variants.size(); ++k)
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& v = *variants[k];
+            const ChainParams& chain = v.trackChains.size() == n ? v.trackChains[i] : plan.tracks[i].chain;
+            std::size_t j = 0;
+            while (j < jobs.size() && !(jobs[j].number == plan.tracks[i].number && jobs[j].chain == chain)) ++j;
+            if (j == jobs.size()) {
+                jobs.push_back(plan.tracks[i]);
+                jobs.back().chain = chain;
+            }
+            jobOf[k][i] = j;
+        }
+    std::vector<ProcessedTrack> done(jobs.size());
+    std::atomic<int> finished{0};
+    log::progress("processing tracks 0/" + std::to_string(jobs.size()));
+    parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
-        processed[i] = processTrack(plan, plan.tracks[i], *engine, irs, &scratch);
-        log::progress("processing tracks " + std::to_string(++done) + "/" + std::to_string(plan.tracks.size()) + "  " + plan.tracks[i].title);
+        done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);
+        log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     });
     if (stats) {
-        stats->sharedChainRuns += static_cast<int>(plan.tracks.size());
-        for (const auto& p : processed) stats->convolutionRuns += p.convolutionRuns;
+        stats->sharedChainRuns += static_cast<int>(jobs.size());
+        for (const auto& p : done) stats->convolutionRuns += p.convolutionRuns;
     }
+    auto processedFor = [&](std::size_t k) {
+        std::vector<ProcessedTrack> p;
+        for (std::size_t i = 0; i < n; ++i) p.push_back(done[jobOf[k][i]]);
+        return p;
+    };
 
     json report;
     report["manifest"] = plan.manifestPath.string();
@@ -912,7 +985,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
-        masters.push_back(masterVariant(plan, *v, processed, &scratch));
+        masters.push_back(masterVariant(plan, *v, processedFor(k), &scratch));
         if (v->exportSpec.format != ExportFormat::Cd) continue;
         const auto& tl = masters.back().timeline;
         const auto layout = delivery::cdLayout(masters.back().marks, masters.back().trackFrames, tl->frames());
@@ -927,12 +1000,12 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         }
     }
     if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
-    for (auto& p : processed) p.audio.reset();  // every variant's timeline holds what it needs
+    for (auto& p : done) p.audio.reset();  // every variant's timeline holds what it needs
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
         const VariantMaster& master = masters[k];
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
-        json section = writeVariant(plan, *v, master, processed, options.outDir);
+        json section = writeVariant(plan, *v, master, processedFor(k), options.outDir);
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);
