@@ -137,9 +137,14 @@ AudioBuffer decode(const fs::path& file, Channels channels) {
     // The header's frame count is a promise, not a size to allocate: a corrupt header can claim
     // 2^60 frames in a 200-byte file. Reserve at most kReserveFrames up front and grow only as
     // audio actually arrives; the promise is checked against what was read.
+    // A promise the file's size can back (no codec we read stores a frame in under a byte, short
+    // of long digital silence) is reserved whole, so a long mix is not copied while it grows.
     constexpr std::size_t kReserveFrames = std::size_t{1} << 24;  // 5.8 min at 48 kHz, 64 MiB a channel
+    std::error_code sizeError;
+    const auto fileBytes = static_cast<std::size_t>(fs::file_size(file, sizeError));
+    const std::size_t backed = sizeError ? 0 : fileBytes;
     AudioBuffer out(outChannels, 0, sfinfo.samplerate);
-    for (auto& ch : out.samples) ch.reserve(std::min(totalFrames, kReserveFrames));
+    for (auto& ch : out.samples) ch.reserve(std::min(totalFrames, std::max(kReserveFrames, backed)));
 
     // Float input is not normalised by libsndfile; integer input is scaled to [-1, 1).
     sf_command(f.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);

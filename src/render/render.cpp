@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
@@ -151,6 +152,17 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
 
 namespace {
 
+// Working memory the per-track stages may hold at once (whole tracks: decoded, convolved, at the
+// delivery rate). Tracks run in parallel only while their estimated buffers fit, so a long album
+// of long tracks runs them one at a time instead of outgrowing the machine.
+constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
+
+unsigned workersFor(double bytesPerJob) {
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    const double fit = std::floor(kTrackMemoryBudgetBytes / std::max(bytesPerJob, 1.0));
+    return static_cast<unsigned>(std::clamp(fit, 1.0, static_cast<double>(hw)));
+}
+
 std::vector<sequence::TrackPlacement> placementsFor(const AlbumPlan& plan) {
     std::vector<sequence::TrackPlacement> p;
     for (const auto& t : plan.tracks) {
@@ -176,6 +188,10 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     std::vector<std::shared_ptr<AudioStore>> delivery(n);
     VariantMaster m;
     m.trackFrames.resize(n);
+    // A worker holds the processed track and its delivery-rate copy.
+    double longest = 0;
+    for (const auto& t : tracks) longest = std::max(longest, static_cast<double>(t.audio->frames()) * t.audio->channels() * sizeof(float));
+    const double perJob = longest * (1.0 + rate / std::max(1.0, tracks.empty() ? rate : tracks[0].audio->sampleRateHz()));
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         AudioBuffer d = tracks[i].audio->readAll();
@@ -190,7 +206,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
         if (deltas.deesser || deltas.stereo) dynamics::applyInPlace(d, deltas);
         m.trackFrames[i] = d.frames();
         delivery[i] = SpillFile::keep(scratch, variant.name + "-track" + std::to_string(i + 1), std::move(d));
-    });
+    }, workersFor(perJob));
     std::vector<const AudioSource*> sources;
     for (const auto& d : delivery) sources.push_back(d.get());
 
@@ -951,11 +967,15 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     std::vector<ProcessedTrack> done(jobs.size());
     std::atomic<int> finished{0};
     log::progress("processing tracks 0/" + std::to_string(jobs.size()));
+    // A worker holds the decoded track and the convolved one (with its tail) at the processing rate.
+    double longestS = 0;
+    for (const auto& t : plan.tracks) longestS = std::max(longestS, io::probe(t.file).durationS());
+    const double perJob = 3.0 * longestS * plan.processingRateHz * 2 * sizeof(float);
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
         done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);
         log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
-    });
+    }, workersFor(perJob));
     if (stats) {
         stats->sharedChainRuns += static_cast<int>(jobs.size());
         for (const auto& p : done) stats->convolutionRuns += p.convolutionRuns;
