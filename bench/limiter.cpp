@@ -7,6 +7,7 @@
 //                                                   twin of the ffmpeg command for `hyperfine`:
 //   hyperfine -w 2 'bench_limiter --only-ours F'
 //             'ffmpeg -v error -threads 1 -i F -af alimiter=limit=0.891:attack=5:release=60 -f null -'
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -54,6 +55,7 @@ int onlyOurs(const char* path) {
     std::vector<float> inter(kBlock * nc);
     double limiterCpu = 0;
     std::size_t total = 0;
+    std::uint64_t hash = 1469598103934665603ull;  // FNV-1a over the output samples' bits
     for (;;) {
         const std::size_t got = static_cast<std::size_t>(sf_readf_float(f, inter.data(), static_cast<sf_count_t>(kBlock)));
         if (got == 0) break;
@@ -65,11 +67,17 @@ int onlyOurs(const char* path) {
         lim.process(block.view().slice(0, got));
         limiterCpu += bench::processCpuSeconds() - t0;
         total += got;
+        for (std::size_t c = 0; c < nc; ++c)
+            for (std::size_t i = 0; i < got; ++i) {
+                std::uint32_t bits;
+                std::memcpy(&bits, &block.samples[c][i], sizeof bits);
+                hash = (hash ^ bits) * 1099511628211ull;
+            }
     }
     sf_close(f);
     const double audioS = static_cast<double>(total) / info.samplerate;
-    std::printf("limiter %.3f CPU s for %.1f s of audio (%.1f x realtime), max gain reduction %.2f dB\n", limiterCpu,
-                audioS, audioS / limiterCpu, lim.maxGainReductionDb());
+    std::printf("limiter %.3f CPU s for %.1f s of audio (%.1f x realtime), max gain reduction %.2f dB, output hash %016llx\n",
+                limiterCpu, audioS, audioS / limiterCpu, lim.maxGainReductionDb(), static_cast<unsigned long long>(hash));
     return 0;
 }
 

@@ -19,6 +19,14 @@ constexpr int kK1 = TruePeakLimiter::kStage1Taps / 2;  // stage-1 taps per side
 constexpr int kK2 = TruePeakLimiter::kStage2Taps / 2;  // stage-2 taps per side (2x-rate samples)
 constexpr int kS = kK2 / 2;                            // stage-2 lag in frames
 constexpr int kT2 = kK2;                               // stage-2 history in frames
+constexpr int kF0 = kT2 - kS;                          // x2/mid index of block frame 0's interval
+// Stage 1 is split into a near part (taps 0 .. kNear-1, computed for every frame) and a tail
+// (taps kNear .. kK1-1, added only in chunks whose bound says the exact value could matter).
+constexpr int kNear = 16;
+constexpr std::size_t kChunk = 32;      // frames per skip decision
+constexpr std::size_t kGroup = 8;       // frames per group of the alternating-sum statistics
+constexpr std::size_t kLead = kT2;      // extra input history: exact mids of history frames
+constexpr std::size_t kExactMids = kChunk + 2 * kS;  // mids a chunk's exact 4x points read
 
 double besselI0(double x) {
     double sum = 1.0, term = 1.0;
@@ -58,31 +66,42 @@ inline float refine(float a, float b, float c) {
     return localMax ? b + e * e / (8.0f * d) : b;
 }
 
-// out[i] = sum_k taps[k] (base[offA[k] + i] + base[offB[k] + i]) for i in [0, roundUp(count, 32)).
-// The sum runs in k order with one rounding per multiply and add, so an output does not depend
-// on its position in the block.
+// out[i] = init[i] + sum_k taps[k] (base[offA[k] + start + i] + base[offB[k] + start + i]) for i in
+// [0, roundUp(count, 8)) (init = nullptr: 0). The sum runs in k order with one rounding per multiply
+// and add, so an output does not depend on its position in the block, and a sum over taps
+// [0, K) continued with init = that result over taps [K, n) equals the sum over [0, n).
 void pairSumGeneric(const float* base, const std::ptrdiff_t* offA, const std::ptrdiff_t* offB, const float* taps,
-                    int k, float* out, std::size_t count) {
-    const std::size_t padded = (count + 31) / 32 * 32;
+                    int k, std::ptrdiff_t start, const float* init, float* out, std::size_t count) {
+    const std::size_t padded = (count + 7) / 8 * 8;
     for (std::size_t i = 0; i < padded; ++i) {
-        float acc = 0.0f;
-        for (int j = 0; j < k; ++j) acc += taps[j] * (base[offA[j] + static_cast<std::ptrdiff_t>(i)] + base[offB[j] + static_cast<std::ptrdiff_t>(i)]);
+        const std::ptrdiff_t at = start + static_cast<std::ptrdiff_t>(i);
+        float acc = init ? init[i] : 0.0f;
+        for (int j = 0; j < k; ++j) acc += taps[j] * (base[offA[j] + at] + base[offB[j] + at]);
         out[i] = acc;
     }
 }
 
 #if LACQUER_HAVE_X86
-// The same sums, 32 outputs at a time with fused multiply-adds (4 accumulators hide the FMA
-// latency; the loop is bound by its two loads per tap).
+// The same sums with fused multiply-adds, 32 outputs at a time (4 accumulators hide the FMA
+// latency; the loop is bound by its two loads per tap), then 8 at a time.
 __attribute__((target("avx2,fma"))) void pairSumAvx2(const float* base, const std::ptrdiff_t* offA,
                                                      const std::ptrdiff_t* offB, const float* taps, int k,
-                                                     float* out, std::size_t count) {
-    for (std::size_t i = 0; i < count; i += 32) {
+                                                     std::ptrdiff_t start, const float* init, float* out,
+                                                     std::size_t count) {
+    std::size_t i = 0;
+    for (; i + 32 <= count; i += 32) {
         __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        if (init) {
+            a0 = _mm256_loadu_ps(init + i);
+            a1 = _mm256_loadu_ps(init + i + 8);
+            a2 = _mm256_loadu_ps(init + i + 16);
+            a3 = _mm256_loadu_ps(init + i + 24);
+        }
+        const float* b = base + start + static_cast<std::ptrdiff_t>(i);
         for (int j = 0; j < k; ++j) {
             const __m256 t = _mm256_set1_ps(taps[j]);
-            const float* pa = base + offA[j] + static_cast<std::ptrdiff_t>(i);
-            const float* pb = base + offB[j] + static_cast<std::ptrdiff_t>(i);
+            const float* pa = b + offA[j];
+            const float* pb = b + offB[j];
             a0 = _mm256_fmadd_ps(t, _mm256_add_ps(_mm256_loadu_ps(pa), _mm256_loadu_ps(pb)), a0);
             a1 = _mm256_fmadd_ps(t, _mm256_add_ps(_mm256_loadu_ps(pa + 8), _mm256_loadu_ps(pb + 8)), a1);
             a2 = _mm256_fmadd_ps(t, _mm256_add_ps(_mm256_loadu_ps(pa + 16), _mm256_loadu_ps(pb + 16)), a2);
@@ -93,20 +112,27 @@ __attribute__((target("avx2,fma"))) void pairSumAvx2(const float* base, const st
         _mm256_storeu_ps(out + i + 16, a2);
         _mm256_storeu_ps(out + i + 24, a3);
     }
+    for (; i < count; i += 8) {
+        __m256 a0 = init ? _mm256_loadu_ps(init + i) : _mm256_setzero_ps();
+        const float* b = base + start + static_cast<std::ptrdiff_t>(i);
+        for (int j = 0; j < k; ++j)
+            a0 = _mm256_fmadd_ps(_mm256_set1_ps(taps[j]), _mm256_add_ps(_mm256_loadu_ps(b + offA[j]), _mm256_loadu_ps(b + offB[j])), a0);
+        _mm256_storeu_ps(out + i, a0);
+    }
 }
 #endif
 
-void pairSum(bool avx2, const float* base, const std::vector<std::ptrdiff_t>& offA,
-             const std::vector<std::ptrdiff_t>& offB, const std::vector<float>& taps, float* out, std::size_t count) {
+void pairSum(bool avx2, const float* base, const std::ptrdiff_t* offA, const std::ptrdiff_t* offB, const float* taps,
+             int k, std::ptrdiff_t start, const float* init, float* out, std::size_t count) {
 #if LACQUER_HAVE_X86
     if (avx2) {
-        pairSumAvx2(base, offA.data(), offB.data(), taps.data(), static_cast<int>(taps.size()), out, count);
+        pairSumAvx2(base, offA, offB, taps, k, start, init, out, count);
         return;
     }
 #else
     (void)avx2;
 #endif
-    pairSumGeneric(base, offA.data(), offB.data(), taps.data(), static_cast<int>(taps.size()), out, count);
+    pairSumGeneric(base, offA, offB, taps, k, start, init, out, count);
 }
 
 // Per interval: the largest refined |x| among the 4x points m, m+1/4, m+1/2, m+3/4 and m+1,
@@ -137,6 +163,20 @@ __attribute__((target("avx2,fma"))) inline __m256 ld(const float* p) {
     return _mm256_and_ps(_mm256_loadu_ps(p), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));  // |x|
 }
 
+__attribute__((target("avx2,fma"))) inline float hmax8(__m256 v) {
+    v = _mm256_max_ps(v, _mm256_permute2f128_ps(v, v, 1));
+    v = _mm256_max_ps(v, _mm256_shuffle_ps(v, v, 0x4E));
+    v = _mm256_max_ps(v, _mm256_shuffle_ps(v, v, 0xB1));
+    return _mm256_cvtss_f32(v);
+}
+
+__attribute__((target("avx2,fma"))) inline float hmin8(__m256 v) {
+    v = _mm256_min_ps(v, _mm256_permute2f128_ps(v, v, 1));
+    v = _mm256_min_ps(v, _mm256_shuffle_ps(v, v, 0x4E));
+    v = _mm256_min_ps(v, _mm256_shuffle_ps(v, v, 0xB1));
+    return _mm256_cvtss_f32(v);
+}
+
 __attribute__((target("avx2,fma"))) void peaksAvx2(const float* xm, const float* q1, const float* mm, const float* q3,
                                                    float* pk, std::size_t count) {
     for (std::size_t i = 0; i < count; i += 8) {
@@ -145,6 +185,102 @@ __attribute__((target("avx2,fma"))) void peaksAvx2(const float* xm, const float*
         const __m256 v = _mm256_max_ps(_mm256_max_ps(refine8(am, a0, a1), refine8(a0, a1, a2)),
                                        _mm256_max_ps(refine8(a1, a2, a3), refine8(a2, a3, a4)));
         _mm256_storeu_ps(pk + i, _mm256_max_ps(_mm256_loadu_ps(pk + i), _mm256_max_ps(v, a4)));
+    }
+}
+#endif
+
+// An upper bound of what peaks*() computes for interval i from the exact 4x points, given the
+// near points (stage 1 without its tail) and bounds on the difference: |q1|, |q3| within dq and
+// |mid| within dm of the near values; x is exact. refine(a, b, c) <= b + (b - min(a, c))/8 (the
+// vertex correction is (g - a)^2 / (8 (g + a)) <= g/8 with a = b - max(a, c), g = b - min(a, c)), so
+// each triple is bounded by U_b + max(0, U_b - min(L_a, L_c))/8 with U/L the upper/lower bounds of
+// the exact |values|. Writes roundUp(count, 8) entries.
+float boundGeneric(const float* xm, const float* q1, const float* mm, const float* q3, float dq, float dm,
+                   std::size_t count) {
+    float best = 0;
+    auto tri = [](float ub, float la, float lc) { return ub + std::max(0.0f, ub - std::min(la, lc)) * 0.125f; };
+    for (std::size_t i = 0; i < count; ++i) {
+        const float vm = std::abs(q3[static_cast<std::ptrdiff_t>(i) - 1]), v1 = std::abs(q1[i]), v2 = std::abs(mm[i]),
+                    v3 = std::abs(q3[i]);
+        const float u0 = std::abs(xm[i]), u4 = std::abs(xm[i + 1]);
+        const float u1 = v1 + dq, u2 = v2 + dm, u3 = v3 + dq;
+        const float lm = std::max(0.0f, vm - dq), l1 = std::max(0.0f, v1 - dq), l2 = std::max(0.0f, v2 - dm),
+                    l3 = std::max(0.0f, v3 - dq);
+        best = std::max(best, std::max(std::max(std::max(tri(u0, lm, l1), tri(u1, u0, l2)),
+                                                std::max(tri(u2, l1, l3), tri(u3, l2, u4))), u4));
+    }
+    return best;
+}
+
+#if LACQUER_HAVE_X86
+__attribute__((target("avx2,fma"))) inline __m256 tri8(__m256 ub, __m256 la, __m256 lc) {
+    const __m256 gap = _mm256_max_ps(_mm256_setzero_ps(), _mm256_sub_ps(ub, _mm256_min_ps(la, lc)));
+    return _mm256_add_ps(ub, _mm256_mul_ps(gap, _mm256_set1_ps(0.125f)));
+}
+
+__attribute__((target("avx2,fma"))) float boundAvx2(const float* xm, const float* q1, const float* mm, const float* q3,
+                                                    float dq, float dm, std::size_t count) {
+    const __m256 vdq = _mm256_set1_ps(dq), vdm = _mm256_set1_ps(dm), zero = _mm256_setzero_ps();
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256 best = zero;
+    for (std::size_t i = 0; i < count; i += 8) {
+        const __m256 vm = ld(q3 + i - 1), v1 = ld(q1 + i), v2 = ld(mm + i), v3 = ld(q3 + i);
+        const __m256 u0 = ld(xm + i), u4 = ld(xm + i + 1);
+        const __m256 u1 = _mm256_add_ps(v1, vdq), u2 = _mm256_add_ps(v2, vdm), u3 = _mm256_add_ps(v3, vdq);
+        const __m256 lm = _mm256_max_ps(zero, _mm256_sub_ps(vm, vdq)), l1 = _mm256_max_ps(zero, _mm256_sub_ps(v1, vdq)),
+                     l2 = _mm256_max_ps(zero, _mm256_sub_ps(v2, vdm)), l3 = _mm256_max_ps(zero, _mm256_sub_ps(v3, vdq));
+        const __m256 b = _mm256_max_ps(_mm256_max_ps(tri8(u0, lm, l1), tri8(u1, u0, l2)),
+                                       _mm256_max_ps(tri8(u2, l1, l3), tri8(u3, l2, u4)));
+        const __m256 valid = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count - i)), lane));
+        best = _mm256_max_ps(best, _mm256_and_ps(valid, _mm256_max_ps(b, u4)));
+    }
+    return hmax8(best);
+}
+#endif
+
+// Statistics of the alternating prefix sum A[j] = sum_{i <= j} (-1)^i x[i] over x[0, len), per
+// group of kGroup samples (len a multiple of kGroup): the minimum and maximum of A (gMin, gMax)
+// and max |x| (gAbs). A partial sum of (-1)^i x[i] over any range of i is a difference of two
+// values of A, which is what the tail bound needs. Within a group the partial sums are float (8
+// terms: error <= 7·2^-24·8·max|x| ~ 3.4e-6 gAbs), group totals are chained in double; over a
+// bound's window (~20 groups) that is under 1e-4 · max|x|, inside the bound's slack.
+void groupScanGeneric(const float* x, std::size_t groups, double* gMin, double* gMax, float* gAbs) {
+    double base = 0;
+    for (std::size_t g = 0; g < groups; ++g) {
+        float p = 0, mn = HUGE_VALF, mx = -HUGE_VALF, ab = 0;
+        for (std::size_t j = 0; j < kGroup; ++j) {
+            const float v = x[g * kGroup + j];
+            p += j % 2 == 0 ? v : -v;
+            mn = std::min(mn, p);
+            mx = std::max(mx, p);
+            ab = std::max(ab, std::abs(v));
+        }
+        gMin[g] = base + mn;
+        gMax[g] = base + mx;
+        gAbs[g] = ab;
+        base += p;
+    }
+}
+
+#if LACQUER_HAVE_X86
+__attribute__((target("avx2,fma"))) void groupScanAvx2(const float* x, std::size_t groups, double* gMin, double* gMax,
+                                                       float* gAbs) {
+    const __m256 sign = _mm256_setr_ps(1, -1, 1, -1, 1, -1, 1, -1);
+    double base = 0;
+    for (std::size_t g = 0; g < groups; ++g) {
+        const __m256 xv = _mm256_loadu_ps(x + g * kGroup);
+        __m256 v = _mm256_mul_ps(xv, sign);
+        // Prefix sums inside each 128-bit half, then the low half's total into the high half
+        // (the same order of additions as a scalar scan would not give, but the same bound).
+        v = _mm256_add_ps(v, _mm256_castsi256_ps(_mm256_slli_si256(_mm256_castps_si256(v), 4)));
+        v = _mm256_add_ps(v, _mm256_castsi256_ps(_mm256_slli_si256(_mm256_castps_si256(v), 8)));
+        __m256 carry = _mm256_permute2f128_ps(v, v, 0x08);
+        carry = _mm256_shuffle_ps(carry, carry, 0xFF);
+        v = _mm256_add_ps(v, carry);
+        gMin[g] = base + hmin8(v);
+        gMax[g] = base + hmax8(v);
+        gAbs[g] = hmax8(ld(x + g * kGroup));
+        base += _mm256_cvtss_f32(_mm256_permutevar8x32_ps(v, _mm256_set1_epi32(7)));
     }
 }
 #endif
@@ -163,12 +299,22 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     releaseCoef_ = params.releaseMs > 0 ? 1.0 - std::exp(-1.0 / (params.releaseMs * 1e-3 * fs)) : 1.0;
     taps1_ = halfband(kK1, 10.0);
     taps2_ = halfband(kK2, 7.0);
+    // Tail bound (see detect()): the stage-1 taps from kNear on alternate in sign and do not grow.
+    tailSkip_ = true;
+    for (int k = kNear; k < kK1; ++k) {
+        const float t = taps1_[static_cast<std::size_t>(k)];
+        if ((k % 2 == 0) != (t > 0.0f) || (k + 1 < kK1 && std::abs(taps1_[static_cast<std::size_t>(k) + 1]) > std::abs(t)))
+            tailSkip_ = false;
+    }
+    tailAbel_ = std::abs(taps1_[kNear]);
+    stage2L1_ = 0;
+    for (float t : taps2_) stage2L1_ += std::abs(t);
 #if LACQUER_HAVE_X86
     avx2_ = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
     const std::size_t n = spec.maxBlockFrames;
     const std::size_t nc = static_cast<std::size_t>(spec.channels);
-    hist_.assign(nc, std::vector<float>(static_cast<std::size_t>(2 * kK1) + n + kPadFrames));
+    hist_.assign(nc, std::vector<float>(kLead + static_cast<std::size_t>(2 * kK1) + n + kPadFrames));
     stride2_ = static_cast<std::size_t>(kT2) + n + kPadFrames;
     y2_.assign(nc, std::vector<float>(2 * stride2_));
     // Stage 1 reads x[m1 - k] and x[m1 + 1 + k] with x[m1] = hist[kK1 + i].
@@ -193,10 +339,22 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
         }
     }
     delay_.assign(nc, std::vector<float>(static_cast<std::size_t>(latency_) + n));
-    phase_.assign(2 * (n + kPadFrames) + 1, 0.0f);
+    y2e_.assign(2 * stride2_, 0.0f);
+    q1e_.assign(kChunk + kPadFrames, 0.0f);
+    q3e_.assign(kChunk + kPadFrames, 0.0f);
+    q1_.assign(n + kPadFrames, 0.0f);
+    q3_.assign(n + kPadFrames, 0.0f);
+    bound_.assign(kChunk + kPadFrames, 0.0f);
+    chunkBound_.assign(n / kChunk + 1, 0.0f);
+    const std::size_t hlen = kLead + static_cast<std::size_t>(2 * kK1) + n;
+    gMin_.assign(hlen / kGroup + 8, 0.0);
+    gMax_.assign(hlen / kGroup + 8, 0.0);
+    gAbs_.assign(hlen / kGroup + 8, 0.0f);
+    g4Min_.assign(hlen / kGroup / 4 + 8, 0.0);
+    g4Max_.assign(hlen / kGroup / 4 + 8, 0.0);
+    g4Abs_.assign(hlen / kGroup / 4 + 8, 0.0f);
     peak_.assign(n + kPadFrames, 0.0f);
     gain_.assign(n, 1.0f);
-    prevPhase3_.assign(static_cast<std::size_t>(spec.channels), 0.0f);
     dqVal_.assign(static_cast<std::size_t>(hold_) + 1, 1.0);
     dqIdx_.assign(static_cast<std::size_t>(hold_) + 1, 0);
     ring1_.assign(static_cast<std::size_t>(box1_), 0.0);
@@ -208,10 +366,11 @@ void TruePeakLimiter::reset() {
     for (auto& h : hist_) std::fill(h.begin(), h.end(), 0.0f);
     for (auto& h : y2_) std::fill(h.begin(), h.end(), 0.0f);
     for (auto& d : delay_) std::fill(d.begin(), d.end(), 0.0f);
-    std::fill(prevPhase3_.begin(), prevPhase3_.end(), 0.0f);
     std::fill(peak_.begin(), peak_.end(), 0.0f);
     std::fill(gain_.begin(), gain_.end(), 1.0f);
     prevPeak_ = 0;
+    ceilingLin_ = std::pow(10.0, (params_.ceilingDbtp - params_.safetyMarginDb) / 20.0);
+    ceilingSwitches_.clear();
     env_ = 1;
     dqHead_ = 0;
     dqSize_ = 0;
@@ -224,42 +383,162 @@ void TruePeakLimiter::reset() {
     minGain_ = blockMinGain_ = 1;
 }
 
+void TruePeakLimiter::setCeilingDbtp(double ceilingDbtp) {
+    const double lin = std::pow(10.0, (ceilingDbtp - params_.safetyMarginDb) / 20.0);
+    // The next block's first input frame reaches the gain loop kDetectorLatencyFrames later.
+    const std::int64_t at = index_ + kDetectorLatencyFrames;
+    if (!ceilingSwitches_.empty() && ceilingSwitches_.back().first == at)
+        ceilingSwitches_.back().second = lin;
+    else
+        ceilingSwitches_.emplace_back(at, lin);
+}
+
 double TruePeakLimiter::maxGainReductionDb() const { return -20.0 * std::log10(minGain_); }
 double TruePeakLimiter::lastBlockGainReductionDb() const { return -20.0 * std::log10(blockMinGain_); }
 
-// peak_[i] = estimated true peak (max over channels) of the interval between input frames m and
-// m+1, m = blockStart - kDetectorLatencyFrames + i.
-//   hist[j] = x[blockStart - 2·kK1 + j]                      (stage-1 input)
+// peak_[i] = the detector's true peak (max over channels) of the interval between input frames m
+// and m+1, m = blockStart - kDetectorLatencyFrames + i, wherever it could exceed `threshold`;
+// elsewhere 0 (proved to be at or under it, which changes no gain: see the header).
+//   hist[j] = x[blockStart - kLead - 2·kK1 + j]                 (stage-1 input, h = hist + kLead)
 //   stage 1 gives mid(m1) = x at m1 + 1/2 for m1 = blockStart - kK1 + i,
 //   x2[f], mid[f] hold x and mid for frames blockStart - kK1 - kT2 + f (stage-2 input)
-//   stage 2 gives x at m + 1/4 and m + 3/4 for m = blockStart - kK1 - kS + i.
-void TruePeakLimiter::detect(std::size_t frames) {
-    std::fill(peak_.begin(), peak_.end(), 0.0f);
+//   stage 2 gives x at m + 1/4 and m + 3/4 for m = blockStart - kK1 - kS + i (f = kF0 + i).
+// Mid f reads hist[f + 1 .. f + 2·kK1]; its tail (taps k >= kNear) reads hist[f + 1 .. f + kK1 -
+// kNear] and hist[f + kK1 + 1 + kNear .. f + 2·kK1].
+//
+// Skipping: the near part of stage 1 (taps < kNear) is computed for every frame, then stage 2
+// and the peak bound on it. The tail t_k = ±a_k (-1)^k with a_k non-increasing (checked at
+// construction), so by Abel's inequality |sum_{k>=K} t_k x[c-k]| <= a_K · max_j |sum_{k=K}^{j}
+// (-1)^k x[c-k]| <= a_K · (range of the alternating prefix sum A over the window), likewise on
+// the right: small wherever the input has little energy near fs/2. Stage 2 is linear, so |q_exact -
+// q_near| <= sum|t2| · max|mid_exact - mid_near|. A chunk whose bound stays under the threshold
+// keeps peak 0; the others get the exact tail, stage 2 and peaks, identical to an unskipped run.
+void TruePeakLimiter::detect(std::size_t frames, float threshold) {
     const std::size_t t2 = static_cast<std::size_t>(kT2);
-    float* q1 = phase_.data();
-    float* q3 = phase_.data() + spec_.maxBlockFrames + kPadFrames + 1;  // q3[-1] = previous interval's
-    for (int c = 0; c < spec_.channels; ++c) {
+    const std::size_t hk = static_cast<std::size_t>(2 * kK1);
+    const std::size_t hlen = kLead + hk + frames;
+    const std::size_t chunks = (frames + kChunk - 1) / kChunk;
+    const int nc = spec_.channels;
+    std::fill(chunkBound_.begin(), chunkBound_.begin() + static_cast<std::ptrdiff_t>(chunks), tailSkip_ ? 0.0f : HUGE_VALF);
+    for (int c = 0; c < nc; ++c) {
         const std::size_t ci = static_cast<std::size_t>(c);
-        const float* h = hist_[ci].data();
+        const float* hist = hist_[ci].data();
+        const float* h = hist + kLead;
         float* x2 = y2_[ci].data();
         float* mid = x2 + stride2_;
-        // Stage 1: mid at m1 + 1/2 for m1 = blockStart - kK1 + i.
+        // Near stage 1 and stage 2 on it (q1_[j], q3_[j] = interval j - 1, so q3_ holds i = -1 too).
         std::memcpy(x2 + t2, h + kK1, frames * sizeof(float));
-        pairSum(avx2_, h, off1A_, off1B_, taps1_, mid + t2, frames);
-        // Stage 2: x at m + 1/4 and m + 3/4 for interval m (frame f0 + i of x2/mid).
-        pairSum(avx2_, x2, off2A1_, off2B1_, taps2_, q1, frames);
-        pairSum(avx2_, x2, off2A3_, off2B3_, taps2_, q3, frames);
-        const std::size_t f0 = t2 - static_cast<std::size_t>(kS);
-        q3[-1] = prevPhase3_[ci];
+        pairSum(avx2_, h, off1A_.data(), off1B_.data(), taps1_.data(), kNear, 0, nullptr, mid + t2, frames);
+        pairSum(avx2_, x2, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, -1, nullptr, q1_.data(), frames + 1);
+        pairSum(avx2_, x2, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, -1, nullptr, q3_.data(), frames + 1);
+        if (!tailSkip_) continue;
+        const std::size_t groups = (hlen + kGroup - 1) / kGroup;  // the last one reads into the padding
 #if LACQUER_HAVE_X86
         if (avx2_)
-            peaksAvx2(x2 + f0, q1, mid + f0, q3, peak_.data(), frames);
+            groupScanAvx2(hist, groups, gMin_.data(), gMax_.data(), gAbs_.data());
         else
 #endif
-            peaksGeneric(x2 + f0, q1, mid + f0, q3, peak_.data(), frames);
-        prevPhase3_[ci] = q3[frames - 1];
+            groupScanGeneric(hist, groups, gMin_.data(), gMax_.data(), gAbs_.data());
+        // Super-groups of 4 groups, so a window costs a few lookups.
+        const std::size_t supers = groups / 4;
+        for (std::size_t g = 0; g < supers; ++g) {
+            g4Min_[g] = std::min(std::min(gMin_[4 * g], gMin_[4 * g + 1]), std::min(gMin_[4 * g + 2], gMin_[4 * g + 3]));
+            g4Max_[g] = std::max(std::max(gMax_[4 * g], gMax_[4 * g + 1]), std::max(gMax_[4 * g + 2], gMax_[4 * g + 3]));
+            g4Abs_[g] = std::max(std::max(gAbs_[4 * g], gAbs_[4 * g + 1]), std::max(gAbs_[4 * g + 2], gAbs_[4 * g + 3]));
+        }
+        // Range of A and max |x| over hist[lo, hi] (whole groups: a superset).
+        auto stats = [&](std::size_t lo, std::size_t hi, double& mn, double& mx, float& ab) {
+            std::size_t g = lo / kGroup;
+            const std::size_t gEnd = hi / kGroup + 1;
+            mn = HUGE_VAL;
+            mx = -HUGE_VAL;
+            ab = 0;
+            for (; g < gEnd && (g % 4 != 0 || g + 4 > gEnd); ++g) {
+                mn = std::min(mn, gMin_[g]);
+                mx = std::max(mx, gMax_[g]);
+                ab = std::max(ab, gAbs_[g]);
+            }
+            for (; g + 4 <= gEnd; g += 4) {
+                mn = std::min(mn, g4Min_[g / 4]);
+                mx = std::max(mx, g4Max_[g / 4]);
+                ab = std::max(ab, g4Abs_[g / 4]);
+            }
+            for (; g < gEnd; ++g) {
+                mn = std::min(mn, gMin_[g]);
+                mx = std::max(mx, gMax_[g]);
+                ab = std::max(ab, gAbs_[g]);
+            }
+        };
+        for (std::size_t k = 0; k < chunks; ++k) {
+            const std::size_t c0 = k * kChunk, c1 = std::min(frames, c0 + kChunk);
+            // Mids an exact chunk reads: q3 of interval c0 - 1 up to q1/q3/mid of c1 - 1.
+            const std::size_t f0 = static_cast<std::size_t>(kF0) + c0 - static_cast<std::size_t>(kS);
+            const std::size_t f1 = static_cast<std::size_t>(kF0) + c1 - 1 + static_cast<std::size_t>(kS);
+            const std::size_t kn = static_cast<std::size_t>(kNear), k1 = static_cast<std::size_t>(kK1);
+            double mnL, mxL, mnR, mxR;
+            float abL, abR;
+            stats(f0, f1 + k1 - kn, mnL, mxL, abL);
+            stats(f0 + k1 + kn, f1 + hk, mnR, mxR, abR);
+            const double tail = tailAbel_ * ((mxL - mnL) + (mxR - mnR));
+            // max |x| over every input of the chunk's mids (scales the rounding slack).
+            float span = std::max(abL, abR);
+            if (f1 + k1 - kn + 1 < f0 + k1 + kn) {  // a short chunk: the windows leave a gap
+                double mn, mx;
+                float ab;
+                stats(f1 + k1 - kn, f0 + k1 + kn, mn, mx, ab);
+                span = std::max(span, ab);
+            }
+            // Slack for rounding: the exact tail's float sum (112 fused steps on terms up to
+            // sum|t1|·2·span ~ 6 span: ~5e-5 span) and stage 2's (~4e-6 span), generously.
+            const double dm = tail * (1 + 1e-6) + 2e-4 * span;
+            const double dq = stage2L1_ * dm + 1e-4 * span;
+            const std::size_t n = c1 - c0;
+            const float b =
+#if LACQUER_HAVE_X86
+                avx2_ ? boundAvx2(x2 + kF0 + c0, q1_.data() + 1 + c0, mid + kF0 + c0, q3_.data() + 1 + c0,
+                                              static_cast<float>(dq), static_cast<float>(dm), n)
+                                  :
+#endif
+                                  boundGeneric(x2 + kF0 + c0, q1_.data() + 1 + c0, mid + kF0 + c0, q3_.data() + 1 + c0,
+                                               static_cast<float>(dq), static_cast<float>(dm), n);
+            chunkBound_[k] = std::max(chunkBound_[k], b);
+        }
+    }
+    // Exact pass over the chunks that need it (1e-5: the float rounding of the vertex correction).
+    float* ye = y2e_.data();
+    float* me = ye + stride2_;
+    for (std::size_t k = 0; k < chunks; ++k) {
+        const std::size_t c0 = k * kChunk, c1 = std::min(frames, c0 + kChunk);
+        float* pk = peak_.data() + c0;
+        std::fill(pk, pk + kChunk, 0.0f);
+        if (chunkBound_[k] * (1.0f + 1e-5f) <= threshold) continue;
+        const std::size_t f0 = static_cast<std::size_t>(kF0) + c0 - static_cast<std::size_t>(kS);
+        for (int c = 0; c < nc; ++c) {
+            const std::size_t ci = static_cast<std::size_t>(c);
+            const float* hist = hist_[ci].data();
+            const float* x2 = y2_[ci].data();
+            const float* mid = x2 + stride2_;
+            // Exact mids f0 .. f0 + kExactMids - 1: the near sums continued with the tail taps.
+            pairSum(avx2_, hist + f0, off1A_.data() + kNear, off1B_.data() + kNear, taps1_.data() + kNear, kK1 - kNear, 0,
+                    mid + f0, me + f0, kExactMids);
+            std::memcpy(ye + c0, x2 + c0, (kChunk + 2 * kK2) * sizeof(float));
+            // Exact q1/q3 of intervals c0 - 1 .. c1 - 1 (entry 0 = interval c0 - 1).
+            pairSum(avx2_, ye, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, static_cast<std::ptrdiff_t>(c0) - 1,
+                    nullptr, q1e_.data(), kChunk + 1);
+            pairSum(avx2_, ye, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, static_cast<std::ptrdiff_t>(c0) - 1,
+                    nullptr, q3e_.data(), kChunk + 1);
+#if LACQUER_HAVE_X86
+            if (avx2_)
+                peaksAvx2(ye + kF0 + c0, q1e_.data() + 1, me + kF0 + c0, q3e_.data() + 1, pk, c1 - c0);
+            else
+#endif
+                peaksGeneric(ye + kF0 + c0, q1e_.data() + 1, me + kF0 + c0, q3e_.data() + 1, pk, c1 - c0);
+        }
+    }
+    for (int c = 0; c < nc; ++c) {
+        float* x2 = y2_[static_cast<std::size_t>(c)].data();
         std::memmove(x2, x2 + frames, t2 * sizeof(float));
-        std::memmove(mid, mid + frames, t2 * sizeof(float));
+        std::memmove(x2 + stride2_, x2 + stride2_ + frames, t2 * sizeof(float));
     }
 }
 
@@ -267,12 +546,15 @@ void TruePeakLimiter::process(const BlockView& block) {
     const int nc = block.channels;
     const std::size_t n = block.frames;
     assert(nc == spec_.channels && n <= spec_.maxBlockFrames);
-    const std::size_t hk = static_cast<std::size_t>(2 * kK1), lat = static_cast<std::size_t>(latency_);
+    const std::size_t hk = kLead + static_cast<std::size_t>(2 * kK1), lat = static_cast<std::size_t>(latency_);
     for (int c = 0; c < nc; ++c) {
         std::memcpy(hist_[static_cast<std::size_t>(c)].data() + hk, block.channel(c), n * sizeof(float));
         std::memcpy(delay_[static_cast<std::size_t>(c)].data() + lat, block.channel(c), n * sizeof(float));
     }
-    detect(n);
+    // The lowest ceiling' any frame of this block can be judged by (pending switches included).
+    double lowest = ceilingLin_;
+    for (const auto& sw : ceilingSwitches_) lowest = std::min(lowest, sw.second);
+    detect(n, static_cast<float>(lowest));
 
     // Legend (one step per frame m of the detector's timeline):
     //   prevPk = peak of the previous interval (a frame's requirement covers both sides),
@@ -281,7 +563,10 @@ void TruePeakLimiter::process(const BlockView& block) {
     //   ring1/sum1/nz1, ring2/sum2/nz2 = the two box filters, kept as reductions u = 1 - gain
     //            with a count of non-zero entries so an idle limiter returns to exactly 1.0,
     //   idx    = m, gmin = smallest gain output.
-    const double ceil = ceilingLin_, rel = releaseCoef_;
+    double ceil = ceilingLin_;
+    const double rel = releaseCoef_;
+    std::size_t nextSwitch = 0;  // ceilingSwitches_[nextSwitch] is the next to apply
+    std::int64_t switchAt = ceilingSwitches_.empty() ? INT64_MAX : ceilingSwitches_.front().first;
     const double inv1 = 1.0 / box1_, inv2 = 1.0 / box2_;
     const int hold = hold_, b1 = box1_, b2 = box2_, dqCap = hold_ + 1;
     float prevPk = prevPeak_;
@@ -299,8 +584,12 @@ void TruePeakLimiter::process(const BlockView& block) {
     float blockPeak = prevPk;
     for (std::size_t i = 0; i < n; ++i) blockPeak = std::max(blockPeak, peak_[i]);
     const bool idle = env == 1.0 && nz1 == 0 && nz2 == 0 && (dqSize == 0 || dqVal[dqHead] == 1.0);
-    if (idle && blockPeak <= ceil) {
+    if (idle && blockPeak <= lowest) {
         if (n > 0) {
+            while (switchAt < idx + static_cast<std::int64_t>(n)) {
+                ceil = ceilingSwitches_[nextSwitch++].second;
+                switchAt = nextSwitch < ceilingSwitches_.size() ? ceilingSwitches_[nextSwitch].first : INT64_MAX;
+            }
             prevPk = peak_[n - 1];
             idx += static_cast<std::int64_t>(n);
             dqHead = 0;
@@ -314,6 +603,10 @@ void TruePeakLimiter::process(const BlockView& block) {
         std::fill(gain_.begin(), gain_.begin() + static_cast<std::ptrdiff_t>(n), 1.0f);
     } else {
         for (std::size_t i = 0; i < n; ++i, ++idx) {
+            if (idx >= switchAt) {
+                ceil = ceilingSwitches_[nextSwitch++].second;
+                switchAt = nextSwitch < ceilingSwitches_.size() ? ceilingSwitches_[nextSwitch].first : INT64_MAX;
+            }
             const float pk = std::max(prevPk, peak_[i]);
             prevPk = peak_[i];
             const double r = pk > ceil ? ceil / pk : 1.0;
@@ -356,6 +649,8 @@ void TruePeakLimiter::process(const BlockView& block) {
         }
     }
     prevPeak_ = prevPk;
+    ceilingLin_ = ceil;
+    ceilingSwitches_.erase(ceilingSwitches_.begin(), ceilingSwitches_.begin() + static_cast<std::ptrdiff_t>(nextSwitch));
     env_ = env;
     sum1_ = sum1;
     sum2_ = sum2;

@@ -24,6 +24,7 @@
 // Preconditions: finite input (decode rejects NaN/Inf). Thread safety: one object per thread.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
@@ -51,7 +52,16 @@ public:
     TruePeakLimiter(const Spec& spec, const Params& params);
 
     void process(const BlockView& block);
+    // Back to the state of a fresh instance (the ceiling too: Params::ceilingDbtp).
     void reset();
+    // Changes the ceiling (dBTP; Params::safetyMarginDb still applies) between process() calls. It
+    // applies to every input frame that enters the detector after the call (the next process()
+    // call's frames on); frames already inside keep the ceiling they were detected with. The
+    // guarantee holds for each output frame relative to the ceiling in force when its input frame
+    // was detected: a lower ceiling that starts at input frame s is met by the (latency-aligned)
+    // output from frame s on, and the lookahead already ramps the frames before s down towards it
+    // (up to lookahead frames earlier; frames before that are unchanged). Allocates a little.
+    void setCeilingDbtp(double ceilingDbtp);
     int latencyFrames() const { return latency_; }
 
     // Largest gain reduction (dB, >= 0) applied since construction or reset().
@@ -61,14 +71,15 @@ public:
 
     // The detector's estimate of the true peak (linear, all channels) of the interval between
     // input frames m and m+1, for m = the frames of the last block minus
-    // kDetectorLatencyFrames (exposed for tests).
+    // kDetectorLatencyFrames (exposed for tests). Exact only where it could exceed ceiling'
+    // (see detect() in the source): elsewhere 0, which is proved to be at or under ceiling'.
     const std::vector<float>& lastBlockPeaks() const { return peak_; }
     // The gain applied to each output frame of the last process() call (first block.frames
     // entries; 1.0f exactly where the limiter was idle).
     const std::vector<float>& lastBlockGains() const { return gain_; }
 
 private:
-    void detect(std::size_t frames);
+    void detect(std::size_t frames, float threshold);
 
     Spec spec_;
     Params params_;
@@ -90,13 +101,19 @@ private:
     std::vector<std::vector<float>> hist_;   // per channel: 2·K1 history + block (x) + pad
     std::vector<std::vector<float>> y2_;     // per channel: [x2 | mid], stage-2 history + block + pad
     std::vector<std::vector<float>> delay_;  // per channel: latency history + block
-    std::vector<float> phase_;               // scratch: 2 · (maxBlockFrames + pad) (x at m + 1/4, m + 3/4)
+    std::vector<float> q1_, q3_;             // near x at m + 1/4, m + 3/4 (entry j: interval j - 1)
+    std::vector<float> y2e_, q1e_, q3e_;     // exact [x2 | mid] and 4x points of one chunk
+    std::vector<float> bound_, chunkBound_;  // peak bound per frame of a chunk / per chunk
+    std::vector<double> gMin_, gMax_, g4Min_, g4Max_;  // range of the alternating prefix sum of hist
+    std::vector<float> gAbs_, g4Abs_;        // max |x|, per group of 8 and of 32 frames
+    bool tailSkip_ = false;                  // stage-1 tail alternates and decays (bound valid)
+    double tailAbel_ = 0, stage2L1_ = 0;     // |t1[kNear]|, sum |t2|
     std::vector<float> peak_;                // detector output per frame of the block
     std::vector<float> gain_;                // gain per frame of the block
     bool avx2_ = false;                      // use the AVX2+FMA kernel (chosen once per object)
 
     // Gain pipeline state (see the legend in process()).
-    std::vector<float> prevPhase3_;  // per channel: last interpolated point of the previous interval
+    std::vector<std::pair<std::int64_t, double>> ceilingSwitches_;  // (gain-loop frame, ceiling') pending
     float prevPeak_ = 0;
     double env_ = 1;
     std::vector<double> dqVal_;
