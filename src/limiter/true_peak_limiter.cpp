@@ -27,6 +27,7 @@ constexpr std::size_t kChunk = 32;      // frames per skip decision
 constexpr std::size_t kGroup = 8;       // frames per group of the alternating-sum statistics
 constexpr std::size_t kLead = kT2;      // extra input history: exact mids of history frames
 constexpr std::size_t kExactMids = kChunk + 2 * kS;  // mids a chunk's exact 4x points read
+constexpr double kGainScale = 0x1p32;  // the box filters sum reductions in units of 2^-32
 
 double besselI0(double x) {
     double sum = 1.0, term = 1.0;
@@ -285,12 +286,34 @@ __attribute__((target("avx2,fma"))) void groupScanAvx2(const float* x, std::size
 }
 #endif
 
+void mulGainGeneric(float* out, const float* d, const float* g, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = d[i] * g[i];
+}
+
+#if LACQUER_HAVE_X86
+__attribute__((target("avx2,fma"))) void mulGainAvx2(float* out, const float* d, const float* g, std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(d + i), _mm256_loadu_ps(g + i)));
+    for (; i < n; ++i) out[i] = d[i] * g[i];
+}
+#endif
+
+void mulGain(bool avx2, float* out, const float* d, const float* g, std::size_t n) {
+#if LACQUER_HAVE_X86
+    if (avx2) return mulGainAvx2(out, d, g, n);
+#else
+    (void)avx2;
+#endif
+    mulGainGeneric(out, d, g, n);
+}
+
 }  // namespace
 
 TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_(spec), params_(params) {
     assert(spec.channels >= 1 && spec.channels <= kMaxChannels);
     const double fs = spec.sampleRateHz;
-    lookahead_ = std::max(2, static_cast<int>(std::lround(std::max(params.lookaheadMs, kMinLookaheadMs) * 1e-3 * fs)));
+    // At most 90000 frames (0.47 s at 192 kHz): the box sums of 2^-32 units stay inside int64.
+    lookahead_ = std::clamp(static_cast<int>(std::lround(std::max(params.lookaheadMs, kMinLookaheadMs) * 1e-3 * fs)), 2, 90000);
     hold_ = lookahead_ + 1;
     box1_ = (lookahead_ + 2) / 2;
     box2_ = lookahead_ + 2 - box1_;
@@ -355,10 +378,10 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     g4Abs_.assign(hlen / kGroup / 4 + 8, 0.0f);
     peak_.assign(n + kPadFrames, 0.0f);
     gain_.assign(n, 1.0f);
-    dqVal_.assign(static_cast<std::size_t>(hold_) + 1, 1.0);
+    dqVal_.assign(static_cast<std::size_t>(hold_) + 1, 0.0);
     dqIdx_.assign(static_cast<std::size_t>(hold_) + 1, 0);
-    ring1_.assign(static_cast<std::size_t>(box1_), 0.0);
-    ring2_.assign(static_cast<std::size_t>(box2_), 0.0);
+    ring1_.assign(static_cast<std::size_t>(box1_), 0);
+    ring2_.assign(static_cast<std::size_t>(box2_), 0);
     reset();
 }
 
@@ -371,14 +394,13 @@ void TruePeakLimiter::reset() {
     prevPeak_ = 0;
     ceilingLin_ = std::pow(10.0, (params_.ceilingDbtp - params_.safetyMarginDb) / 20.0);
     ceilingSwitches_.clear();
-    env_ = 1;
+    u_ = 0;
     dqHead_ = 0;
     dqSize_ = 0;
-    std::fill(ring1_.begin(), ring1_.end(), 0.0);
-    std::fill(ring2_.begin(), ring2_.end(), 0.0);
+    std::fill(ring1_.begin(), ring1_.end(), 0);
+    std::fill(ring2_.begin(), ring2_.end(), 0);
     pos1_ = pos2_ = 0;
     sum1_ = sum2_ = 0;
-    nonzero1_ = nonzero2_ = 0;
     index_ = 0;
     minGain_ = blockMinGain_ = 1;
 }
@@ -419,6 +441,7 @@ void TruePeakLimiter::detect(std::size_t frames, float threshold) {
     const std::size_t hlen = kLead + hk + frames;
     const std::size_t chunks = (frames + kChunk - 1) / kChunk;
     const int nc = spec_.channels;
+    blockPeak_ = 0;
     std::fill(chunkBound_.begin(), chunkBound_.begin() + static_cast<std::ptrdiff_t>(chunks), tailSkip_ ? 0.0f : HUGE_VALF);
     for (int c = 0; c < nc; ++c) {
         const std::size_t ci = static_cast<std::size_t>(c);
@@ -534,6 +557,7 @@ void TruePeakLimiter::detect(std::size_t frames, float threshold) {
 #endif
                 peaksGeneric(ye + kF0 + c0, q1e_.data() + 1, me + kF0 + c0, q3e_.data() + 1, pk, c1 - c0);
         }
+        for (std::size_t i = 0; i < c1 - c0; ++i) blockPeak_ = std::max(blockPeak_, pk[i]);
     }
     for (int c = 0; c < nc; ++c) {
         float* x2 = y2_[static_cast<std::size_t>(c)].data();
@@ -556,34 +580,35 @@ void TruePeakLimiter::process(const BlockView& block) {
     for (const auto& sw : ceilingSwitches_) lowest = std::min(lowest, sw.second);
     detect(n, static_cast<float>(lowest));
 
-    // Legend (one step per frame m of the detector's timeline):
+    // Legend (one step per frame m of the detector's timeline), in reductions u = 1 - gain:
     //   prevPk = peak of the previous interval (a frame's requirement covers both sides),
-    //   env    = released required gain e, <= the required gain r of this frame,
-    //   dq*    = monotonic deque of (e, m) for the minimum over the last hold frames,
-    //   ring1/sum1/nz1, ring2/sum2/nz2 = the two box filters, kept as reductions u = 1 - gain
-    //            with a count of non-zero entries so an idle limiter returns to exactly 1.0,
+    //   u      = released required reduction: max(1 - r, u·(1 - releaseCoef)), 0 once under 1e-9,
+    //   dq*    = monotonic deque of (u, m) for the maximum over the last hold frames,
+    //   ring1/sum1, ring2/sum2 = the two box filters on that maximum rounded up to a multiple of
+    //            2^-32 (integers: sums are exact, so an idle limiter returns to exactly 1.0 and
+    //            the averages never fall under the reduction a peak needs),
     //   idx    = m, gmin = smallest gain output.
     double ceil = ceilingLin_;
-    const double rel = releaseCoef_;
+    const double keep = 1.0 - releaseCoef_;
+    const double scale = 1.0 / (kGainScale * static_cast<double>(box1_) * static_cast<double>(box2_));
     std::size_t nextSwitch = 0;  // ceilingSwitches_[nextSwitch] is the next to apply
     std::int64_t switchAt = ceilingSwitches_.empty() ? INT64_MAX : ceilingSwitches_.front().first;
-    const double inv1 = 1.0 / box1_, inv2 = 1.0 / box2_;
     const int hold = hold_, b1 = box1_, b2 = box2_, dqCap = hold_ + 1;
     float prevPk = prevPeak_;
-    double env = env_, sum1 = sum1_, sum2 = sum2_;
-    int dqHead = dqHead_, dqSize = dqSize_, pos1 = pos1_, pos2 = pos2_, nz1 = nonzero1_, nz2 = nonzero2_;
+    double u = u_;
+    std::int64_t sum1 = sum1_, sum2 = sum2_;
+    int dqHead = dqHead_, dqSize = dqSize_, pos1 = pos1_, pos2 = pos2_;
     std::int64_t idx = index_;
     double* dqVal = dqVal_.data();
     std::int64_t* dqIdx = dqIdx_.data();
-    double* ring1 = ring1_.data();
-    double* ring2 = ring2_.data();
+    std::int64_t* ring1 = ring1_.data();
+    std::int64_t* ring2 = ring2_.data();
     double gmin = 1.0;
     // Idle fast path: nothing held or releasing and no peak over the ceiling in this block. The
-    // state this leaves is exactly what the frame loop would leave (deque = the newest 1.0,
-    // rings all zero), so block splits do not change the result.
-    float blockPeak = prevPk;
-    for (std::size_t i = 0; i < n; ++i) blockPeak = std::max(blockPeak, peak_[i]);
-    const bool idle = env == 1.0 && nz1 == 0 && nz2 == 0 && (dqSize == 0 || dqVal[dqHead] == 1.0);
+    // state this leaves is exactly what the frame loop would leave (deque = the newest 0, rings
+    // all zero), so block splits do not change the result.
+    const float blockPeak = std::max(prevPk, blockPeak_);
+    const bool idle = u == 0.0 && sum1 == 0 && sum2 == 0 && (dqSize == 0 || dqVal[dqHead] == 0.0);
     if (idle && blockPeak <= lowest) {
         if (n > 0) {
             while (switchAt < idx + static_cast<std::int64_t>(n)) {
@@ -594,14 +619,14 @@ void TruePeakLimiter::process(const BlockView& block) {
             idx += static_cast<std::int64_t>(n);
             dqHead = 0;
             dqSize = 1;
-            dqVal[0] = 1.0;
+            dqVal[0] = 0.0;
             dqIdx[0] = idx - 1;
             pos1 = static_cast<int>((static_cast<std::size_t>(pos1) + n) % static_cast<std::size_t>(b1));
             pos2 = static_cast<int>((static_cast<std::size_t>(pos2) + n) % static_cast<std::size_t>(b2));
-            sum1 = sum2 = 0.0;
         }
         std::fill(gain_.begin(), gain_.begin() + static_cast<std::ptrdiff_t>(n), 1.0f);
     } else {
+        std::int64_t gsum = INT64_MIN;  // largest sum2: the smallest gain
         for (std::size_t i = 0; i < n; ++i, ++idx) {
             if (idx >= switchAt) {
                 ceil = ceilingSwitches_[nextSwitch++].second;
@@ -609,57 +634,49 @@ void TruePeakLimiter::process(const BlockView& block) {
             }
             const float pk = std::max(prevPk, peak_[i]);
             prevPk = peak_[i];
-            const double r = pk > ceil ? ceil / pk : 1.0;
-            double e = env + (1.0 - env) * rel;
-            if (e > 1.0 - 1e-9) e = 1.0;  // recovered (1e-9 = 9e-9 dB)
-            env = e < r ? e : r;
-            // Hold: sliding minimum over the last `hold` frames (deque in a ring of dqCap).
+            const double need = pk > ceil ? 1.0 - ceil / pk : 0.0;
+            double ue = u * keep;
+            ue = ue < 1e-9 ? 0.0 : ue;  // recovered (1e-9 = 9e-9 dB)
+            u = ue > need ? ue : need;
+            // Hold: sliding maximum over the last `hold` frames (deque in a ring of dqCap).
             int back = dqHead + dqSize - 1;
             if (back >= dqCap) back -= dqCap;
-            while (dqSize > 0 && dqVal[back] >= env) {
+            while (dqSize > 0 && dqVal[back] <= u) {
                 --dqSize;
                 back = back == 0 ? dqCap - 1 : back - 1;
             }
             int slot = dqHead + dqSize;
             if (slot >= dqCap) slot -= dqCap;
-            dqVal[slot] = env;
+            dqVal[slot] = u;
             dqIdx[slot] = idx;
             ++dqSize;
             if (dqIdx[dqHead] <= idx - hold) {
                 dqHead = dqHead + 1 == dqCap ? 0 : dqHead + 1;
                 --dqSize;
             }
-            const double u0 = 1.0 - dqVal[dqHead];
-            // Box 1.
-            const double old1 = ring1[pos1];
-            ring1[pos1] = u0;
+            // Rounded up (u·2^32 + 1 - 2^-20, truncated: exact integers stay, 0 stays 0).
+            const std::int64_t q = static_cast<std::int64_t>(dqVal[dqHead] * kGainScale + (1.0 - 0x1p-20));
+            sum1 += q - ring1[pos1];
+            ring1[pos1] = q;
             pos1 = pos1 + 1 == b1 ? 0 : pos1 + 1;
-            nz1 += (u0 != 0.0) - (old1 != 0.0);
-            sum1 = nz1 == 0 ? 0.0 : sum1 + (u0 - old1);
-            const double u1 = nz1 == 0 ? 0.0 : std::max(0.0, sum1 * inv1);
-            // Box 2.
-            const double old2 = ring2[pos2];
-            ring2[pos2] = u1;
+            sum2 += sum1 - ring2[pos2];
+            ring2[pos2] = sum1;
             pos2 = pos2 + 1 == b2 ? 0 : pos2 + 1;
-            nz2 += (u1 != 0.0) - (old2 != 0.0);
-            sum2 = nz2 == 0 ? 0.0 : sum2 + (u1 - old2);
-            const double g = nz2 == 0 ? 1.0 : 1.0 - std::max(0.0, sum2 * inv2);
-            gmin = std::min(gmin, g);
-            gain_[i] = static_cast<float>(g);
+            gsum = std::max(gsum, sum2);
+            gain_[i] = static_cast<float>(1.0 - static_cast<double>(sum2) * scale);
         }
+        if (n > 0) gmin = 1.0 - static_cast<double>(gsum) * scale;
     }
     prevPeak_ = prevPk;
     ceilingLin_ = ceil;
     ceilingSwitches_.erase(ceilingSwitches_.begin(), ceilingSwitches_.begin() + static_cast<std::ptrdiff_t>(nextSwitch));
-    env_ = env;
+    u_ = u;
     sum1_ = sum1;
     sum2_ = sum2;
     dqHead_ = dqHead;
     dqSize_ = dqSize;
     pos1_ = pos1;
     pos2_ = pos2;
-    nonzero1_ = nz1;
-    nonzero2_ = nz2;
     index_ = idx;
     blockMinGain_ = gmin;
     minGain_ = std::min(minGain_, gmin);
@@ -672,7 +689,7 @@ void TruePeakLimiter::process(const BlockView& block) {
         if (gmin == 1.0)
             std::memcpy(out, d, n * sizeof(float));
         else
-            for (std::size_t i = 0; i < n; ++i) out[i] = d[i] * g[i];
+            mulGain(avx2_, out, d, g, n);
         std::memmove(d, d + n, lat * sizeof(float));
         float* h = hist_[static_cast<std::size_t>(c)].data();
         std::memmove(h, h + n, hk * sizeof(float));

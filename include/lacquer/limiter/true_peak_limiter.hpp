@@ -115,14 +115,14 @@ private:
     // Gain pipeline state (see the legend in process()).
     std::vector<std::pair<std::int64_t, double>> ceilingSwitches_;  // (gain-loop frame, ceiling') pending
     float prevPeak_ = 0;
-    double env_ = 1;
+    double u_ = 0;
     std::vector<double> dqVal_;
     std::vector<std::int64_t> dqIdx_;
     int dqHead_ = 0, dqSize_ = 0;
-    std::vector<double> ring1_, ring2_;
+    std::vector<std::int64_t> ring1_, ring2_;
     int pos1_ = 0, pos2_ = 0;
-    double sum1_ = 0, sum2_ = 0;
-    int nonzero1_ = 0, nonzero2_ = 0;
+    std::int64_t sum1_ = 0, sum2_ = 0;
+    float blockPeak_ = 0;  // largest peak_ of the block (0 where every chunk was skipped)
     std::int64_t index_ = 0;
     double minGain_ = 1, blockMinGain_ = 1;
 };
