@@ -320,6 +320,7 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     latency_ = lookahead_ + kDetectorLatencyFrames;
     ceilingLin_ = std::pow(10.0, (params.ceilingDbtp - params.safetyMarginDb) / 20.0);
     releaseCoef_ = params.releaseMs > 0 ? 1.0 - std::exp(-1.0 / (params.releaseMs * 1e-3 * fs)) : 1.0;
+    keepChunk_ = std::pow(1.0 - releaseCoef_, static_cast<double>(kChunk));
     taps1_ = halfband(kK1, 10.0);
     taps2_ = halfband(kK2, 7.0);
     // Tail bound (see detect()): the stage-1 taps from kNear on alternate in sign and do not grow.
@@ -364,6 +365,7 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     delay_.assign(nc, std::vector<float>(static_cast<std::size_t>(latency_) + n));
     y2e_.assign(2 * stride2_, 0.0f);
     q1e_.assign(kChunk + kPadFrames, 0.0f);
+    pkE_.assign(kChunk + kPadFrames, 0.0f);
     q3e_.assign(kChunk + kPadFrames, 0.0f);
     q1_.assign(n + kPadFrames, 0.0f);
     q3_.assign(n + kPadFrames, 0.0f);
@@ -392,6 +394,7 @@ void TruePeakLimiter::reset() {
     std::fill(peak_.begin(), peak_.end(), 0.0f);
     std::fill(gain_.begin(), gain_.end(), 1.0f);
     prevPeak_ = 0;
+    prevChunkBound_ = 0;
     ceilingLin_ = std::pow(10.0, (params_.ceilingDbtp - params_.safetyMarginDb) / 20.0);
     ceilingSwitches_.clear();
     u_ = 0;
@@ -435,13 +438,12 @@ double TruePeakLimiter::lastBlockGainReductionDb() const { return -20.0 * std::l
 // the right: small wherever the input has little energy near fs/2. Stage 2 is linear, so |q_exact -
 // q_near| <= sum|t2| · max|mid_exact - mid_near|. A chunk whose bound stays under the threshold
 // keeps peak 0; the others get the exact tail, stage 2 and peaks, identical to an unskipped run.
-void TruePeakLimiter::detect(std::size_t frames, float threshold) {
+void TruePeakLimiter::detect(std::size_t frames) {
     const std::size_t t2 = static_cast<std::size_t>(kT2);
     const std::size_t hk = static_cast<std::size_t>(2 * kK1);
     const std::size_t hlen = kLead + hk + frames;
     const std::size_t chunks = (frames + kChunk - 1) / kChunk;
     const int nc = spec_.channels;
-    blockPeak_ = 0;
     std::fill(chunkBound_.begin(), chunkBound_.begin() + static_cast<std::ptrdiff_t>(chunks), tailSkip_ ? 0.0f : HUGE_VALF);
     for (int c = 0; c < nc; ++c) {
         const std::size_t ci = static_cast<std::size_t>(c);
@@ -527,43 +529,38 @@ void TruePeakLimiter::detect(std::size_t frames, float threshold) {
             chunkBound_[k] = std::max(chunkBound_[k], b);
         }
     }
-    // Exact pass over the chunks that need it (1e-5: the float rounding of the vertex correction).
+    std::fill(peak_.begin(), peak_.begin() + static_cast<std::ptrdiff_t>(frames), 0.0f);
+}
+
+// Exact peaks of the intervals [a, c1) into peak_ (max over channels): the near mids continued
+// with the tail taps, stage 2 and the refined peaks, as an unskipped detector computes them.
+void TruePeakLimiter::exactPeaks(std::size_t a, std::size_t c1) {
     float* ye = y2e_.data();
     float* me = ye + stride2_;
-    for (std::size_t k = 0; k < chunks; ++k) {
-        const std::size_t c0 = k * kChunk, c1 = std::min(frames, c0 + kChunk);
-        float* pk = peak_.data() + c0;
-        std::fill(pk, pk + kChunk, 0.0f);
-        if (chunkBound_[k] * (1.0f + 1e-5f) <= threshold) continue;
-        const std::size_t f0 = static_cast<std::size_t>(kF0) + c0 - static_cast<std::size_t>(kS);
-        for (int c = 0; c < nc; ++c) {
-            const std::size_t ci = static_cast<std::size_t>(c);
-            const float* hist = hist_[ci].data();
-            const float* x2 = y2_[ci].data();
-            const float* mid = x2 + stride2_;
-            // Exact mids f0 .. f0 + kExactMids - 1: the near sums continued with the tail taps.
-            pairSum(avx2_, hist + f0, off1A_.data() + kNear, off1B_.data() + kNear, taps1_.data() + kNear, kK1 - kNear, 0,
-                    mid + f0, me + f0, kExactMids);
-            std::memcpy(ye + c0, x2 + c0, (kChunk + 2 * kK2) * sizeof(float));
-            // Exact q1/q3 of intervals c0 - 1 .. c1 - 1 (entry 0 = interval c0 - 1).
-            pairSum(avx2_, ye, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, static_cast<std::ptrdiff_t>(c0) - 1,
-                    nullptr, q1e_.data(), kChunk + 1);
-            pairSum(avx2_, ye, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, static_cast<std::ptrdiff_t>(c0) - 1,
-                    nullptr, q3e_.data(), kChunk + 1);
+    float* pk = pkE_.data();  // the kernels write whole groups of 8: beyond c1 is the next chunk's
+    std::fill(pk, pk + kChunk + 8, 0.0f);
+    const std::size_t f0 = static_cast<std::size_t>(kF0) + a - static_cast<std::size_t>(kS);  // first mid read
+    const std::size_t mids = c1 - a + 2 * static_cast<std::size_t>(kS);
+    for (int c = 0; c < spec_.channels; ++c) {
+        const std::size_t ci = static_cast<std::size_t>(c);
+        const float* hist = hist_[ci].data();
+        const float* x2 = y2_[ci].data();
+        const float* mid = x2 + stride2_;
+        pairSum(avx2_, hist + f0, off1A_.data() + kNear, off1B_.data() + kNear, taps1_.data() + kNear, kK1 - kNear, 0,
+                mid + f0, me + f0, mids);
+        std::memcpy(ye + a, x2 + a, (kChunk + 3 * kK2) * sizeof(float));
+        // Exact q1/q3 of intervals a - 1 .. c1 - 1 (entry 0 = interval a - 1).
+        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(a) - 1;
+        pairSum(avx2_, ye, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, start, nullptr, q1e_.data(), c1 - a + 1);
+        pairSum(avx2_, ye, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, start, nullptr, q3e_.data(), c1 - a + 1);
 #if LACQUER_HAVE_X86
-            if (avx2_)
-                peaksAvx2(ye + kF0 + c0, q1e_.data() + 1, me + kF0 + c0, q3e_.data() + 1, pk, c1 - c0);
-            else
+        if (avx2_)
+            peaksAvx2(ye + kF0 + a, q1e_.data() + 1, me + kF0 + a, q3e_.data() + 1, pk, c1 - a);
+        else
 #endif
-                peaksGeneric(ye + kF0 + c0, q1e_.data() + 1, me + kF0 + c0, q3e_.data() + 1, pk, c1 - c0);
-        }
-        for (std::size_t i = 0; i < c1 - c0; ++i) blockPeak_ = std::max(blockPeak_, pk[i]);
+            peaksGeneric(ye + kF0 + a, q1e_.data() + 1, me + kF0 + a, q3e_.data() + 1, pk, c1 - a);
     }
-    for (int c = 0; c < nc; ++c) {
-        float* x2 = y2_[static_cast<std::size_t>(c)].data();
-        std::memmove(x2, x2 + frames, t2 * sizeof(float));
-        std::memmove(x2 + stride2_, x2 + stride2_ + frames, t2 * sizeof(float));
-    }
+    std::copy(pk, pk + (c1 - a), peak_.begin() + static_cast<std::ptrdiff_t>(a));
 }
 
 void TruePeakLimiter::process(const BlockView& block) {
@@ -578,7 +575,7 @@ void TruePeakLimiter::process(const BlockView& block) {
     // The lowest ceiling' any frame of this block can be judged by (pending switches included).
     double lowest = ceilingLin_;
     for (const auto& sw : ceilingSwitches_) lowest = std::min(lowest, sw.second);
-    detect(n, static_cast<float>(lowest));
+    detect(n);
 
     // Legend (one step per frame m of the detector's timeline), in reductions u = 1 - gain:
     //   prevPk = peak of the previous interval (a frame's requirement covers both sides),
@@ -607,9 +604,12 @@ void TruePeakLimiter::process(const BlockView& block) {
     // Idle fast path: nothing held or releasing and no peak over the ceiling in this block. The
     // state this leaves is exactly what the frame loop would leave (deque = the newest 0, rings
     // all zero), so block splits do not change the result.
-    const float blockPeak = std::max(prevPk, blockPeak_);
+    const std::size_t chunks = (n + kChunk - 1) / kChunk;
+    float blockBound = prevChunkBound_;
+    for (std::size_t k = 0; k < chunks; ++k) blockBound = std::max(blockBound, chunkBound_[k]);
     const bool idle = u == 0.0 && sum1 == 0 && sum2 == 0 && (dqSize == 0 || dqVal[dqHead] == 0.0);
-    if (idle && blockPeak <= lowest) {
+    // 1e-5: the float rounding of the vertex correction the bound covers.
+    if (idle && static_cast<double>(blockBound) * (1.0 + 1e-5) <= lowest) {
         if (n > 0) {
             while (switchAt < idx + static_cast<std::int64_t>(n)) {
                 ceil = ceilingSwitches_[nextSwitch++].second;
@@ -627,7 +627,21 @@ void TruePeakLimiter::process(const BlockView& block) {
         std::fill(gain_.begin(), gain_.begin() + static_cast<std::ptrdiff_t>(n), 1.0f);
     } else {
         std::int64_t gsum = INT64_MIN;  // largest sum2: the smallest gain
-        for (std::size_t i = 0; i < n; ++i, ++idx) {
+        for (std::size_t k = 0; k < chunks; ++k) {
+        const std::size_t c0 = k * kChunk, c1 = std::min(n, c0 + kChunk);
+        // Exact detection only where a peak could lower u: with U <= every released value
+        // u·keep^j (j <= kChunk) inside the chunk, a peak P <= lowest / (1 - U) needs at most U.
+        // The last chunk of a block is judged against `lowest` alone, so the next block can take
+        // its skipped peaks (0) as they are. Frame c0 also reads the interval before it.
+        double threshold = lowest;
+        const double released = u * keepChunk_ * (1.0 - 1e-12);
+        if (k + 1 < chunks && released >= 1e-9) threshold = lowest / (1.0 - released);
+        const float b = std::max(chunkBound_[k], k > 0 ? chunkBound_[k - 1] : prevChunkBound_);
+        if (static_cast<double>(b) * (1.0 + 1e-5) > threshold) {
+            exactPeaks(c0 > 0 ? c0 - 1 : 0, c1);
+            if (c0 > 0) prevPk = peak_[c0 - 1];
+        }
+        for (std::size_t i = c0; i < c1; ++i, ++idx) {
             if (idx >= switchAt) {
                 ceil = ceilingSwitches_[nextSwitch++].second;
                 switchAt = nextSwitch < ceilingSwitches_.size() ? ceilingSwitches_[nextSwitch].first : INT64_MAX;
@@ -665,9 +679,11 @@ void TruePeakLimiter::process(const BlockView& block) {
             gsum = std::max(gsum, sum2);
             gain_[i] = static_cast<float>(1.0 - static_cast<double>(sum2) * scale);
         }
+        }
         if (n > 0) gmin = 1.0 - static_cast<double>(gsum) * scale;
     }
     prevPeak_ = prevPk;
+    if (n > 0) prevChunkBound_ = chunkBound_[chunks - 1];
     ceilingLin_ = ceil;
     ceilingSwitches_.erase(ceilingSwitches_.begin(), ceilingSwitches_.begin() + static_cast<std::ptrdiff_t>(nextSwitch));
     u_ = u;
@@ -693,6 +709,9 @@ void TruePeakLimiter::process(const BlockView& block) {
         std::memmove(d, d + n, lat * sizeof(float));
         float* h = hist_[static_cast<std::size_t>(c)].data();
         std::memmove(h, h + n, hk * sizeof(float));
+        float* x2 = y2_[static_cast<std::size_t>(c)].data();
+        std::memmove(x2, x2 + n, static_cast<std::size_t>(kT2) * sizeof(float));
+        std::memmove(x2 + stride2_, x2 + stride2_ + n, static_cast<std::size_t>(kT2) * sizeof(float));
     }
 }
 

@@ -79,7 +79,8 @@ public:
     const std::vector<float>& lastBlockGains() const { return gain_; }
 
 private:
-    void detect(std::size_t frames, float threshold);
+    void detect(std::size_t frames);
+    void exactPeaks(std::size_t from, std::size_t to);
 
     Spec spec_;
     Params params_;
@@ -102,7 +103,7 @@ private:
     std::vector<std::vector<float>> y2_;     // per channel: [x2 | mid], stage-2 history + block + pad
     std::vector<std::vector<float>> delay_;  // per channel: latency history + block
     std::vector<float> q1_, q3_;             // near x at m + 1/4, m + 3/4 (entry j: interval j - 1)
-    std::vector<float> y2e_, q1e_, q3e_;     // exact [x2 | mid] and 4x points of one chunk
+    std::vector<float> y2e_, q1e_, q3e_, pkE_;  // exact [x2 | mid], 4x points and peaks of one chunk
     std::vector<float> bound_, chunkBound_;  // peak bound per frame of a chunk / per chunk
     std::vector<double> gMin_, gMax_, g4Min_, g4Max_;  // range of the alternating prefix sum of hist
     std::vector<float> gAbs_, g4Abs_;        // max |x|, per group of 8 and of 32 frames
@@ -122,7 +123,8 @@ private:
     std::vector<std::int64_t> ring1_, ring2_;
     int pos1_ = 0, pos2_ = 0;
     std::int64_t sum1_ = 0, sum2_ = 0;
-    float blockPeak_ = 0;  // largest peak_ of the block (0 where every chunk was skipped)
+    float prevChunkBound_ = 0;  // bound of the previous block's last chunk
+    double keepChunk_ = 0;      // (1 - releaseCoef)^kChunk
     std::int64_t index_ = 0;
     double minGain_ = 1, blockMinGain_ = 1;
 };
