@@ -27,7 +27,7 @@ constexpr std::size_t kChunk = 32;      // frames per skip decision
 constexpr std::size_t kGroup = 8;       // frames per group of the alternating-sum statistics
 constexpr std::size_t kLead = kT2;      // extra input history: exact mids of history frames
 constexpr std::size_t kExactMids = kChunk + 2 * kS;  // mids a chunk's exact 4x points read
-constexpr double kGainScale = 0x1p32;  // the box filters sum reductions in units of 2^-32
+constexpr double kGainScale = 0x1p24;  // the box filters sum reductions in units of 2^-24
 
 double besselI0(double x) {
     double sum = 1.0, term = 1.0;
@@ -312,8 +312,9 @@ void mulGain(bool avx2, float* out, const float* d, const float* g, std::size_t 
 TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_(spec), params_(params) {
     assert(spec.channels >= 1 && spec.channels <= kMaxChannels);
     const double fs = spec.sampleRateHz;
-    // At most 90000 frames (0.47 s at 192 kHz): the box sums of 2^-32 units stay inside int64.
-    lookahead_ = std::clamp(static_cast<int>(std::lround(std::max(params.lookaheadMs, kMinLookaheadMs) * 1e-3 * fs)), 2, 90000);
+    // At most 46000 frames (0.24 s at 192 kHz): the box sums of 2^-24 units stay exact integers
+    // in a double (box1 · box2 · 2^24 < 2^53).
+    lookahead_ = std::clamp(static_cast<int>(std::lround(std::max(params.lookaheadMs, kMinLookaheadMs) * 1e-3 * fs)), 2, 46000);
     hold_ = lookahead_ + 1;
     box1_ = (lookahead_ + 2) / 2;
     box2_ = lookahead_ + 2 - box1_;
@@ -374,7 +375,7 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     const std::size_t hlen = kLead + static_cast<std::size_t>(2 * kK1) + n;
     gMin_.assign(hlen / kGroup + 8, 0.0);
     gMax_.assign(hlen / kGroup + 8, 0.0);
-    gAbs_.assign(hlen / kGroup + 8, 0.0f);
+    gAbs_.assign(hlen / kGroup + 8, 0.0f);  // whole super-groups: up to 31 frames into the padding
     g4Min_.assign(hlen / kGroup / 4 + 8, 0.0);
     g4Max_.assign(hlen / kGroup / 4 + 8, 0.0);
     g4Abs_.assign(hlen / kGroup / 4 + 8, 0.0f);
@@ -382,8 +383,8 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     gain_.assign(n, 1.0f);
     dqVal_.assign(static_cast<std::size_t>(hold_) + 1, 0.0);
     dqIdx_.assign(static_cast<std::size_t>(hold_) + 1, 0);
-    ring1_.assign(static_cast<std::size_t>(box1_), 0);
-    ring2_.assign(static_cast<std::size_t>(box2_), 0);
+    ring1_.assign(static_cast<std::size_t>(box1_), 0.0);
+    ring2_.assign(static_cast<std::size_t>(box2_), 0.0);
     reset();
 }
 
@@ -400,8 +401,8 @@ void TruePeakLimiter::reset() {
     u_ = 0;
     dqHead_ = 0;
     dqSize_ = 0;
-    std::fill(ring1_.begin(), ring1_.end(), 0);
-    std::fill(ring2_.begin(), ring2_.end(), 0);
+    std::fill(ring1_.begin(), ring1_.end(), 0.0);
+    std::fill(ring2_.begin(), ring2_.end(), 0.0);
     pos1_ = pos2_ = 0;
     sum1_ = sum2_ = 0;
     index_ = 0;
@@ -457,41 +458,28 @@ void TruePeakLimiter::detect(std::size_t frames) {
         pairSum(avx2_, x2, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, -1, nullptr, q1_.data(), frames + 1);
         pairSum(avx2_, x2, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, -1, nullptr, q3_.data(), frames + 1);
         if (!tailSkip_) continue;
-        const std::size_t groups = (hlen + kGroup - 1) / kGroup;  // the last one reads into the padding
+        // Whole super-groups of 4 groups (32 frames; the last ones read into the padding).
+        const std::size_t supers = (hlen + 4 * kGroup - 1) / (4 * kGroup), groups = 4 * supers;
 #if LACQUER_HAVE_X86
         if (avx2_)
             groupScanAvx2(hist, groups, gMin_.data(), gMax_.data(), gAbs_.data());
         else
 #endif
             groupScanGeneric(hist, groups, gMin_.data(), gMax_.data(), gAbs_.data());
-        // Super-groups of 4 groups, so a window costs a few lookups.
-        const std::size_t supers = groups / 4;
         for (std::size_t g = 0; g < supers; ++g) {
             g4Min_[g] = std::min(std::min(gMin_[4 * g], gMin_[4 * g + 1]), std::min(gMin_[4 * g + 2], gMin_[4 * g + 3]));
             g4Max_[g] = std::max(std::max(gMax_[4 * g], gMax_[4 * g + 1]), std::max(gMax_[4 * g + 2], gMax_[4 * g + 3]));
             g4Abs_[g] = std::max(std::max(gAbs_[4 * g], gAbs_[4 * g + 1]), std::max(gAbs_[4 * g + 2], gAbs_[4 * g + 3]));
         }
-        // Range of A and max |x| over hist[lo, hi] (whole groups: a superset).
+        // Range of A and max |x| over hist[lo, hi] (whole super-groups: a superset).
         auto stats = [&](std::size_t lo, std::size_t hi, double& mn, double& mx, float& ab) {
-            std::size_t g = lo / kGroup;
-            const std::size_t gEnd = hi / kGroup + 1;
             mn = HUGE_VAL;
             mx = -HUGE_VAL;
             ab = 0;
-            for (; g < gEnd && (g % 4 != 0 || g + 4 > gEnd); ++g) {
-                mn = std::min(mn, gMin_[g]);
-                mx = std::max(mx, gMax_[g]);
-                ab = std::max(ab, gAbs_[g]);
-            }
-            for (; g + 4 <= gEnd; g += 4) {
-                mn = std::min(mn, g4Min_[g / 4]);
-                mx = std::max(mx, g4Max_[g / 4]);
-                ab = std::max(ab, g4Abs_[g / 4]);
-            }
-            for (; g < gEnd; ++g) {
-                mn = std::min(mn, gMin_[g]);
-                mx = std::max(mx, gMax_[g]);
-                ab = std::max(ab, gAbs_[g]);
+            for (std::size_t g = lo / (4 * kGroup); g <= hi / (4 * kGroup); ++g) {
+                mn = std::min(mn, g4Min_[g]);
+                mx = std::max(mx, g4Max_[g]);
+                ab = std::max(ab, g4Abs_[g]);
             }
         };
         for (std::size_t k = 0; k < chunks; ++k) {
@@ -582,8 +570,9 @@ void TruePeakLimiter::process(const BlockView& block) {
     //   u      = released required reduction: max(1 - r, u·(1 - releaseCoef)), 0 once under 1e-9,
     //   dq*    = monotonic deque of (u, m) for the maximum over the last hold frames,
     //   ring1/sum1, ring2/sum2 = the two box filters on that maximum rounded up to a multiple of
-    //            2^-32 (integers: sums are exact, so an idle limiter returns to exactly 1.0 and
-    //            the averages never fall under the reduction a peak needs),
+    //            2^-24 (whole numbers of units, held in doubles: every sum is exact, so an idle
+    //            limiter returns to exactly 1.0 and the averages never fall under the reduction a
+    //            peak needs),
     //   idx    = m, gmin = smallest gain output.
     double ceil = ceilingLin_;
     const double keep = 1.0 - releaseCoef_;
@@ -593,13 +582,13 @@ void TruePeakLimiter::process(const BlockView& block) {
     const int hold = hold_, b1 = box1_, b2 = box2_, dqCap = hold_ + 1;
     float prevPk = prevPeak_;
     double u = u_;
-    std::int64_t sum1 = sum1_, sum2 = sum2_;
+    double sum1 = sum1_, sum2 = sum2_;
     int dqHead = dqHead_, dqSize = dqSize_, pos1 = pos1_, pos2 = pos2_;
     std::int64_t idx = index_;
     double* dqVal = dqVal_.data();
     std::int64_t* dqIdx = dqIdx_.data();
-    std::int64_t* ring1 = ring1_.data();
-    std::int64_t* ring2 = ring2_.data();
+    double* ring1 = ring1_.data();
+    double* ring2 = ring2_.data();
     double gmin = 1.0;
     // Idle fast path: nothing held or releasing and no peak over the ceiling in this block. The
     // state this leaves is exactly what the frame loop would leave (deque = the newest 0, rings
@@ -607,7 +596,7 @@ void TruePeakLimiter::process(const BlockView& block) {
     const std::size_t chunks = (n + kChunk - 1) / kChunk;
     float blockBound = prevChunkBound_;
     for (std::size_t k = 0; k < chunks; ++k) blockBound = std::max(blockBound, chunkBound_[k]);
-    const bool idle = u == 0.0 && sum1 == 0 && sum2 == 0 && (dqSize == 0 || dqVal[dqHead] == 0.0);
+    const bool idle = u == 0.0 && sum1 == 0.0 && sum2 == 0.0 && (dqSize == 0 || dqVal[dqHead] == 0.0);
     // 1e-5: the float rounding of the vertex correction the bound covers.
     if (idle && static_cast<double>(blockBound) * (1.0 + 1e-5) <= lowest) {
         if (n > 0) {
@@ -626,7 +615,7 @@ void TruePeakLimiter::process(const BlockView& block) {
         }
         std::fill(gain_.begin(), gain_.begin() + static_cast<std::ptrdiff_t>(n), 1.0f);
     } else {
-        std::int64_t gsum = INT64_MIN;  // largest sum2: the smallest gain
+        double gsum = 0;  // largest sum2: the smallest gain
         for (std::size_t k = 0; k < chunks; ++k) {
         const std::size_t c0 = k * kChunk, c1 = std::min(n, c0 + kChunk);
         // Exact detection only where a peak could lower u: with U <= every released value
@@ -668,8 +657,8 @@ void TruePeakLimiter::process(const BlockView& block) {
                 dqHead = dqHead + 1 == dqCap ? 0 : dqHead + 1;
                 --dqSize;
             }
-            // Rounded up (u·2^32 + 1 - 2^-20, truncated: exact integers stay, 0 stays 0).
-            const std::int64_t q = static_cast<std::int64_t>(dqVal[dqHead] * kGainScale + (1.0 - 0x1p-20));
+            // Rounded up to whole units: round-to-nearest(u·2^24 + 0.5) >= u·2^24, and 0 stays 0.
+            const double q = ((dqVal[dqHead] * kGainScale + 0.5) + 0x1p52) - 0x1p52;
             sum1 += q - ring1[pos1];
             ring1[pos1] = q;
             pos1 = pos1 + 1 == b1 ? 0 : pos1 + 1;
@@ -677,10 +666,10 @@ void TruePeakLimiter::process(const BlockView& block) {
             ring2[pos2] = sum1;
             pos2 = pos2 + 1 == b2 ? 0 : pos2 + 1;
             gsum = std::max(gsum, sum2);
-            gain_[i] = static_cast<float>(1.0 - static_cast<double>(sum2) * scale);
+            gain_[i] = static_cast<float>(1.0 - sum2 * scale);
         }
         }
-        if (n > 0) gmin = 1.0 - static_cast<double>(gsum) * scale;
+        if (n > 0) gmin = 1.0 - gsum * scale;
     }
     prevPeak_ = prevPk;
     if (n > 0) prevChunkBound_ = chunkBound_[chunks - 1];

@@ -120,9 +120,9 @@ private:
     std::vector<double> dqVal_;
     std::vector<std::int64_t> dqIdx_;
     int dqHead_ = 0, dqSize_ = 0;
-    std::vector<std::int64_t> ring1_, ring2_;
+    std::vector<double> ring1_, ring2_;  // whole numbers of 2^-24 units
     int pos1_ = 0, pos2_ = 0;
-    std::int64_t sum1_ = 0, sum2_ = 0;
+    double sum1_ = 0, sum2_ = 0;
     float prevChunkBound_ = 0;  // bound of the previous block's last chunk
     double keepChunk_ = 0;      // (1 - releaseCoef)^kChunk
     std::int64_t index_ = 0;
