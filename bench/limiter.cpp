@@ -37,7 +37,8 @@ AudioBuffer driven(double seconds) {
 double limitInPlace(AudioBuffer& work) {
     limiter::TruePeakLimiter lim({work.sampleRateHz, work.channels(), kBlock}, kParams);
     BlockView v = work.view();
-    for (std::size_t s = 0; s < v.frames; s += kBlock) lim.process(v.slice(s, std::min(kBlock, v.frames - s)));
+    for (std::size_t s = 0; s < v.frames; s += kBlock)
+        lim.process(v.slice(s, std::min(kBlock, v.frames - s)));
     return lim.maxGainReductionDb();
 }
 
@@ -58,7 +59,8 @@ int onlyOurs(const char* path, bool withHash) {
     std::size_t total = 0;
     std::uint64_t hash = 1469598103934665603ull;  // FNV-1a over the output samples' bits
     for (;;) {
-        const std::size_t got = static_cast<std::size_t>(sf_readf_float(f, inter.data(), static_cast<sf_count_t>(kBlock)));
+        const std::size_t got =
+            static_cast<std::size_t>(sf_readf_float(f, inter.data(), static_cast<sf_count_t>(kBlock)));
         if (got == 0) break;
         for (std::size_t c = 0; c < nc; ++c) {
             float* d = block.samples[c].data();
@@ -77,8 +79,8 @@ int onlyOurs(const char* path, bool withHash) {
     }
     sf_close(f);
     const double audioS = static_cast<double>(total) / info.samplerate;
-    std::printf("limiter %.3f CPU s for %.1f s of audio (%.1f x realtime), max gain reduction %.2f dB", limiterCpu, audioS,
-                audioS / limiterCpu, lim.maxGainReductionDb());
+    std::printf("limiter %.3f CPU s for %.1f s of audio (%.1f x realtime), max gain reduction %.2f dB",
+                limiterCpu, audioS, audioS / limiterCpu, lim.maxGainReductionDb());
     if (withHash) std::printf(", output hash %016llx", static_cast<unsigned long long>(hash));
     std::printf("\n");
     return 0;

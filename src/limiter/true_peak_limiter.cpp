@@ -23,11 +23,10 @@ constexpr int kF0 = kT2 - kS;                          // x2/mid index of block 
 // Stage 1 is split into a near part (taps 0 .. kNear-1, computed for every frame) and a tail
 // (taps kNear .. kK1-1, added only in chunks whose bound says the exact value could matter).
 constexpr int kNear = 16;
-constexpr std::size_t kChunk = 32;      // frames per skip decision
-constexpr std::size_t kGroup = 8;       // frames per group of the alternating-sum statistics
-constexpr std::size_t kLead = kT2;      // extra input history: exact mids of history frames
-constexpr std::size_t kExactMids = kChunk + 2 * kS;  // mids a chunk's exact 4x points read
-constexpr double kGainScale = 0x1p24;  // the box filters sum reductions in units of 2^-24
+constexpr std::size_t kChunk = 32;                   // frames per skip decision
+constexpr std::size_t kGroup = 8;                    // frames per group of the alternating-sum statistics
+constexpr std::size_t kLead = kT2;                   // extra input history: exact mids of history frames
+constexpr double kGainScale = 0x1p24;                // the box filters sum reductions in units of 2^-24
 
 double besselI0(double x) {
     double sum = 1.0, term = 1.0;
@@ -71,8 +70,9 @@ inline float refine(float a, float b, float c) {
 // [0, roundUp(count, 8)) (init = nullptr: 0). The sum runs in k order with one rounding per multiply
 // and add, so an output does not depend on its position in the block, and a sum over taps
 // [0, K) continued with init = that result over taps [K, n) equals the sum over [0, n).
-void pairSumGeneric(const float* base, const std::ptrdiff_t* offA, const std::ptrdiff_t* offB, const float* taps,
-                    int k, std::ptrdiff_t start, const float* init, float* out, std::size_t count) {
+void pairSumGeneric(const float* base, const std::ptrdiff_t* offA, const std::ptrdiff_t* offB,
+                    const float* taps, int k, std::ptrdiff_t start, const float* init, float* out,
+                    std::size_t count) {
     const std::size_t padded = (count + 7) / 8 * 8;
     for (std::size_t i = 0; i < padded; ++i) {
         const std::ptrdiff_t at = start + static_cast<std::ptrdiff_t>(i);
@@ -117,14 +117,17 @@ __attribute__((target("avx2,fma"))) void pairSumAvx2(const float* base, const st
         __m256 a0 = init ? _mm256_loadu_ps(init + i) : _mm256_setzero_ps();
         const float* b = base + start + static_cast<std::ptrdiff_t>(i);
         for (int j = 0; j < k; ++j)
-            a0 = _mm256_fmadd_ps(_mm256_set1_ps(taps[j]), _mm256_add_ps(_mm256_loadu_ps(b + offA[j]), _mm256_loadu_ps(b + offB[j])), a0);
+            a0 = _mm256_fmadd_ps(_mm256_set1_ps(taps[j]),
+                                 _mm256_add_ps(_mm256_loadu_ps(b + offA[j]), _mm256_loadu_ps(b + offB[j])),
+                                 a0);
         _mm256_storeu_ps(out + i, a0);
     }
 }
 #endif
 
-void pairSum(bool avx2, const float* base, const std::ptrdiff_t* offA, const std::ptrdiff_t* offB, const float* taps,
-             int k, std::ptrdiff_t start, const float* init, float* out, std::size_t count) {
+void pairSum(bool avx2, const float* base, const std::ptrdiff_t* offA, const std::ptrdiff_t* offB,
+             const float* taps, int k, std::ptrdiff_t start, const float* init, float* out,
+             std::size_t count) {
 #if LACQUER_HAVE_X86
     if (avx2) {
         pairSumAvx2(base, offA, offB, taps, k, start, init, out, count);
@@ -199,16 +202,19 @@ __attribute__((target("avx2,fma"))) void peaksAvx2(const float* xm, const float*
 float boundGeneric(const float* xm, const float* q1, const float* mm, const float* q3, float dq, float dm,
                    std::size_t count) {
     float best = 0;
-    auto tri = [](float ub, float la, float lc) { return ub + std::max(0.0f, ub - std::min(la, lc)) * 0.125f; };
+    auto tri = [](float ub, float la, float lc) {
+        return ub + std::max(0.0f, ub - std::min(la, lc)) * 0.125f;
+    };
     for (std::size_t i = 0; i < count; ++i) {
-        const float vm = std::abs(q3[static_cast<std::ptrdiff_t>(i) - 1]), v1 = std::abs(q1[i]), v2 = std::abs(mm[i]),
-                    v3 = std::abs(q3[i]);
+        const float vm = std::abs(q3[static_cast<std::ptrdiff_t>(i) - 1]), v1 = std::abs(q1[i]),
+                    v2 = std::abs(mm[i]), v3 = std::abs(q3[i]);
         const float u0 = std::abs(xm[i]), u4 = std::abs(xm[i + 1]);
         const float u1 = v1 + dq, u2 = v2 + dm, u3 = v3 + dq;
         const float lm = std::max(0.0f, vm - dq), l1 = std::max(0.0f, v1 - dq), l2 = std::max(0.0f, v2 - dm),
                     l3 = std::max(0.0f, v3 - dq);
         best = std::max(best, std::max(std::max(std::max(tri(u0, lm, l1), tri(u1, u0, l2)),
-                                                std::max(tri(u2, l1, l3), tri(u3, l2, u4))), u4));
+                                                std::max(tri(u2, l1, l3), tri(u3, l2, u4))),
+                                       u4));
     }
     return best;
 }
@@ -219,8 +225,8 @@ __attribute__((target("avx2,fma"))) inline __m256 tri8(__m256 ub, __m256 la, __m
     return _mm256_add_ps(ub, _mm256_mul_ps(gap, _mm256_set1_ps(0.125f)));
 }
 
-__attribute__((target("avx2,fma"))) float boundAvx2(const float* xm, const float* q1, const float* mm, const float* q3,
-                                                    float dq, float dm, std::size_t count) {
+__attribute__((target("avx2,fma"))) float boundAvx2(const float* xm, const float* q1, const float* mm,
+                                                    const float* q3, float dq, float dm, std::size_t count) {
     const __m256 vdq = _mm256_set1_ps(dq), vdm = _mm256_set1_ps(dm), zero = _mm256_setzero_ps();
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     __m256 best = zero;
@@ -228,11 +234,14 @@ __attribute__((target("avx2,fma"))) float boundAvx2(const float* xm, const float
         const __m256 vm = ld(q3 + i - 1), v1 = ld(q1 + i), v2 = ld(mm + i), v3 = ld(q3 + i);
         const __m256 u0 = ld(xm + i), u4 = ld(xm + i + 1);
         const __m256 u1 = _mm256_add_ps(v1, vdq), u2 = _mm256_add_ps(v2, vdm), u3 = _mm256_add_ps(v3, vdq);
-        const __m256 lm = _mm256_max_ps(zero, _mm256_sub_ps(vm, vdq)), l1 = _mm256_max_ps(zero, _mm256_sub_ps(v1, vdq)),
-                     l2 = _mm256_max_ps(zero, _mm256_sub_ps(v2, vdm)), l3 = _mm256_max_ps(zero, _mm256_sub_ps(v3, vdq));
+        const __m256 lm = _mm256_max_ps(zero, _mm256_sub_ps(vm, vdq)),
+                     l1 = _mm256_max_ps(zero, _mm256_sub_ps(v1, vdq)),
+                     l2 = _mm256_max_ps(zero, _mm256_sub_ps(v2, vdm)),
+                     l3 = _mm256_max_ps(zero, _mm256_sub_ps(v3, vdq));
         const __m256 b = _mm256_max_ps(_mm256_max_ps(tri8(u0, lm, l1), tri8(u1, u0, l2)),
                                        _mm256_max_ps(tri8(u2, l1, l3), tri8(u3, l2, u4)));
-        const __m256 valid = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count - i)), lane));
+        const __m256 valid =
+            _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count - i)), lane));
         best = _mm256_max_ps(best, _mm256_and_ps(valid, _mm256_max_ps(b, u4)));
     }
     return hmax8(best);
@@ -264,8 +273,8 @@ void groupScanGeneric(const float* x, std::size_t groups, double* gMin, double* 
 }
 
 #if LACQUER_HAVE_X86
-__attribute__((target("avx2,fma"))) void groupScanAvx2(const float* x, std::size_t groups, double* gMin, double* gMax,
-                                                       float* gAbs) {
+__attribute__((target("avx2,fma"))) void groupScanAvx2(const float* x, std::size_t groups, double* gMin,
+                                                       double* gMax, float* gAbs) {
     const __m256 sign = _mm256_setr_ps(1, -1, 1, -1, 1, -1, 1, -1);
     double base = 0;
     for (std::size_t g = 0; g < groups; ++g) {
@@ -291,9 +300,11 @@ void mulGainGeneric(float* out, const float* d, const float* g, std::size_t n) {
 }
 
 #if LACQUER_HAVE_X86
-__attribute__((target("avx2,fma"))) void mulGainAvx2(float* out, const float* d, const float* g, std::size_t n) {
+__attribute__((target("avx2,fma"))) void mulGainAvx2(float* out, const float* d, const float* g,
+                                                     std::size_t n) {
     std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(d + i), _mm256_loadu_ps(g + i)));
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(d + i), _mm256_loadu_ps(g + i)));
     for (; i < n; ++i) out[i] = d[i] * g[i];
 }
 #endif
@@ -314,7 +325,8 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     const double fs = spec.sampleRateHz;
     // At most 46000 frames (0.24 s at 192 kHz): the box sums of 2^-24 units stay exact integers
     // in a double (box1 · box2 · 2^24 < 2^53).
-    lookahead_ = std::clamp(static_cast<int>(std::lround(std::max(params.lookaheadMs, kMinLookaheadMs) * 1e-3 * fs)), 2, 46000);
+    lookahead_ = std::clamp(
+        static_cast<int>(std::lround(std::max(params.lookaheadMs, kMinLookaheadMs) * 1e-3 * fs)), 2, 46000);
     hold_ = lookahead_ + 1;
     box1_ = (lookahead_ + 2) / 2;
     box2_ = lookahead_ + 2 - box1_;
@@ -328,7 +340,8 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     tailSkip_ = true;
     for (int k = kNear; k < kK1; ++k) {
         const float t = taps1_[static_cast<std::size_t>(k)];
-        if ((k % 2 == 0) != (t > 0.0f) || (k + 1 < kK1 && std::abs(taps1_[static_cast<std::size_t>(k) + 1]) > std::abs(t)))
+        if ((k % 2 == 0) != (t > 0.0f) ||
+            (k + 1 < kK1 && std::abs(taps1_[static_cast<std::size_t>(k) + 1]) > std::abs(t)))
             tailSkip_ = false;
     }
     tailAbel_ = std::abs(taps1_[kNear]);
@@ -370,7 +383,6 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     q3e_.assign(kChunk + kPadFrames, 0.0f);
     q1_.assign(n + kPadFrames, 0.0f);
     q3_.assign(n + kPadFrames, 0.0f);
-    bound_.assign(kChunk + kPadFrames, 0.0f);
     chunkBound_.assign(n / kChunk + 1, 0.0f);
     const std::size_t hlen = kLead + static_cast<std::size_t>(2 * kK1) + n;
     gMin_.assign(hlen / kGroup + 8, 0.0);
@@ -445,7 +457,8 @@ void TruePeakLimiter::detect(std::size_t frames) {
     const std::size_t hlen = kLead + hk + frames;
     const std::size_t chunks = (frames + kChunk - 1) / kChunk;
     const int nc = spec_.channels;
-    std::fill(chunkBound_.begin(), chunkBound_.begin() + static_cast<std::ptrdiff_t>(chunks), tailSkip_ ? 0.0f : HUGE_VALF);
+    std::fill(chunkBound_.begin(), chunkBound_.begin() + static_cast<std::ptrdiff_t>(chunks),
+              tailSkip_ ? 0.0f : HUGE_VALF);
     for (int c = 0; c < nc; ++c) {
         const std::size_t ci = static_cast<std::size_t>(c);
         const float* hist = hist_[ci].data();
@@ -455,8 +468,10 @@ void TruePeakLimiter::detect(std::size_t frames) {
         // Near stage 1 and stage 2 on it (q1_[j], q3_[j] = interval j - 1, so q3_ holds i = -1 too).
         std::memcpy(x2 + t2, h + kK1, frames * sizeof(float));
         pairSum(avx2_, h, off1A_.data(), off1B_.data(), taps1_.data(), kNear, 0, nullptr, mid + t2, frames);
-        pairSum(avx2_, x2, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, -1, nullptr, q1_.data(), frames + 1);
-        pairSum(avx2_, x2, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, -1, nullptr, q3_.data(), frames + 1);
+        pairSum(avx2_, x2, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, -1, nullptr, q1_.data(),
+                frames + 1);
+        pairSum(avx2_, x2, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, -1, nullptr, q3_.data(),
+                frames + 1);
         if (!tailSkip_) continue;
         // Whole super-groups of 4 groups (32 frames; the last ones read into the padding).
         const std::size_t supers = (hlen + 4 * kGroup - 1) / (4 * kGroup), groups = 4 * supers;
@@ -467,9 +482,12 @@ void TruePeakLimiter::detect(std::size_t frames) {
 #endif
             groupScanGeneric(hist, groups, gMin_.data(), gMax_.data(), gAbs_.data());
         for (std::size_t g = 0; g < supers; ++g) {
-            g4Min_[g] = std::min(std::min(gMin_[4 * g], gMin_[4 * g + 1]), std::min(gMin_[4 * g + 2], gMin_[4 * g + 3]));
-            g4Max_[g] = std::max(std::max(gMax_[4 * g], gMax_[4 * g + 1]), std::max(gMax_[4 * g + 2], gMax_[4 * g + 3]));
-            g4Abs_[g] = std::max(std::max(gAbs_[4 * g], gAbs_[4 * g + 1]), std::max(gAbs_[4 * g + 2], gAbs_[4 * g + 3]));
+            g4Min_[g] = std::min(std::min(gMin_[4 * g], gMin_[4 * g + 1]),
+                                 std::min(gMin_[4 * g + 2], gMin_[4 * g + 3]));
+            g4Max_[g] = std::max(std::max(gMax_[4 * g], gMax_[4 * g + 1]),
+                                 std::max(gMax_[4 * g + 2], gMax_[4 * g + 3]));
+            g4Abs_[g] = std::max(std::max(gAbs_[4 * g], gAbs_[4 * g + 1]),
+                                 std::max(gAbs_[4 * g + 2], gAbs_[4 * g + 3]));
         }
         // Range of A and max |x| over hist[lo, hi] (whole super-groups: a superset).
         auto stats = [&](std::size_t lo, std::size_t hi, double& mn, double& mx, float& ab) {
@@ -509,11 +527,11 @@ void TruePeakLimiter::detect(std::size_t frames) {
             const float b =
 #if LACQUER_HAVE_X86
                 avx2_ ? boundAvx2(x2 + kF0 + c0, q1_.data() + 1 + c0, mid + kF0 + c0, q3_.data() + 1 + c0,
-                                              static_cast<float>(dq), static_cast<float>(dm), n)
-                                  :
+                                  static_cast<float>(dq), static_cast<float>(dm), n)
+                      :
 #endif
-                                  boundGeneric(x2 + kF0 + c0, q1_.data() + 1 + c0, mid + kF0 + c0, q3_.data() + 1 + c0,
-                                               static_cast<float>(dq), static_cast<float>(dm), n);
+                      boundGeneric(x2 + kF0 + c0, q1_.data() + 1 + c0, mid + kF0 + c0, q3_.data() + 1 + c0,
+                                   static_cast<float>(dq), static_cast<float>(dm), n);
             chunkBound_[k] = std::max(chunkBound_[k], b);
         }
     }
@@ -527,20 +545,23 @@ void TruePeakLimiter::exactPeaks(std::size_t a, std::size_t c1) {
     float* me = ye + stride2_;
     float* pk = pkE_.data();  // the kernels write whole groups of 8: beyond c1 is the next chunk's
     std::fill(pk, pk + kChunk + 8, 0.0f);
-    const std::size_t f0 = static_cast<std::size_t>(kF0) + a - static_cast<std::size_t>(kS);  // first mid read
+    const std::size_t f0 =
+        static_cast<std::size_t>(kF0) + a - static_cast<std::size_t>(kS);  // first mid read
     const std::size_t mids = c1 - a + 2 * static_cast<std::size_t>(kS);
     for (int c = 0; c < spec_.channels; ++c) {
         const std::size_t ci = static_cast<std::size_t>(c);
         const float* hist = hist_[ci].data();
         const float* x2 = y2_[ci].data();
         const float* mid = x2 + stride2_;
-        pairSum(avx2_, hist + f0, off1A_.data() + kNear, off1B_.data() + kNear, taps1_.data() + kNear, kK1 - kNear, 0,
-                mid + f0, me + f0, mids);
+        pairSum(avx2_, hist + f0, off1A_.data() + kNear, off1B_.data() + kNear, taps1_.data() + kNear,
+                kK1 - kNear, 0, mid + f0, me + f0, mids);
         std::memcpy(ye + a, x2 + a, (kChunk + 3 * kK2) * sizeof(float));
         // Exact q1/q3 of intervals a - 1 .. c1 - 1 (entry 0 = interval a - 1).
         const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(a) - 1;
-        pairSum(avx2_, ye, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, start, nullptr, q1e_.data(), c1 - a + 1);
-        pairSum(avx2_, ye, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, start, nullptr, q3e_.data(), c1 - a + 1);
+        pairSum(avx2_, ye, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, start, nullptr, q1e_.data(),
+                c1 - a + 1);
+        pairSum(avx2_, ye, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, start, nullptr, q3e_.data(),
+                c1 - a + 1);
 #if LACQUER_HAVE_X86
         if (avx2_)
             peaksAvx2(ye + kF0 + a, q1e_.data() + 1, me + kF0 + a, q3e_.data() + 1, pk, c1 - a);
@@ -555,7 +576,8 @@ void TruePeakLimiter::process(const BlockView& block) {
     const int nc = block.channels;
     const std::size_t n = block.frames;
     assert(nc == spec_.channels && n <= spec_.maxBlockFrames);
-    const std::size_t hk = kLead + static_cast<std::size_t>(2 * kK1), lat = static_cast<std::size_t>(latency_);
+    const std::size_t hk = kLead + static_cast<std::size_t>(2 * kK1),
+                      lat = static_cast<std::size_t>(latency_);
     for (int c = 0; c < nc; ++c) {
         std::memcpy(hist_[static_cast<std::size_t>(c)].data() + hk, block.channel(c), n * sizeof(float));
         std::memcpy(delay_[static_cast<std::size_t>(c)].data() + lat, block.channel(c), n * sizeof(float));
@@ -602,7 +624,8 @@ void TruePeakLimiter::process(const BlockView& block) {
         if (n > 0) {
             while (switchAt < idx + static_cast<std::int64_t>(n)) {
                 ceil = ceilingSwitches_[nextSwitch++].second;
-                switchAt = nextSwitch < ceilingSwitches_.size() ? ceilingSwitches_[nextSwitch].first : INT64_MAX;
+                switchAt =
+                    nextSwitch < ceilingSwitches_.size() ? ceilingSwitches_[nextSwitch].first : INT64_MAX;
             }
             prevPk = peak_[n - 1];
             idx += static_cast<std::int64_t>(n);
@@ -617,64 +640,66 @@ void TruePeakLimiter::process(const BlockView& block) {
     } else {
         double gsum = 0;  // largest sum2: the smallest gain
         for (std::size_t k = 0; k < chunks; ++k) {
-        const std::size_t c0 = k * kChunk, c1 = std::min(n, c0 + kChunk);
-        // Exact detection only where a peak could lower u: with U <= every released value
-        // u·keep^j (j <= kChunk) inside the chunk, a peak P <= lowest / (1 - U) needs at most U.
-        // The last chunk of a block is judged against `lowest` alone, so the next block can take
-        // its skipped peaks (0) as they are. Frame c0 also reads the interval before it.
-        double threshold = lowest;
-        const double released = u * keepChunk_ * (1.0 - 1e-12);
-        if (k + 1 < chunks && released >= 1e-9) threshold = lowest / (1.0 - released);
-        const float b = std::max(chunkBound_[k], k > 0 ? chunkBound_[k - 1] : prevChunkBound_);
-        if (static_cast<double>(b) * (1.0 + 1e-5) > threshold) {
-            exactPeaks(c0 > 0 ? c0 - 1 : 0, c1);
-            if (c0 > 0) prevPk = peak_[c0 - 1];
-        }
-        for (std::size_t i = c0; i < c1; ++i, ++idx) {
-            if (idx >= switchAt) {
-                ceil = ceilingSwitches_[nextSwitch++].second;
-                switchAt = nextSwitch < ceilingSwitches_.size() ? ceilingSwitches_[nextSwitch].first : INT64_MAX;
+            const std::size_t c0 = k * kChunk, c1 = std::min(n, c0 + kChunk);
+            // Exact detection only where a peak could lower u: with U <= every released value
+            // u·keep^j (j <= kChunk) inside the chunk, a peak P <= lowest / (1 - U) needs at most U.
+            // The last chunk of a block is judged against `lowest` alone, so the next block can take
+            // its skipped peaks (0) as they are. Frame c0 also reads the interval before it.
+            double threshold = lowest;
+            const double released = u * keepChunk_ * (1.0 - 1e-12);
+            if (k + 1 < chunks && released >= 1e-9) threshold = lowest / (1.0 - released);
+            const float b = std::max(chunkBound_[k], k > 0 ? chunkBound_[k - 1] : prevChunkBound_);
+            if (static_cast<double>(b) * (1.0 + 1e-5) > threshold) {
+                exactPeaks(c0 > 0 ? c0 - 1 : 0, c1);
+                if (c0 > 0) prevPk = peak_[c0 - 1];
             }
-            const float pk = std::max(prevPk, peak_[i]);
-            prevPk = peak_[i];
-            const double need = pk > ceil ? 1.0 - ceil / pk : 0.0;
-            double ue = u * keep;
-            ue = ue < 1e-9 ? 0.0 : ue;  // recovered (1e-9 = 9e-9 dB)
-            u = ue > need ? ue : need;
-            // Hold: sliding maximum over the last `hold` frames (deque in a ring of dqCap).
-            int back = dqHead + dqSize - 1;
-            if (back >= dqCap) back -= dqCap;
-            while (dqSize > 0 && dqVal[back] <= u) {
-                --dqSize;
-                back = back == 0 ? dqCap - 1 : back - 1;
+            for (std::size_t i = c0; i < c1; ++i, ++idx) {
+                if (idx >= switchAt) {
+                    ceil = ceilingSwitches_[nextSwitch++].second;
+                    switchAt =
+                        nextSwitch < ceilingSwitches_.size() ? ceilingSwitches_[nextSwitch].first : INT64_MAX;
+                }
+                const float pk = std::max(prevPk, peak_[i]);
+                prevPk = peak_[i];
+                const double need = pk > ceil ? 1.0 - ceil / pk : 0.0;
+                double ue = u * keep;
+                ue = ue < 1e-9 ? 0.0 : ue;  // recovered (1e-9 = 9e-9 dB)
+                u = ue > need ? ue : need;
+                // Hold: sliding maximum over the last `hold` frames (deque in a ring of dqCap).
+                int back = dqHead + dqSize - 1;
+                if (back >= dqCap) back -= dqCap;
+                while (dqSize > 0 && dqVal[back] <= u) {
+                    --dqSize;
+                    back = back == 0 ? dqCap - 1 : back - 1;
+                }
+                int slot = dqHead + dqSize;
+                if (slot >= dqCap) slot -= dqCap;
+                dqVal[slot] = u;
+                dqIdx[slot] = idx;
+                ++dqSize;
+                if (dqIdx[dqHead] <= idx - hold) {
+                    dqHead = dqHead + 1 == dqCap ? 0 : dqHead + 1;
+                    --dqSize;
+                }
+                // Rounded up to whole units: round-to-nearest(u·2^24 + 0.5) >= u·2^24, and 0 stays 0.
+                const double q = ((dqVal[dqHead] * kGainScale + 0.5) + 0x1p52) - 0x1p52;
+                sum1 += q - ring1[pos1];
+                ring1[pos1] = q;
+                pos1 = pos1 + 1 == b1 ? 0 : pos1 + 1;
+                sum2 += sum1 - ring2[pos2];
+                ring2[pos2] = sum1;
+                pos2 = pos2 + 1 == b2 ? 0 : pos2 + 1;
+                gsum = std::max(gsum, sum2);
+                gain_[i] = static_cast<float>(1.0 - sum2 * scale);
             }
-            int slot = dqHead + dqSize;
-            if (slot >= dqCap) slot -= dqCap;
-            dqVal[slot] = u;
-            dqIdx[slot] = idx;
-            ++dqSize;
-            if (dqIdx[dqHead] <= idx - hold) {
-                dqHead = dqHead + 1 == dqCap ? 0 : dqHead + 1;
-                --dqSize;
-            }
-            // Rounded up to whole units: round-to-nearest(u·2^24 + 0.5) >= u·2^24, and 0 stays 0.
-            const double q = ((dqVal[dqHead] * kGainScale + 0.5) + 0x1p52) - 0x1p52;
-            sum1 += q - ring1[pos1];
-            ring1[pos1] = q;
-            pos1 = pos1 + 1 == b1 ? 0 : pos1 + 1;
-            sum2 += sum1 - ring2[pos2];
-            ring2[pos2] = sum1;
-            pos2 = pos2 + 1 == b2 ? 0 : pos2 + 1;
-            gsum = std::max(gsum, sum2);
-            gain_[i] = static_cast<float>(1.0 - sum2 * scale);
-        }
         }
         if (n > 0) gmin = 1.0 - gsum * scale;
     }
     prevPeak_ = prevPk;
     if (n > 0) prevChunkBound_ = chunkBound_[chunks - 1];
     ceilingLin_ = ceil;
-    ceilingSwitches_.erase(ceilingSwitches_.begin(), ceilingSwitches_.begin() + static_cast<std::ptrdiff_t>(nextSwitch));
+    ceilingSwitches_.erase(ceilingSwitches_.begin(),
+                           ceilingSwitches_.begin() + static_cast<std::ptrdiff_t>(nextSwitch));
     u_ = u;
     sum1_ = sum1;
     sum2_ = sum2;

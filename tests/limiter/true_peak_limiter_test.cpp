@@ -222,8 +222,8 @@ TEST(TruePeakLimiter, ApplyAlignedIsAlignedAndTracesGainReduction) {
 
 // Runs `in` through `lim` in blocks of `block` frames (calling setCeilingDbtp(newCeilingDbtp) before
 // the block that starts at switchFrame, if any) and returns the output aligned with the input.
-AudioBuffer alignedRun(TruePeakLimiter& lim, const AudioBuffer& in, std::size_t block, std::size_t switchFrame,
-                       double newCeilingDbtp) {
+AudioBuffer alignedRun(TruePeakLimiter& lim, const AudioBuffer& in, std::size_t block,
+                       std::size_t switchFrame, double newCeilingDbtp) {
     const std::size_t lat = static_cast<std::size_t>(lim.latencyFrames());
     AudioBuffer buf = in;
     buf.resize(in.frames() + lat);  // zeros flush the tail
@@ -234,8 +234,8 @@ AudioBuffer alignedRun(TruePeakLimiter& lim, const AudioBuffer& in, std::size_t 
     }
     AudioBuffer out(in.channels(), in.frames(), in.sampleRateHz);
     for (int c = 0; c < in.channels(); ++c)
-        std::copy_n(buf.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(lat), in.frames(),
-                    out.samples[static_cast<std::size_t>(c)].begin());
+        std::copy_n(buf.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(lat),
+                    in.frames(), out.samples[static_cast<std::size_t>(c)].begin());
     return out;
 }
 
@@ -250,13 +250,15 @@ TEST(TruePeakLimiter, SetCeilingDbtpAppliesFromTheNextInputFrameOn) {
     for (std::size_t block : {500u, 37u}) {
         const std::size_t sw = 12000 / block * block;  // the first frame of a block, 0.25 s in
         TruePeakLimiter plain({kTortureRate, 2, block}, p), switched({kTortureRate, 2, block}, p);
-        const std::size_t look = static_cast<std::size_t>(switched.latencyFrames() - TruePeakLimiter::kDetectorLatencyFrames);
+        const std::size_t look =
+            static_cast<std::size_t>(switched.latencyFrames() - TruePeakLimiter::kDetectorLatencyFrames);
         const AudioBuffer a = alignedRun(plain, in, block, SIZE_MAX, 0.0);
         const AudioBuffer b = alignedRun(switched, in, block, sw, -4.0);
         // Unchanged before sw - lookahead (the gain of input frame m looks lookahead frames ahead).
         for (int c = 0; c < 2; ++c)
             for (std::size_t i = 0; i < sw - look; ++i)
-                ASSERT_EQ(a.samples[static_cast<std::size_t>(c)][i], b.samples[static_cast<std::size_t>(c)][i])
+                ASSERT_EQ(a.samples[static_cast<std::size_t>(c)][i],
+                          b.samples[static_cast<std::size_t>(c)][i])
                     << "block " << block << " frame " << i;
         bool changedInLookahead = false;
         for (std::size_t i = sw - look; i < sw; ++i) changedInLookahead |= a.samples[0][i] != b.samples[0][i];

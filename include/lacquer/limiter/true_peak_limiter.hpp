@@ -111,12 +111,12 @@ private:
     std::vector<std::vector<float>> y2_;     // per channel: [x2 | mid], stage-2 history + block + pad
     std::vector<std::vector<float>> delay_;  // per channel: latency history + block
     std::vector<float> q1_, q3_;             // near x at m + 1/4, m + 3/4 (entry j: interval j - 1)
-    std::vector<float> y2e_, q1e_, q3e_, pkE_;  // exact [x2 | mid], 4x points and peaks of one chunk
-    std::vector<float> bound_, chunkBound_;  // peak bound per frame of a chunk / per chunk
+    std::vector<float> y2e_, q1e_, q3e_, pkE_;         // exact [x2 | mid], 4x points and peaks of one chunk
+    std::vector<float> chunkBound_;                    // bound of the detector reading per chunk
     std::vector<double> gMin_, gMax_, g4Min_, g4Max_;  // range of the alternating prefix sum of hist
-    std::vector<float> gAbs_, g4Abs_;        // max |x|, per group of 8 and of 32 frames
-    bool tailSkip_ = false;                  // stage-1 tail alternates and decays (bound valid)
-    double tailAbel_ = 0, stage2L1_ = 0;     // |t1[kNear]|, sum |t2|
+    std::vector<float> gAbs_, g4Abs_;                  // max |x|, per group of 8 and of 32 frames
+    bool tailSkip_ = false;                            // stage-1 tail alternates and decays (bound valid)
+    double tailAbel_ = 0, stage2L1_ = 0;               // |t1[kNear]|, sum |t2|
     std::vector<float> peak_;                // detector output per frame of the block
     std::vector<float> gain_;                // gain per frame of the block
     bool avx2_ = false;                      // use the AVX2+FMA kernel (chosen once per object)
