@@ -295,6 +295,32 @@ __attribute__((target("avx2,fma"))) void groupScanAvx2(const float* x, std::size
 }
 #endif
 
+float absMaxGeneric(const float* x, std::size_t n) {
+    float m = 0;
+    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::abs(x[i]));
+    return m;
+}
+
+#if LACQUER_HAVE_X86
+__attribute__((target("avx2,fma"))) float absMaxAvx2(const float* x, std::size_t n) {
+    __m256 m = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, ld(x + i));
+    float r = hmax8(m);
+    for (; i < n; ++i) r = std::max(r, std::abs(x[i]));
+    return r;
+}
+#endif
+
+float absMax(bool avx2, const float* x, std::size_t n) {
+#if LACQUER_HAVE_X86
+    if (avx2) return absMaxAvx2(x, n);
+#else
+    (void)avx2;
+#endif
+    return absMaxGeneric(x, n);
+}
+
 void mulGainGeneric(float* out, const float* d, const float* g, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) out[i] = d[i] * g[i];
 }
@@ -383,7 +409,11 @@ TruePeakLimiter::TruePeakLimiter(const Spec& spec, const Params& params) : spec_
     q3e_.assign(kChunk + kPadFrames, 0.0f);
     q1_.assign(n + kPadFrames, 0.0f);
     q3_.assign(n + kPadFrames, 0.0f);
-    chunkBound_.assign(n / kChunk + 1, 0.0f);
+    maxChunks_ = n / kChunk + 1;
+    chunkBound_.assign(maxChunks_, 0.0f);
+    chunkFine_.assign(maxChunks_, 0);
+    chunkDm_.assign(nc * maxChunks_, 0.0f);
+    chunkDq_.assign(nc * maxChunks_, 0.0f);
     const std::size_t hlen = kLead + static_cast<std::size_t>(2 * kK1) + n;
     gMin_.assign(hlen / kGroup + 8, 0.0);
     gMax_.assign(hlen / kGroup + 8, 0.0);
@@ -459,19 +489,16 @@ void TruePeakLimiter::detect(std::size_t frames) {
     const int nc = spec_.channels;
     std::fill(chunkBound_.begin(), chunkBound_.begin() + static_cast<std::ptrdiff_t>(chunks),
               tailSkip_ ? 0.0f : HUGE_VALF);
+    std::fill(chunkFine_.begin(), chunkFine_.begin() + static_cast<std::ptrdiff_t>(chunks), !tailSkip_);
     for (int c = 0; c < nc; ++c) {
         const std::size_t ci = static_cast<std::size_t>(c);
         const float* hist = hist_[ci].data();
         const float* h = hist + kLead;
         float* x2 = y2_[ci].data();
         float* mid = x2 + stride2_;
-        // Near stage 1 and stage 2 on it (q1_[j], q3_[j] = interval j - 1, so q3_ holds i = -1 too).
+        // Near stage 1 (stage 2 on it runs later, only where the coarse bound is not enough).
         std::memcpy(x2 + t2, h + kK1, frames * sizeof(float));
         pairSum(avx2_, h, off1A_.data(), off1B_.data(), taps1_.data(), kNear, 0, nullptr, mid + t2, frames);
-        pairSum(avx2_, x2, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, -1, nullptr, q1_.data(),
-                frames + 1);
-        pairSum(avx2_, x2, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, -1, nullptr, q3_.data(),
-                frames + 1);
         if (!tailSkip_) continue;
         // Whole super-groups of 4 groups (32 frames; the last ones read into the padding).
         const std::size_t supers = (hlen + 4 * kGroup - 1) / (4 * kGroup), groups = 4 * supers;
@@ -523,19 +550,46 @@ void TruePeakLimiter::detect(std::size_t frames) {
             // sum|t1|·2·span ~ 6 span: ~5e-5 span) and stage 2's (~4e-6 span), generously.
             const double dm = tail * (1 + 1e-6) + 2e-4 * span;
             const double dq = stage2L1_ * dm + 1e-4 * span;
-            const std::size_t n = c1 - c0;
-            const float b =
-#if LACQUER_HAVE_X86
-                avx2_ ? boundAvx2(x2 + kF0 + c0, q1_.data() + 1 + c0, mid + kF0 + c0, q3_.data() + 1 + c0,
-                                  static_cast<float>(dq), static_cast<float>(dm), n)
-                      :
-#endif
-                      boundGeneric(x2 + kF0 + c0, q1_.data() + 1 + c0, mid + kF0 + c0, q3_.data() + 1 + c0,
-                                   static_cast<float>(dq), static_cast<float>(dm), n);
-            chunkBound_[k] = std::max(chunkBound_[k], b);
+            chunkDm_[ci * maxChunks_ + k] = static_cast<float>(dm);
+            chunkDq_[ci * maxChunks_ + k] = static_cast<float>(dq);
+            // Coarse bound: every 4x point of the chunk's intervals is x (<= xMax), a mid (<= mMax +
+            // dm) or a stage-2 output (<= 2·sum|t2|·max of those, + rounding); the parabola adds at
+            // most 1/8.
+            const double v = std::max(static_cast<double>(absMax(avx2_, x2 + f0, f1 + 1 - f0)),
+                                      absMax(avx2_, mid + f0, f1 + 1 - f0) + dm);
+            const double coarse = 1.125 * (2.0 * stage2L1_ * v + 1e-4 * span) * (1.0 + 1e-5);
+            chunkBound_[k] = std::max(chunkBound_[k], static_cast<float>(coarse));
         }
     }
     std::fill(peak_.begin(), peak_.begin() + static_cast<std::ptrdiff_t>(frames), 0.0f);
+}
+
+// Tightens chunk k's bound (frames [c0, c1)) with stage 2 on the near mids and the per-frame bound.
+void TruePeakLimiter::refineBound(std::size_t k, std::size_t c0, std::size_t c1) {
+    if (chunkFine_[k]) return;
+    chunkFine_[k] = 1;
+    float b = 0;
+    for (int c = 0; c < spec_.channels; ++c) {
+        const std::size_t ci = static_cast<std::size_t>(c);
+        const float* x2 = y2_[ci].data();
+        const float* mid = x2 + stride2_;
+        // q1_[j], q3_[j] = interval c0 - 1 + j.
+        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(c0) - 1;
+        pairSum(avx2_, x2, off2A1_.data(), off2B1_.data(), taps2_.data(), kK2, start, nullptr, q1_.data(),
+                c1 - c0 + 1);
+        pairSum(avx2_, x2, off2A3_.data(), off2B3_.data(), taps2_.data(), kK2, start, nullptr, q3_.data(),
+                c1 - c0 + 1);
+        const float dq = chunkDq_[ci * maxChunks_ + k], dm = chunkDm_[ci * maxChunks_ + k];
+#if LACQUER_HAVE_X86
+        if (avx2_)
+            b = std::max(
+                b, boundAvx2(x2 + kF0 + c0, q1_.data() + 1, mid + kF0 + c0, q3_.data() + 1, dq, dm, c1 - c0));
+        else
+#endif
+            b = std::max(b, boundGeneric(x2 + kF0 + c0, q1_.data() + 1, mid + kF0 + c0, q3_.data() + 1, dq,
+                                         dm, c1 - c0));
+    }
+    chunkBound_[k] = std::min(chunkBound_[k], b);  // both are bounds
 }
 
 // Exact peaks of the intervals [a, c1) into peak_ (max over channels): the near mids continued
@@ -648,8 +702,10 @@ void TruePeakLimiter::process(const BlockView& block) {
             double threshold = lowest;
             const double released = u * keepChunk_ * (1.0 - 1e-12);
             if (k + 1 < chunks && released >= 1e-9) threshold = lowest / (1.0 - released);
-            const float b = std::max(chunkBound_[k], k > 0 ? chunkBound_[k - 1] : prevChunkBound_);
-            if (static_cast<double>(b) * (1.0 + 1e-5) > threshold) {
+            auto over = [&](float bound) { return static_cast<double>(bound) * (1.0 + 1e-5) > threshold; };
+            if (over(chunkBound_[k])) refineBound(k, c0, c1);
+            if (k > 0 && over(chunkBound_[k - 1])) refineBound(k - 1, c0 - kChunk, c0);
+            if (over(std::max(chunkBound_[k], k > 0 ? chunkBound_[k - 1] : prevChunkBound_))) {
                 exactPeaks(c0 > 0 ? c0 - 1 : 0, c1);
                 if (c0 > 0) prevPk = peak_[c0 - 1];
             }

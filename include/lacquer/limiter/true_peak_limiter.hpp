@@ -88,6 +88,7 @@ public:
 
 private:
     void detect(std::size_t frames);
+    void refineBound(std::size_t chunk, std::size_t from, std::size_t to);
     void exactPeaks(std::size_t from, std::size_t to);
 
     Spec spec_;
@@ -113,6 +114,9 @@ private:
     std::vector<float> q1_, q3_;             // near x at m + 1/4, m + 3/4 (entry j: interval j - 1)
     std::vector<float> y2e_, q1e_, q3e_, pkE_;         // exact [x2 | mid], 4x points and peaks of one chunk
     std::vector<float> chunkBound_;                    // bound of the detector reading per chunk
+    std::vector<char> chunkFine_;                      // chunkBound_ already refined by stage 2
+    std::vector<float> chunkDm_, chunkDq_;             // per channel and chunk: |mid|, |q| error bounds
+    std::size_t maxChunks_ = 0;
     std::vector<double> gMin_, gMax_, g4Min_, g4Max_;  // range of the alternating prefix sum of hist
     std::vector<float> gAbs_, g4Abs_;                  // max |x|, per group of 8 and of 32 frames
     bool tailSkip_ = false;                            // stage-1 tail alternates and decays (bound valid)
