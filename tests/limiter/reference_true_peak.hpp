@@ -7,6 +7,7 @@
 // Intervals whose bound (window max · sum |taps|) is already under `skipBelow` are skipped:
 // the bound is exact (triangle inequality), so skipping never lowers the result under skipBelow.
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <vector>
 
@@ -36,16 +37,21 @@ public:
         }
     }
 
-    // Linear true peak of `b` (frames before 0 and after the end are zero).
-    double peak(const AudioBuffer& b, double skipBelow = 0.0) const {
+    // Linear true peak of `b` (frames before 0 and after the end are zero). With fromFrame/toFrame:
+    // only over the intervals m .. m+1 with fromFrame <= m < toFrame (all of b still feeds the
+    // interpolation).
+    double peak(const AudioBuffer& b, double skipBelow = 0.0, std::ptrdiff_t fromFrame = PTRDIFF_MIN,
+                std::ptrdiff_t toFrame = PTRDIFF_MAX) const {
         double best = 0;
         const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(b.frames());
+        const std::ptrdiff_t first = std::max<std::ptrdiff_t>(-kHalf, fromFrame);
+        const std::ptrdiff_t last = std::min<std::ptrdiff_t>(n + kHalf, toFrame);
         for (const auto& ch : b.samples) {
             std::vector<double> x(static_cast<std::size_t>(n + 4 * kHalf), 0.0);
             for (std::ptrdiff_t i = 0; i < n; ++i) x[static_cast<std::size_t>(i + 2 * kHalf)] = ch[static_cast<std::size_t>(i)];
             // Windowed maxima for the skip bound, in chunks of 64 frames.
-            for (std::ptrdiff_t c0 = -kHalf; c0 < n + kHalf; c0 += 64) {
-                const std::ptrdiff_t c1 = std::min<std::ptrdiff_t>(c0 + 64, n + kHalf);
+            for (std::ptrdiff_t c0 = first; c0 < last; c0 += 64) {
+                const std::ptrdiff_t c1 = std::min<std::ptrdiff_t>(c0 + 64, last);
                 double wmax = 0;
                 for (std::ptrdiff_t i = c0 - kHalf; i < c1 + kHalf + 1; ++i) wmax = std::max(wmax, std::abs(at(x, i)));
                 if (wmax * maxL1_ <= std::max(skipBelow, best)) continue;

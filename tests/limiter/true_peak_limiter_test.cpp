@@ -72,9 +72,12 @@ INSTANTIATE_TEST_SUITE_P(TruePeakLimiter, TortureTest,
 TEST(TruePeakLimiter, DetectorReadsEbu3341CasesWithinSpecTolerance) {
     for (const auto& tc : test::tortureCases()) {
         if (std::isnan(tc.expectedTruePeakDbtp)) continue;
-        AudioBuffer in = tc.make();
-        TruePeakLimiter lim({kTortureRate, 2, in.frames()}, {20.0, 5.0, 60.0});
-        lim.process(in.view());
+        const AudioBuffer in = tc.make();
+        AudioBuffer work = in;  // process() limits in place
+        // Ceiling -60 dBTP: every interval could exceed it, so the detector reads all of them
+        // exactly (it skips only intervals it proves to be under the ceiling).
+        TruePeakLimiter lim({kTortureRate, 2, in.frames()}, {-60.0, 5.0, 60.0});
+        lim.process(work.view());
         float peak = 0;
         for (std::size_t i = 0; i < in.frames(); ++i) peak = std::max(peak, lim.lastBlockPeaks()[i]);
         const double ref = db(reference().peak(in));
@@ -215,6 +218,59 @@ TEST(TruePeakLimiter, ApplyAlignedIsAlignedAndTracesGainReduction) {
     // The trace covers the aligned output; the maximum was applied inside it (float vs double).
     EXPECT_NEAR(traceMax, h.maxGainReductionDb, 1e-4);
     EXPECT_GT(h.maxGainReductionDb, 6.0);
+}
+
+// Runs `in` through `lim` in blocks of `block` frames (calling setCeilingDbtp(newCeilingDbtp) before
+// the block that starts at switchFrame, if any) and returns the output aligned with the input.
+AudioBuffer alignedRun(TruePeakLimiter& lim, const AudioBuffer& in, std::size_t block,
+                       std::size_t switchFrame, double newCeilingDbtp) {
+    const std::size_t lat = static_cast<std::size_t>(lim.latencyFrames());
+    AudioBuffer buf = in;
+    buf.resize(in.frames() + lat);  // zeros flush the tail
+    BlockView v = buf.view();
+    for (std::size_t at = 0; at < v.frames; at += block) {
+        if (at == switchFrame) lim.setCeilingDbtp(newCeilingDbtp);
+        lim.process(v.slice(at, std::min(block, v.frames - at)));
+    }
+    AudioBuffer out(in.channels(), in.frames(), in.sampleRateHz);
+    for (int c = 0; c < in.channels(); ++c)
+        std::copy_n(buf.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(lat),
+                    in.frames(), out.samples[static_cast<std::size_t>(c)].begin());
+    return out;
+}
+
+// setCeilingDbtp between blocks: from the switch frame on the output meets the new (lower)
+// ceiling per the reference; frames more than the lookahead before it are untouched (bit for bit
+// the run without the switch); frames after the switch really were limited harder.
+TEST(TruePeakLimiter, SetCeilingDbtpAppliesFromTheNextInputFrameOn) {
+    // A steady +3 dBFS tone: every frame needs limiting under either ceiling, so a switch that
+    // came too early or too late would show on the frames around it.
+    const AudioBuffer in = test::tortureSine(0.5, 997.0, std::pow(10.0, 3.0 / 20), 0.0);
+    const Params p{-1.0, 5.0, 60.0};
+    for (std::size_t block : {500u, 37u}) {
+        const std::size_t sw = 12000 / block * block;  // the first frame of a block, 0.25 s in
+        TruePeakLimiter plain({kTortureRate, 2, block}, p), switched({kTortureRate, 2, block}, p);
+        const std::size_t look =
+            static_cast<std::size_t>(switched.latencyFrames() - TruePeakLimiter::kDetectorLatencyFrames);
+        const AudioBuffer a = alignedRun(plain, in, block, SIZE_MAX, 0.0);
+        const AudioBuffer b = alignedRun(switched, in, block, sw, -4.0);
+        // Unchanged before sw - lookahead (the gain of input frame m looks lookahead frames ahead).
+        for (int c = 0; c < 2; ++c)
+            for (std::size_t i = 0; i < sw - look; ++i)
+                ASSERT_EQ(a.samples[static_cast<std::size_t>(c)][i],
+                          b.samples[static_cast<std::size_t>(c)][i])
+                    << "block " << block << " frame " << i;
+        bool changedInLookahead = false;
+        for (std::size_t i = sw - look; i < sw; ++i) changedInLookahead |= a.samples[0][i] != b.samples[0][i];
+        EXPECT_TRUE(changedInLookahead) << "the ramp towards the new ceiling starts within the lookahead";
+        const double oldCeiling = std::pow(10.0, -1.0 / 20), newCeiling = std::pow(10.0, -4.0 / 20);
+        // No tolerance: the new ceiling is the bound from the switch frame on.
+        const double after = reference().peak(b, newCeiling * 0.89, static_cast<std::ptrdiff_t>(sw));
+        EXPECT_LE(after, newCeiling) << "block " << block << ": " << db(after) << " dBTP after the switch";
+        const double before = reference().peak(b, 0.0, 0, static_cast<std::ptrdiff_t>(sw - look));
+        EXPECT_LE(before, oldCeiling);
+        EXPECT_GT(before, newCeiling);  // the old ceiling really was in force before
+    }
 }
 
 TEST(TruePeakLimiter, LookaheadBelowTheMinimumIsRaised) {

@@ -10,12 +10,20 @@
 // so peaks between the 4x points are not missed (a full-scale tone at 0.45 fs is read within
 // 0.05 dB instead of 0.56 dB). Each frame's requirement covers the two intervals either side of
 // it, all channels (one linked gain).
-// Gain: required gain r = min(1, ceiling'/peak) with ceiling' = ceiling - safetyMarginDb;
-//   release: e = min(r, e + (1 - e)(1 - exp(-1/(releaseMs·fs))))  (one-pole recovery towards 1);
-//   hold: minimum of e over lookahead + 1 frames; then two moving averages (box filters) whose
-//   lengths add to lookahead + 2 frames. The hold guarantees that the averaged gain at a peak is
-//   at or under the gain that peak needs; the two averages make every gain change an S-shaped
-//   ramp spread over the lookahead (no steps, no clicks).
+// Speed without weakening that: the first stage's 16 central taps (each side) run on every frame,
+// its 112-tap tail only on chunks of 32 frames where a rigorous upper bound of the exact 4x
+// reading (near part + Abel bound of the alternating tail + stage 2's L1 norm + the parabola's
+// largest correction) could require more than what the gain already holds: over ceiling' raised
+// by the release still in progress. Everywhere else the exact reading provably changes no gain,
+// so the output is bit for bit that of an unskipped detector (source: detect(), process()).
+// Gain: required reduction 1 - r, r = min(1, ceiling'/peak), ceiling' = ceiling - safetyMarginDb;
+//   release: u = max(1 - r, u·(1 - releaseCoef)), releaseCoef = 1 - exp(-1/(releaseMs·fs)),
+//   u = 0 once under 1e-9 (one-pole recovery of the gain 1 - u towards 1);
+//   hold: maximum of u over lookahead + 1 frames, rounded up to whole 2^-24 units; then two
+//   moving averages (box filters, exact sums of those units) whose lengths add to lookahead + 2
+//   frames. The hold guarantees that the averaged gain at a peak is at or under the gain that
+//   peak needs; the two averages make every gain change an S-shaped ramp spread over the
+//   lookahead (no steps, no clicks). Lookahead: kMinLookaheadMs .. 46000 frames.
 // Units: ceiling in dBTP; times in ms. Latency: latencyFrames() = lookahead frames
 //   (max(lookaheadMs, kMinLookaheadMs)) +
 //   kDetectorLatencyFrames; output frame n is input frame n - latencyFrames() times the gain.
@@ -24,6 +32,7 @@
 // Preconditions: finite input (decode rejects NaN/Inf). Thread safety: one object per thread.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
@@ -51,7 +60,16 @@ public:
     TruePeakLimiter(const Spec& spec, const Params& params);
 
     void process(const BlockView& block);
+    // Back to the state of a fresh instance (the ceiling too: Params::ceilingDbtp).
     void reset();
+    // Changes the ceiling (dBTP; Params::safetyMarginDb still applies) between process() calls. It
+    // applies to every input frame that enters the detector after the call (the next process()
+    // call's frames on); frames already inside keep the ceiling they were detected with. The
+    // guarantee holds for each output frame relative to the ceiling in force when its input frame
+    // was detected: a lower ceiling that starts at input frame s is met by the (latency-aligned)
+    // output from frame s on, and the lookahead already ramps the frames before s down towards it
+    // (up to lookahead frames earlier; frames before that are unchanged). Allocates a little.
+    void setCeilingDbtp(double ceilingDbtp);
     int latencyFrames() const { return latency_; }
 
     // Largest gain reduction (dB, >= 0) applied since construction or reset().
@@ -61,7 +79,8 @@ public:
 
     // The detector's estimate of the true peak (linear, all channels) of the interval between
     // input frames m and m+1, for m = the frames of the last block minus
-    // kDetectorLatencyFrames (exposed for tests).
+    // kDetectorLatencyFrames (exposed for tests). Exact only where it could exceed ceiling'
+    // (see detect() in the source): elsewhere 0, which is proved to be at or under ceiling'.
     const std::vector<float>& lastBlockPeaks() const { return peak_; }
     // The gain applied to each output frame of the last process() call (first block.frames
     // entries; 1.0f exactly where the limiter was idle).
@@ -69,6 +88,8 @@ public:
 
 private:
     void detect(std::size_t frames);
+    void refineBound(std::size_t chunk, std::size_t from, std::size_t to);
+    void exactPeaks(std::size_t from, std::size_t to);
 
     Spec spec_;
     Params params_;
@@ -90,22 +111,32 @@ private:
     std::vector<std::vector<float>> hist_;   // per channel: 2·K1 history + block (x) + pad
     std::vector<std::vector<float>> y2_;     // per channel: [x2 | mid], stage-2 history + block + pad
     std::vector<std::vector<float>> delay_;  // per channel: latency history + block
-    std::vector<float> phase_;               // scratch: 2 · (maxBlockFrames + pad) (x at m + 1/4, m + 3/4)
+    std::vector<float> q1_, q3_;             // near x at m + 1/4, m + 3/4 (entry j: interval j - 1)
+    std::vector<float> y2e_, q1e_, q3e_, pkE_;         // exact [x2 | mid], 4x points and peaks of one chunk
+    std::vector<float> chunkBound_;                    // bound of the detector reading per chunk
+    std::vector<char> chunkFine_;                      // chunkBound_ already refined by stage 2
+    std::vector<float> chunkDm_, chunkDq_;             // per channel and chunk: |mid|, |q| error bounds
+    std::size_t maxChunks_ = 0;
+    std::vector<double> gMin_, gMax_, g4Min_, g4Max_;  // range of the alternating prefix sum of hist
+    std::vector<float> gAbs_, g4Abs_;                  // max |x|, per group of 8 and of 32 frames
+    bool tailSkip_ = false;                            // stage-1 tail alternates and decays (bound valid)
+    double tailAbel_ = 0, stage2L1_ = 0;               // |t1[kNear]|, sum |t2|
     std::vector<float> peak_;                // detector output per frame of the block
     std::vector<float> gain_;                // gain per frame of the block
     bool avx2_ = false;                      // use the AVX2+FMA kernel (chosen once per object)
 
     // Gain pipeline state (see the legend in process()).
-    std::vector<float> prevPhase3_;  // per channel: last interpolated point of the previous interval
+    std::vector<std::pair<std::int64_t, double>> ceilingSwitches_;  // (gain-loop frame, ceiling') pending
     float prevPeak_ = 0;
-    double env_ = 1;
+    double u_ = 0;
     std::vector<double> dqVal_;
     std::vector<std::int64_t> dqIdx_;
     int dqHead_ = 0, dqSize_ = 0;
-    std::vector<double> ring1_, ring2_;
+    std::vector<double> ring1_, ring2_;  // whole numbers of 2^-24 units
     int pos1_ = 0, pos2_ = 0;
     double sum1_ = 0, sum2_ = 0;
-    int nonzero1_ = 0, nonzero2_ = 0;
+    float prevChunkBound_ = 0;  // bound of the previous block's last chunk
+    double keepChunk_ = 0;      // (1 - releaseCoef)^kChunk
     std::int64_t index_ = 0;
     double minGain_ = 1, blockMinGain_ = 1;
 };
