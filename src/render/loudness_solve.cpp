@@ -47,7 +47,8 @@ loudness::MeterOptions integratedOnly() {
 // One pass over the timeline: render, limit (latency compensated), measure each file segment and
 // hand the limited blocks to the sink. Without a limiter, the timeline passes unchanged.
 Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<limiter::Params>& params,
-                         std::vector<double>& maxGrDb, std::vector<float>& trace, const TimelineSink& sink) {
+                         std::vector<double>& maxGrDb, std::vector<float>& trace, const TimelineSink& sink,
+                         const std::vector<double>& ceilings) {
     const std::size_t total = stream.frames(), n = stream.marks().size();
     const int nc = stream.channels();
     const double rate = stream.sampleRateHz();
@@ -62,11 +63,30 @@ Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<l
     const BlockView bv = block.view();
     double traceMinGain = 1.0;
     std::size_t traceCount = 0;
+    std::vector<float> gains(kBlockFrames, 1.0f);
+    // The ceiling in force for input frame f: that of the file segment holding f.
+    std::size_t segment = 0;
+    if (lim && !ceilings.empty()) lim->setCeilingDbtp(ceilings[0]);
     for (std::size_t start = 0; start < total + lat; start += kBlockFrames) {
         throwIfCancelled();
         const std::size_t len = std::min(kBlockFrames, total + lat - start);
         stream.render(start, bv.slice(0, len));  // zeros past the end flush the limiter
-        if (lim) lim->process(bv.slice(0, len));
+        if (lim) {
+            // Processed in pieces split at the marks where the ceiling changes.
+            for (std::size_t done = 0; done < len;) {
+                std::size_t piece = len - done;
+                if (!ceilings.empty()) {
+                    while (segment + 1 < n && stream.marks()[segment + 1] <= start + done) {
+                        ++segment;
+                        lim->setCeilingDbtp(ceilings[segment]);
+                    }
+                    if (segment + 1 < n) piece = std::min(piece, stream.marks()[segment + 1] - (start + done));
+                }
+                lim->process(bv.slice(done, piece));
+                std::copy_n(lim->lastBlockGains().data(), piece, gains.data() + done);
+                done += piece;
+            }
+        }
         // Output frame start + k is timeline frame start + k - lat.
         const std::size_t skip = start >= lat ? 0 : std::min(len, lat - start);
         const std::size_t at = start + skip - lat;
@@ -77,7 +97,7 @@ Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<l
             // A fine trace (64 frames, 1.5 ms at 44.1 kHz) attributes gain reduction to files; a
             // bucket straddling a file boundary counts for both, which can only overstate a
             // neighbour's figure.
-            const float* g = lim->lastBlockGains().data() + skip;
+            const float* g = gains.data() + skip;
             for (std::size_t k = 0; k < count; ++k) {
                 traceMinGain = std::min(traceMinGain, static_cast<double>(g[k]));
                 if (++traceCount == kTraceFrames) {
@@ -130,7 +150,8 @@ struct Secant {
 SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
                           const std::vector<sequence::TrackPlacement>& placements,
                           const std::vector<double>& offsetsLu, const LoudnessParams& loudness,
-                          const std::optional<limiter::Params>& limiter, const TimelineSink& sink) {
+                          const std::optional<limiter::Params>& limiter, const TimelineSink& sink,
+                          const std::vector<double>& trackCeilingsDbtp) {
     const std::size_t n = tracks.size();
     std::vector<sequence::TrackPlacement> pl = placements;
 
@@ -199,7 +220,7 @@ SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
         sequence::TimelineStream stream(tracks, pl);
         r.marks = stream.marks();
         r.frames = stream.frames();
-        const Measured m = limitAndMeasure(stream, limiter, r.limiterMaxGrDb, r.limiterTraceDb, sink);
+        const Measured m = limitAndMeasure(stream, limiter, r.limiterMaxGrDb, r.limiterTraceDb, sink, trackCeilingsDbtp);
         r.iterations = iter;
         bool converged = true;
         if (loudness.mode == LoudnessMode::Album) {
@@ -207,7 +228,11 @@ SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
             if (!anchor) break;
             albumSecant.x = albumGain;
             albumSecant.y = *anchor;
-            if (std::abs(*anchor - loudness.targetLufs) > kToleranceLu) {
+            const double worstGr = r.limiterMaxGrDb.empty() ? 0.0 : *std::max_element(r.limiterMaxGrDb.begin(), r.limiterMaxGrDb.end());
+            // More gain would only drive the limiter further past max_limiting_db (a target the
+            // ceiling cannot give): stop, and let the checks report the miss.
+            const bool pastLimit = *anchor < loudness.targetLufs && worstGr > loudness.maxLimitingDb;
+            if (std::abs(*anchor - loudness.targetLufs) > kToleranceLu && !pastLimit) {
                 converged = false;
                 albumGain = albumSecant.next(loudness.targetLufs);
                 for (std::size_t i = 0; i < n; ++i) r.gainsDb[i] = defined[i] ? albumGain + offsetsLu[i] : 0.0;
@@ -218,7 +243,8 @@ SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
                 const double want = loudness.targetLufs + offsetsLu[i];
                 trackSecants[i].x = r.gainsDb[i];
                 trackSecants[i].y = *m.tracks[i];
-                if (std::abs(*m.tracks[i] - want) > kToleranceLu) {
+                const bool pastLimit = *m.tracks[i] < want && r.limiterMaxGrDb[i] > loudness.maxLimitingDb;
+                if (std::abs(*m.tracks[i] - want) > kToleranceLu && !pastLimit) {
                     converged = false;
                     r.gainsDb[i] = trackSecants[i].next(want);
                 }

@@ -36,9 +36,12 @@ using TimelineSink = std::function<void(std::size_t at, const BlockView& block)>
 // Tracks whose loudness is undefined (silence, < 400 ms) get 0 dB.
 // Iterates (secant steps) until every measured value is within 0.02 LU or 8 iterations.
 // The tracks are read block by block (memory: a few blocks, whatever the album's length).
+// trackCeilingsDbtp (optional, one per track): the limiter's ceiling over each track's file
+// segment, switched at the marks (codec headroom lowers it for single tracks).
 SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
                           const std::vector<sequence::TrackPlacement>& placements,
                           const std::vector<double>& offsetsLu, const LoudnessParams& loudness,
-                          const std::optional<limiter::Params>& limiter, const TimelineSink& sink);
+                          const std::optional<limiter::Params>& limiter, const TimelineSink& sink,
+                          const std::vector<double>& trackCeilingsDbtp = {});
 
 }  // namespace lacquer::render

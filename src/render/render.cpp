@@ -182,7 +182,7 @@ std::vector<sequence::TrackPlacement> placementsFor(const AlbumPlan& plan) {
 }  // namespace
 
 VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, const std::vector<ProcessedTrack>& tracks,
-                            Scratch* scratch) {
+                            Scratch* scratch, const std::vector<double>& trackCeilingsDbtp) {
     const double rate = variant.exportSpec.sampleRateHz;
     const std::size_t n = tracks.size();
     std::vector<std::shared_ptr<AudioStore>> delivery(n);
@@ -215,7 +215,9 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     const int channels = delivery.empty() ? 2 : delivery[0]->channels();
     m.timeline = SpillFile::empty(scratch, variant.name + "-timeline", channels, rate);
     SolveResult solved = solveLoudness(sources, placementsFor(plan), offsets, variant.loudness, variant.limiter,
-                                       [&](std::size_t at, const BlockView& block) { m.timeline->write(at, block); });
+                                       [&](std::size_t at, const BlockView& block) { m.timeline->write(at, block); },
+                                       trackCeilingsDbtp);
+    m.codecCeilingsDbtp = trackCeilingsDbtp;
     delivery.clear();  // the delivery-rate tracks are in the timeline now
     m.marks = solved.marks;
     m.gainsDb = solved.gainsDb;
@@ -484,7 +486,7 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
 
 // Streaming deliveries: what each service's normalisation does to every track (from the files'
 // measurements), and the true peak after a lossy round trip (Ogg Vorbis, Opus) of each track.
-json streamingJson(const AlbumPlan& plan, const Parts& parts,
+json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master, const Parts& parts,
                    const std::vector<report::FileMeasurement>& measured, std::optional<double> albumLufs,
                    json& checks) {
     std::vector<delivery::TrackLevels> levels;
@@ -529,17 +531,29 @@ json streamingJson(const AlbumPlan& plan, const Parts& parts,
                          {"vorbis_kbps", report::numberOrNull(vorbis[i].bitrateKbps, 0)},
                          {"opus_true_peak_dbtp", report::numberOrNull(opus[i].decodedTruePeakDbtp)},
                          {"opus_kbps", report::numberOrNull(opus[i].bitrateKbps, 0)}});
+        if (!master.codecCeilingsDbtp.empty()) codec.back()["ceiling_dbtp"] = report::numberOrNull(master.codecCeilingsDbtp[i]);
         double worst = -1e9;
         for (const auto* r : {&vorbis[i], &opus[i]})
             if (r->decodedTruePeakDbtp) worst = std::max(worst, *r->decodedTruePeakDbtp);
         if (worst > -1e9) {
-            // A warning, not a failure: the file itself meets its ceiling; the services' encoders
-            // are what clip. 0 dBTP after decoding is where audible clipping starts.
-            checks.push_back(check("track " + std::to_string(plan.tracks[i].number) + " (" + plan.tracks[i].title +
-                                       ") lossy headroom",
-                                   true,
-                                   "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus" +
-                                       (worst > 0.0 ? " — over 0 dBTP: lower the ceiling for lossy services" : "")));
+            const std::string who = "track " + std::to_string(plan.tracks[i].number) + " (" + plan.tracks[i].title + ") lossy headroom";
+            const bool over = worst > variant.maxDecodedDbtp;
+            if (variant.lowerCeilingForCodecs) {
+                // codec_headroom mode lower: the ceiling was lowered for this; a miss is a failure.
+                checks.push_back(check(who, !over,
+                                       "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus vs " +
+                                           fmt2(variant.maxDecodedDbtp) + " dBTP (max_decoded_dbtp), limiter ceiling " +
+                                           fmt2(master.codecCeilingsDbtp.empty() ? variant.limiter->ceilingDbtp : master.codecCeilingsDbtp[i]) +
+                                           " dBTP" + (over ? " — still over after lowering; lower max_decoded_dbtp's target ceiling or the loudness" : "")));
+            } else {
+                // A warning, not a failure: the file itself meets its ceiling; the services'
+                // encoders are what clip. 0 dBTP after decoding is where audible clipping starts.
+                checks.push_back(check(who, true,
+                                       "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus" +
+                                           (over ? " — over " + fmt2(variant.maxDecodedDbtp) +
+                                                       " dBTP: set codec_headroom: { mode: lower } to lower this track's ceiling"
+                                                 : "")));
+            }
         }
     }
     return {{"playback", services}, {"playback_markdown", delivery::playbackMarkdown(titles, levels, albumLufs)},
@@ -911,7 +925,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         cdJson.erase("checks");
         v["cd"] = cdJson;
     }
-    if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, parts, measured, fileAlbumLufs, v["checks"]);
+    if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, variant, master, parts, measured, fileAlbumLufs, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
     addPlotData(plan, variant, master, processed, v);
     return v;
@@ -1006,6 +1020,35 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
         masters.push_back(masterVariant(plan, *v, processedFor(k), &scratch));
+        if (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac) {
+            // codec_headroom mode lower: round-trip each track through Ogg Vorbis and Opus, lower
+            // the ceiling of every track that decodes over max_decoded_dbtp by its excess (plus
+            // 0.05 dB, since the overshoot scales with level only roughly) and master again.
+            constexpr int kMaxPasses = 4;
+            std::vector<double> ceilings(plan.tracks.size(), v->limiter->ceilingDbtp);
+            for (int pass = 0; pass < kMaxPasses; ++pass) {
+                const VariantMaster& m = masters.back();
+                std::vector<double> worst(plan.tracks.size(), -1e9);
+                parallelFor(plan.tracks.size(), [&](std::size_t i) {
+                    throwIfCancelled();
+                    const AudioBuffer part = m.timeline->readBuffer(m.marks[i], m.fileEnd(i) - m.marks[i]);
+                    for (const auto codec : {delivery::Codec::Vorbis, delivery::Codec::Opus}) {
+                        const auto r = delivery::codecRoundTrip(part, codec);
+                        if (r.decodedTruePeakDbtp) worst[i] = std::max(worst[i], *r.decodedTruePeakDbtp);
+                    }
+                });
+                bool lowered = false;
+                for (std::size_t i = 0; i < ceilings.size(); ++i)
+                    if (worst[i] > v->maxDecodedDbtp) {
+                        ceilings[i] -= worst[i] - v->maxDecodedDbtp + 0.05;
+                        lowered = true;
+                    }
+                if (!lowered) break;
+                log::progress("variant " + v->name + ": lowering ceilings for lossy headroom (pass " + std::to_string(pass + 1) + ")");
+                masters.back() = masterVariant(plan, *v, processedFor(k), &scratch, ceilings);
+            }
+            if (masters.back().codecCeilingsDbtp.empty()) masters.back().codecCeilingsDbtp = ceilings;
+        }
         if (v->exportSpec.format != ExportFormat::Cd) continue;
         const auto& tl = masters.back().timeline;
         const auto layout = delivery::cdLayout(masters.back().marks, masters.back().trackFrames, tl->frames());

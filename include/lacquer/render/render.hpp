@@ -58,6 +58,7 @@ struct VariantMaster {
     std::vector<float> limiterTraceDb;     // limiter gain reduction, max per kTraceFrames (64) frames
     nlohmann::json shortTermLufs;          // plots.short_term_lufs of the quantised timeline
     std::shared_ptr<report::SpectrumAverager> spectrumAfter;  // of the quantised timeline
+    std::vector<double> codecCeilingsDbtp;  // per-track limiter ceilings (codec_headroom lower); empty = the variant's
 };
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
@@ -82,7 +83,8 @@ convolution::DeviceRequest parseDevice(const std::string& text);
 // through the limiter, quantisation — one track in memory per worker, the timeline streamed in
 // blocks (into `scratch`, or memory without one).
 VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant,
-                            const std::vector<ProcessedTrack>& tracks, Scratch* scratch = nullptr);
+                            const std::vector<ProcessedTrack>& tracks, Scratch* scratch = nullptr,
+                            const std::vector<double>& trackCeilingsDbtp = {});
 
 // Renders everything; writes DIR/<variant>/..., DIR/report.json, DIR/report.md. Returns the
 // process exit code: 0 all checks passed, 1 a written file misses a target. Throws lacquer::Error
