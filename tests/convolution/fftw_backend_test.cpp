@@ -76,5 +76,18 @@ TEST(CpuBackend, OutputIsBitIdenticalAcrossCallsOnOneEngine) {
     expectBitIdentical(engine->process(longTrack, stereo), first, "long again");
 }
 
+TEST(CpuBackend, AutomaticFftSizeHoldsTheKernelForAnyLength) {
+    // From a single tap through the benchmark's 420030 taps to past the size table (8192000), where
+    // the choice falls back to the generic rule.
+    auto engine = Engine::create({DeviceRequest::Mode::Cpu, -1});
+    for (std::size_t k : {1u, 2u, 100u, 8191u, 12991u, 131071u, 420030u, 1000000u, 3000000u, 8200000u}) {
+        Kernel kernel;
+        kernel.taps.assign(1, std::vector<double>(k, 0.0));
+        const std::size_t n = engine->fftFramesFor(kernel);
+        EXPECT_GE(n, k + 1) << "kernel " << k;  // at least two output frames per block
+        EXPECT_EQ(n % 2, 0u) << "kernel " << k;
+    }
+}
+
 }  // namespace
 }  // namespace lacquer::convolution
