@@ -154,12 +154,26 @@ template <class Real>
 const std::vector<std::vector<std::complex<Real>>>& FftwOverlapSave<Real>::spectraFor(const Kernel& kernel,
                                                                                       std::size_t n) {
     if (kernel.serial != 0 && kernel.serial == spectraSerial_ && n == spectraFftFrames_) return spectra_;
-    const auto spectraDouble = kernelSpectra(kernel, n);
-    spectra_.clear();
-    for (const auto& s : spectraDouble) {
-        auto& t = spectra_.emplace_back(s.size());
-        for (std::size_t k = 0; k < s.size(); ++k) t[k] = std::complex<Real>(s[k]);
-    }
+    // One channel per worker (a double FFT of N points each: 30 ms at N = 1920000, paid once per
+    // kernel but before any block can start).
+    const std::size_t channels = kernel.taps.size();
+    spectra_.assign(channels, {});
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (std::size_t c = next++; c < channels; c = next++) {
+            Kernel one;
+            one.taps.push_back(kernel.taps[c]);
+            const auto spectrum = std::move(kernelSpectra(one, n).front());
+            auto& t = spectra_[c];
+            t.resize(spectrum.size());
+            for (std::size_t k = 0; k < spectrum.size(); ++k) t[k] = std::complex<Real>(spectrum[k]);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < std::min<std::size_t>(static_cast<std::size_t>(threads_), channels); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
     spectraSerial_ = kernel.serial;
     spectraFftFrames_ = n;
     return spectra_;
