@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <utility>
 
 #include <fftw3.h>
 
@@ -146,6 +147,13 @@ typename FftwOverlapSave<Real>::Plans& FftwOverlapSave<Real>::plansFor(std::size
         F::free(s);
         slot->real.assign(static_cast<std::size_t>(threads_), nullptr);
         slot->spectrum.assign(static_cast<std::size_t>(threads_), nullptr);
+    }
+    // Worker arrays are kept for one size only (15 MB per worker at N = 1920000): a chain whose
+    // kernel length changes frees the old size's arrays, its plans stay.
+    for (auto& [size, other] : plans_) {
+        if (size == n) continue;
+        for (Real*& x : other->real) F::free(std::exchange(x, nullptr));
+        for (auto*& c : other->spectrum) F::free(std::exchange(c, nullptr));
     }
     return *slot;
 }

@@ -78,6 +78,27 @@ TEST(CpuBackend, OutputIsBitIdenticalAcrossCallsOnOneEngine) {
     expectBitIdentical(engine->process(longTrack, stereo), first, "long again");
 }
 
+TEST(CpuBackend, OutputIsBitIdenticalWhenTheFftSizeChangesBetweenCalls) {
+    // Automatic sizes: a 0.1 s and a 1 s wet tail need different FFT sizes, so the engine switches
+    // sizes (and frees the other size's work arrays) between calls.
+    EngineOptions o;
+    o.eqDesign.taps = 8191;
+    o.cpuThreads = 2;
+    auto engine = Engine::create({DeviceRequest::Mode::Cpu, -1}, o);
+    reverb::Params p;
+    p.mix = 0.3;
+    const AudioBuffer shortIr = test::syntheticIr(2, 4800, kRate, 0.1, 28);
+    const AudioBuffer longIr = test::syntheticIr(2, 48000, kRate, 0.8, 29);
+    const Kernel a = engine->makeKernel(kRate, 2, twoBands(), &p, &shortIr);
+    const Kernel b = engine->makeKernel(kRate, 2, twoBands(), &p, &longIr);
+    ASSERT_NE(engine->fftFramesFor(a), engine->fftFramesFor(b));
+    const AudioBuffer in = test::musicLikeNoise(2, 40000, kRate, 30);
+    const AudioBuffer first = engine->process(in, a);
+    const AudioBuffer other = engine->process(in, b);
+    expectBitIdentical(engine->process(in, a), first, "a after b");
+    expectBitIdentical(other, Engine::create({DeviceRequest::Mode::Cpu, -1}, o)->process(in, b), "b");
+}
+
 TEST(CpuBackend, NullsAgainstDoubleTwinWithABenchmarkSizedKernel) {
     // The benchmark's shape at 96 kHz (automatic EQ taps, 3 s IR: about 420k taps, so the
     // automatic size is one of the table's largest) on a 3 s track, against the double twin.
