@@ -37,7 +37,9 @@ struct Fftw<float> {
     static void r2c(Plan p, float* in, Complex* out) { fftwf_execute_dft_r2c(p, in, out); }
     static void c2r(Plan p, Complex* in, float* out) { fftwf_execute_dft_c2r(p, in, out); }
     // In-place unnormalised backward complex DFT of n points.
-    static Plan backward(int n, Complex* io) { return fftwf_plan_dft_1d(n, io, io, FFTW_BACKWARD, FFTW_ESTIMATE); }
+    static Plan backward(int n, Complex* io) {
+        return fftwf_plan_dft_1d(n, io, io, FFTW_BACKWARD, FFTW_ESTIMATE);
+    }
     static void backward(Plan p, Complex* io) { fftwf_execute_dft(p, io, io); }
     static void destroy(Plan p) { fftwf_destroy_plan(p); }
 };
@@ -53,7 +55,9 @@ struct Fftw<double> {
     static Plan c2r(int n, Complex* in, double* out) { return fftw_plan_dft_c2r_1d(n, in, out, FFTW_ESTIMATE); }
     static void r2c(Plan p, double* in, Complex* out) { fftw_execute_dft_r2c(p, in, out); }
     static void c2r(Plan p, Complex* in, double* out) { fftw_execute_dft_c2r(p, in, out); }
-    static Plan backward(int n, Complex* io) { return fftw_plan_dft_1d(n, io, io, FFTW_BACKWARD, FFTW_ESTIMATE); }
+    static Plan backward(int n, Complex* io) {
+        return fftw_plan_dft_1d(n, io, io, FFTW_BACKWARD, FFTW_ESTIMATE);
+    }
     static void backward(Plan p, Complex* io) { fftw_execute_dft(p, io, io); }
     static void destroy(Plan p) { fftw_destroy_plan(p); }
 };
@@ -288,13 +292,13 @@ void FftwOverlapSave<Real>::run(const AudioBuffer& in, const Kernel& kernel, std
             g.gather(in.samples[c].data(), block, x);
             F::r2c(plans.forward, x, s);
             const Real* y = x;  // the block's circular convolution, N reals
+            const auto* h = reinterpret_cast<const Real*>(spectra[c].data());
             if constexpr (kHalfInverseFor<Real>) {
-                multiplyToHalfSpectrum(reinterpret_cast<Real*>(s), reinterpret_cast<const Real*>(spectra[c].data()),
-                                       plans.twiddles.data(), n / 2);
+                multiplyToHalfSpectrum(reinterpret_cast<Real*>(s), h, plans.twiddles.data(), n / 2);
                 F::backward(plans.half, s);
                 y = reinterpret_cast<const Real*>(s);
             } else {
-                multiplySpectra(reinterpret_cast<Real*>(s), reinterpret_cast<const Real*>(spectra[c].data()), bins);
+                multiplySpectra(reinterpret_cast<Real*>(s), h, bins);
                 F::c2r(plans.inverse, s, x);
             }
             const std::size_t first = g.outputFirst(block);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CPU (FFTW float) backend's determinism: the same input and kernel give the same bits
 // whatever the worker count, call order or buffers kept from earlier calls.
-#include <cstdio>
-
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "convolution/engines.hpp"
 #include "lacquer/convolution/engine.hpp"
