@@ -2,16 +2,12 @@
 // Benchmark of the convolution stage (not a test): 96 kHz stereo, a 3 s stereo IR, a 4-band EQ.
 // Prints x-realtime and peak RSS for one 4-minute track and for twelve, per backend present, and
 // the same job through `ffmpeg -af afir` (the combined kernel as its IR) for the ratio.
-//
-//   bench_convolution                      every backend present + ffmpeg afir
-//   bench_convolution --backend cpu|vulkan|vulkan:N [--tracks 12] [--minutes 4]   one run (child)
-//   bench_convolution --afir [--tracks N] [--minutes M]   the ffmpeg afir run (child)
-//   bench_convolution --no-afir / --no-vulkan / --minutes M
-// Each measurement runs in a child process so its peak RSS is its own.
+// Each measurement runs in a child process so its peak RSS is its own. Usage: see kUsage.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -32,8 +28,24 @@ using namespace lacquer;
 
 namespace {
 
+constexpr const char* kUsage =
+    "bench_convolution [--minutes M] [--no-afir] [--no-vulkan] [--fft N]\n"
+    "    every backend present (1 and 12 tracks) and ffmpeg afir (1 track): the issue's table\n"
+    "bench_convolution --backend cpu|vulkan|vulkan:N [--tracks T] [--minutes M] [--fft N]\n"
+    "    one row (what the table runs in a child process)\n"
+    "bench_convolution --backend cpu|vulkan [--minutes M] --repeat R\n"
+    "    the stage alone R times on one generated track: median wall and CPU seconds\n"
+    "bench_convolution --afir [--tracks T] [--minutes M]\n"
+    "    the ffmpeg afir row\n"
+    "bench_convolution [--minutes M] --write-inputs DIR\n"
+    "    writes DIR/track.wav, DIR/kernel.wav, DIR/kernel.txt and prints the afir command on them\n"
+    "bench_convolution --stage-once DIR [--fft N]\n"
+    "    reads DIR's track and kernel, runs the CPU backend once, exits (stage time on stderr);\n"
+    "    for hyperfine side by side with the printed afir command\n";
+
 constexpr double kRate = 96000.0;
 std::size_t gFftFrames = 0;  // --fft N: force the FFT size (0: automatic)
+int gRepeat = 0;             // --repeat R: R timed runs of the stage on one track (stage figures only)
 
 eq::Bands fourBands() {
     eq::Bands b(4);
@@ -105,6 +117,27 @@ int runOne(const std::string& backend, int tracks, double minutes) {
         const AudioBuffer warm = makeTrack(0.2, 99);
         engine->process(warm, fourBands(), &params, &ir);
     }
+    if (gRepeat > 0) {
+        // The stage alone, R times on one track generated once: medians of wall and CPU seconds.
+        const AudioBuffer in = makeTrack(minutes, 1);
+        std::vector<double> wall, cpuS;
+        for (int r = 0; r < gRepeat; ++r) {
+            const auto start = std::chrono::steady_clock::now();
+            const double cpuStart = cpuSeconds(RUSAGE_SELF);
+            const AudioBuffer out = engine->process(in, fourBands(), &params, &ir);
+            cpuS.push_back(cpuSeconds(RUSAGE_SELF) - cpuStart);
+            wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            if (out.frames() <= in.frames()) return 1;
+        }
+        std::sort(wall.begin(), wall.end());
+        std::sort(cpuS.begin(), cpuS.end());
+        const double audioS = static_cast<double>(in.frames()) / kRate;
+        std::printf("%s, 1 x %.0f min, %d runs: wall median %.3f s (min %.3f, max %.3f), CPU median %.3f s, "
+                    "%.1fx realtime, peak RSS %.0f MiB\n",
+                    engine->deviceName().c_str(), minutes, gRepeat, wall[wall.size() / 2], wall.front(), wall.back(),
+                    cpuS[cpuS.size() / 2], audioS / wall[wall.size() / 2], peakRssMiB());
+        return 0;
+    }
     double seconds = 0, cpu = 0;
     std::size_t frames = 0;
     for (int t = 0; t < tracks; ++t) {
@@ -140,9 +173,32 @@ void writeWav(const std::filesystem::path& path, const AudioBuffer& b) {
     sf_close(f);
 }
 
-// The same job through ffmpeg's afir: the combined kernel (EQ ⊛ (dry + wet·IR)) as its IR.
-void runAfir(double minutes, int tracks) {
-    const auto dir = std::filesystem::temp_directory_path() / ("lacquer-bench-" + std::to_string(getpid()));
+// Streams the file through a 64k-frame interleaved buffer into a planar AudioBuffer (as a decoder
+// would; one whole-file interleaved copy would fault in another 184 MB for a 4-minute track).
+AudioBuffer readWav(const std::filesystem::path& path) {
+    SF_INFO info{};
+    SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+    if (f == nullptr) throw Error(ErrorKind::Io, "bench", "cannot read " + path.string());
+    AudioBuffer b(info.channels, static_cast<std::size_t>(info.frames), info.samplerate);
+    const auto channels = static_cast<std::size_t>(info.channels);
+    constexpr std::size_t chunk = 65536;
+    std::vector<float> interleaved(chunk * channels);
+    std::size_t done = 0;
+    while (done < b.frames()) {
+        const sf_count_t got = sf_readf_float(f, interleaved.data(), static_cast<sf_count_t>(chunk));
+        if (got <= 0) break;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i)
+            for (std::size_t c = 0; c < channels; ++c) b.samples[c][done + i] = interleaved[i * channels + c];
+        done += static_cast<std::size_t>(got);
+    }
+    sf_close(f);
+    b.resize(done);
+    return b;
+}
+
+// The afir job's files: DIR/track.wav (one track, float WAV), DIR/kernel.wav (the combined kernel
+// EQ ⊛ (dry + wet·IR) as float) and DIR/kernel.txt (its latency and tail in frames).
+void writeInputs(const std::filesystem::path& dir, double minutes) {
     std::filesystem::create_directories(dir);
     auto engine = convolution::Engine::create({convolution::DeviceRequest::Mode::CpuDouble, -1});
     const AudioBuffer ir = makeIr();
@@ -154,9 +210,44 @@ void runAfir(double minutes, int tracks) {
             k.samples[static_cast<std::size_t>(c)][i] = static_cast<float>(kernel.taps[static_cast<std::size_t>(c)][i]);
     writeWav(dir / "kernel.wav", k);
     writeWav(dir / "track.wav", makeTrack(minutes, 1));
-    const std::string cmd = "ffmpeg -v error -nostdin -i " + (dir / "track.wav").string() + " -i " +
-                            (dir / "kernel.wav").string() +
-                            " -filter_complex '[0:a][1:a]afir=gtype=none:irfmt=input:maxir=10' -f null - 2>&1";
+    std::FILE* f = std::fopen((dir / "kernel.txt").c_str(), "w");
+    if (f == nullptr) throw Error(ErrorKind::Io, "bench", "cannot write " + (dir / "kernel.txt").string());
+    std::fprintf(f, "%zu %zu\n", kernel.latencyFrames, kernel.tailFrames);
+    std::fclose(f);
+}
+
+std::string afirCommand(const std::filesystem::path& dir) {
+    return "ffmpeg -v error -nostdin -i " + (dir / "track.wav").string() + " -i " + (dir / "kernel.wav").string() +
+           " -filter_complex '[0:a][1:a]afir=gtype=none:irfmt=input:maxir=10' -f null -";
+}
+
+// One process, one job, as afir does it: read DIR/track.wav and the kernel, convolve on the CPU
+// backend, exit. For hyperfine next to afirCommand(DIR); prints the stage's own time to stderr.
+int stageOnce(const std::filesystem::path& dir) {
+    const AudioBuffer in = readWav(dir / "track.wav");
+    const AudioBuffer taps = readWav(dir / "kernel.wav");
+    convolution::Kernel kernel;
+    std::FILE* f = std::fopen((dir / "kernel.txt").c_str(), "r");
+    if (f == nullptr || std::fscanf(f, "%zu %zu", &kernel.latencyFrames, &kernel.tailFrames) != 2)
+        throw Error(ErrorKind::Io, "bench", "cannot read " + (dir / "kernel.txt").string());
+    std::fclose(f);
+    for (const auto& ch : taps.samples) kernel.taps.emplace_back(ch.begin(), ch.end());
+    convolution::EngineOptions options;
+    options.fftFrames = gFftFrames;
+    auto engine = convolution::Engine::create({convolution::DeviceRequest::Mode::Cpu, -1}, options);
+    const auto start = std::chrono::steady_clock::now();
+    const AudioBuffer out = engine->process(in, kernel);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "%s: stage %.3f s for %.1f s of audio (FFT %zu)\n", engine->deviceName().c_str(), seconds,
+                 in.durationS(), engine->fftFramesFor(kernel));
+    return out.frames() > in.frames() ? 0 : 1;
+}
+
+// The same job through ffmpeg's afir: the combined kernel (EQ ⊛ (dry + wet·IR)) as its IR.
+void runAfir(double minutes, int tracks) {
+    const auto dir = std::filesystem::temp_directory_path() / ("lacquer-bench-" + std::to_string(getpid()));
+    writeInputs(dir, minutes);
+    const std::string cmd = afirCommand(dir) + " 2>&1";
     double seconds = 0;
     const double cpuStart = cpuSeconds(RUSAGE_CHILDREN);
     for (int t = 0; t < tracks; ++t) {
@@ -206,6 +297,19 @@ int main(int argc, char** argv) try {
         else if (a == "--no-afir") afir = false;
         else if (a == "--fft" && i + 1 < argc) gFftFrames = static_cast<std::size_t>(std::atol(argv[++i]));
         else if (a == "--afir") backend = "afir";
+        else if (a == "--repeat" && i + 1 < argc) gRepeat = std::atoi(argv[++i]);
+        else if (a == "--write-inputs" && i + 1 < argc) {
+            writeInputs(argv[i + 1], minutes);
+            std::printf("%s\n", afirCommand(argv[i + 1]).c_str());
+            return 0;
+        } else if (a == "--stage-once" && i + 1 < argc) {
+            for (int j = i + 2; j + 1 < argc; ++j)
+                if (std::string(argv[j]) == "--fft") gFftFrames = static_cast<std::size_t>(std::atol(argv[j + 1]));
+            return stageOnce(argv[i + 1]);
+        } else if (a == "--help" || a == "-h") {
+            std::printf("%s", kUsage);
+            return 0;
+        }
         else if (a == "--no-vulkan") vulkan = false;
     }
     if (backend == "afir") {

@@ -85,7 +85,7 @@ Kernel Engine::makeKernel(double sampleRateHz, int channels, const eq::Bands& eq
 std::size_t Engine::fftFramesFor(const Kernel& kernel) const {
     const std::size_t k = kernel.lengthFrames();
     if (options_.fftFrames >= k && options_.fftFrames % 2 == 0) return options_.fftFrames;
-    return detail::autoFftFrames(k);
+    return backendName() == "vulkan" ? detail::autoFftFrames(k) : detail::fftwFftFrames(k);
 }
 
 // Everything a kernel depends on; the IR by address, length, rate and a checksum of its samples.

@@ -3,7 +3,8 @@
 // Private to src/convolution: overlap-save on the CPU with FFTW, in float (the CPU backend) or
 // double (the twin). (block, channel) pairs are spread over worker threads, each with its own
 // buffers; plans are made once per FFT size (FFTW_ESTIMATE: planning a 2^20-point transform with
-// FFTW_MEASURE costs tens of seconds) and executed with the thread-safe new-array interface.
+// FFTW_MEASURE costs tens of seconds, and measured plans could differ from run to run, and with them
+// the output's rounding) and executed with the thread-safe new-array interface.
 #include <complex>
 #include <cstddef>
 #include <map>
@@ -14,6 +15,11 @@
 #include "lacquer/common/audio.hpp"
 
 namespace lacquer::convolution::detail {
+
+// The automatic FFT size of the FFTW backends for a kernel of `kernelFrames` taps: the size with
+// the least measured FFTW time per output frame (see the table in fftw_backend.cpp); sizes past
+// the table fall back to autoFftFrames().
+std::size_t fftwFftFrames(std::size_t kernelFrames);
 
 template <class Real>
 class FftwOverlapSave {
