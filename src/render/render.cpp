@@ -31,6 +31,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/encode.hpp"
 #include "lacquer/loudness/meter.hpp"
+#include "lacquer/loudness/reference_peak.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
@@ -862,8 +863,18 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         }
         if (m.loudness.truePeakDbtp) {
             if (variant.limiter) {
-                checks.push_back(check(who + " true peak under ceiling", *m.loudness.truePeakDbtp <= ceiling,
-                                       fmt2(*m.loudness.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP"));
+                bool under = *m.loudness.truePeakDbtp <= ceiling;
+                std::string detail = fmt2(*m.loudness.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP";
+                if (!under) {
+                    // libebur128's 4x meter over-reads dense content near Nyquist (within EBU Tech
+                    // 3341's meter tolerance): read the file again 8x oversampled before failing it.
+                    const auto ref = loudness::referenceTruePeakDbtp(io::decode(files[i], io::Channels::Native));
+                    under = ref && *ref <= ceiling;
+                    tracks.back()["true_peak_8x_dbtp"] = report::numberOrNull(ref);
+                    detail = "8x oversampled " + (ref ? fmt2(*ref) : std::string("n/a")) + " dBTP vs ceiling " + fmt2(ceiling) +
+                             " dBTP (libebur128's 4x meter reads " + fmt2(*m.loudness.truePeakDbtp) + ")";
+                }
+                checks.push_back(check(who + " true peak under ceiling", under, detail));
             } else if (m.loudness.samplePeakDbfs) {
                 checks.push_back(check(who + " no clipping", *m.loudness.samplePeakDbfs < 0.0,
                                        "sample peak " + fmt2(*m.loudness.samplePeakDbfs) + " dBFS"));

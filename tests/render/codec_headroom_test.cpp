@@ -44,7 +44,7 @@ double worstDecoded(const json& row) {
     return std::max(row["vorbis_true_peak_dbtp"].get<double>(), row["opus_true_peak_dbtp"].get<double>());
 }
 
-TEST(CodecHeadroom, CheckModeWarnsWhereALoudMasterDecodesOverTheLimit) {
+TEST(CodecHeadroomRender, CheckModeWarnsWhereALoudMasterDecodesOverTheLimit) {
     const json v = renderLoud("check");
     // The premise of the next test: at -11 LUFS under a -1 dBTP ceiling, lossy decoding overshoots.
     bool anyOver = false;
@@ -57,7 +57,7 @@ TEST(CodecHeadroom, CheckModeWarnsWhereALoudMasterDecodesOverTheLimit) {
     EXPECT_FALSE(v["streaming"]["codec"][0].contains("ceiling_dbtp"));
 }
 
-TEST(CodecHeadroom, LowerModeLowersEachTracksCeilingUntilTheDecodedPeaksFit) {
+TEST(CodecHeadroomRender, LowerModeLowersEachTracksCeilingUntilTheDecodedPeaksFit) {
     const json v = renderLoud("lower");
     for (const auto& row : v["streaming"]["codec"]) {
         // The decoded peaks are measured again on the final master (as the report shows them):
