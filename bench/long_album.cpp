@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
                            "      - { threshold_db: -24, ratio: 1.6, attack_ms: 5, release_ms: 100 }\n"
                            "      - { threshold_db: -26, ratio: 1.5, attack_ms: 2, release_ms: 80 }\n"
                            "  limiter: { ceiling_dbtp: -1 }\n"
-                           "loudness: { mode: album, target_lufs: -14 }\n"
+                           "loudness: { mode: album, target_lufs: -16 }\n"
                            "tracks:\n";
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < tracks; ++i) {
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
         manifest += "  - { file: mixes/" + std::string(name) + ", title: Track " + std::to_string(i + 1) + " }\n";
     }
     std::ofstream(dir / "mixes/params") << stamp << "\n";
-    manifest += "variants:\n  streaming: { preset: streaming }\n";
+    manifest += "variants:\n  streaming: { preset: streaming, loudness: { target_lufs: -16 } }\n";
     if (wav) manifest += "  studio: { preset: hires, export: { format: wav, sample_rate: 96000, bit_depth: 24 } }\n";
     std::ofstream(dir / "album.yaml") << manifest;
     const double synthS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

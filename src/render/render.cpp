@@ -158,10 +158,20 @@ namespace {
 // of long tracks runs them one at a time instead of outgrowing the machine.
 constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
 
+// A lossy round trip holds the part, its interleaved copy, the encoded bytes and the decoded
+// audio (interleaved and planar): about five copies of the part.
+constexpr double kCodecCopies = 5.0;
+
 unsigned workersFor(double bytesPerJob) {
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const double fit = std::floor(kTrackMemoryBudgetBytes / std::max(bytesPerJob, 1.0));
     return static_cast<unsigned>(std::clamp(fit, 1.0, static_cast<double>(hw)));
+}
+
+double longestPartBytes(const VariantMaster& m) {
+    std::size_t most = 0;
+    for (std::size_t i = 0; i < m.marks.size(); ++i) most = std::max(most, m.fileEnd(i) - m.marks[i]);
+    return static_cast<double>(most) * m.timeline->channels() * sizeof(float);
 }
 
 std::vector<sequence::TrackPlacement> placementsFor(const AlbumPlan& plan) {
@@ -346,6 +356,12 @@ struct Parts {
     std::size_t size() const { return ranges.size(); }
     std::size_t frames(std::size_t i) const { return ranges[i].second - ranges[i].first; }
     double durationS(std::size_t i) const { return static_cast<double>(frames(i)) / source->sampleRateHz(); }
+    // Bytes of the longest part as float, to budget the stages that load whole parts.
+    double maxBytes() const {
+        std::size_t most = 0;
+        for (std::size_t i = 0; i < size(); ++i) most = std::max(most, frames(i));
+        return static_cast<double>(most) * source->channels() * sizeof(float);
+    }
     AudioBuffer load(std::size_t i) const {
         AudioBuffer a(source->channels(), frames(i), source->sampleRateHz());
         source->read(ranges[i].first, a.view());
@@ -524,7 +540,7 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
         opus[i] = delivery::codecRoundTrip(part, delivery::Codec::Opus);
         vorbis[i].decoded = AudioBuffer();
         opus[i].decoded = AudioBuffer();
-    });
+    }, workersFor(kCodecCopies * parts.maxBytes()));
     json codec = json::array();
     for (std::size_t i = 0; i < parts.size(); ++i) {
         codec.push_back({{"number", plan.tracks[i].number},
@@ -803,7 +819,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         measured[i] = report::measureFile(files[i], &fileMeters[i]);
-    });
+    }, workersFor(2 * parts.maxBytes()));  // the decoded file and the decoder's buffers
     std::vector<const loudness::Meter*> filePtrs;
     for (const auto& m : fileMeters) filePtrs.push_back(m.get());
 
@@ -1047,7 +1063,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
                         const auto r = delivery::codecRoundTrip(part, codec);
                         if (r.decodedTruePeakDbtp) worst[i] = std::max(worst[i], *r.decodedTruePeakDbtp);
                     }
-                });
+                }, workersFor(kCodecCopies * longestPartBytes(m)));
                 bool lowered = false;
                 for (std::size_t i = 0; i < ceilings.size(); ++i)
                     if (worst[i] > v->maxDecodedDbtp) {
