@@ -870,7 +870,18 @@ bool Resolver::readSides(const Node& v, VariantPlan& variant) {
     const int trackCount = static_cast<int>(plan_.tracks.size());
     std::map<int, std::pair<std::string, int>> placed;  // track number → (side, line)
     for (const auto& [key, list] : v.entries) {
-        const std::string& side = key.text;
+        // The name becomes part of a file name ("Side A.wav") and of messages.
+        const std::string side = detail::printable(key.text);
+        const bool usable = !key.text.empty() && key.text.front() != '.' &&
+                            std::none_of(key.text.begin(), key.text.end(), [](char ch) {
+                                const auto u = static_cast<unsigned char>(ch);
+                                return u < 0x20 || u == 0x7f || std::string_view("/\\:*?\"<>|").find(ch) != std::string_view::npos;
+                            });
+        if (!usable) {
+            c_.error(key, fmt::format("side name '{}' cannot be part of a file name", side),
+                     "name the sides with letters or digits, like A, B, C, D");
+            continue;
+        }
         if (list.kind == Node::Kind::Invalid) continue;
         if (list.kind != Node::Kind::Sequence) {
             c_.error(list,
@@ -900,7 +911,7 @@ bool Resolver::readSides(const Node& v, VariantPlan& variant) {
             }
             numbers.push_back(*n);
         }
-        variant.sides[side] = numbers;
+        variant.sides[key.text] = numbers;
     }
     return true;
 }

@@ -428,6 +428,19 @@ TEST(VinylSides, SideOrderNeedsPlannedVinylSides) {
                     "2], B: [3, 4] }"));
 }
 
+// A side's name becomes part of a file name ("Side A.wav") and of messages: a control character
+// or a path separator in it is refused, and the message shows it escaped (found by fuzzing:
+// tests/fuzz/regressions/manifest/side-name-with-a-control-character.yaml).
+TEST(VinylSides, ASideNameThatCannotBeAFileNameIsRefused) {
+    EXPECT_THAT(manifestErrors(test::kMinimalManifest + "  a: { preset: vinyl, sides: { \"A\\x16\": [1], \"../B\": [1], .C: [1] } }\n"),
+                ElementsAre("album.yaml:11:32: side name 'A\\x16' cannot be part of a file name — name the sides with "
+                            "letters or digits, like A, B, C, D",
+                            "album.yaml:11:46: side name '../B' cannot be part of a file name — name the sides with "
+                            "letters or digits, like A, B, C, D",
+                            "album.yaml:11:59: side name '.C' cannot be part of a file name — name the sides with "
+                            "letters or digits, like A, B, C, D"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The albums that ship with lacquer
 
