@@ -534,15 +534,19 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
                             {"rule", rule.note}, {"tracks", tracks}});
     }
     // Lossy round trips, tracks in parallel.
-    std::vector<delivery::CodecResult> vorbis(parts.size()), opus(parts.size());
-    parallelFor(parts.size(), [&](std::size_t i) {
-        throwIfCancelled();
-        const AudioBuffer part = parts.load(i);
-        vorbis[i] = delivery::codecRoundTrip(part, delivery::Codec::Vorbis);
-        opus[i] = delivery::codecRoundTrip(part, delivery::Codec::Opus);
-        vorbis[i].decoded = AudioBuffer();
-        opus[i].decoded = AudioBuffer();
-    }, workersFor(kCodecCopies * parts.maxBytes()));
+    std::vector<delivery::CodecResult> vorbis = master.vorbisRoundTrips, opus = master.opusRoundTrips;
+    if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
+        vorbis.assign(parts.size(), {});
+        opus.assign(parts.size(), {});
+        parallelFor(parts.size(), [&](std::size_t i) {
+            throwIfCancelled();
+            const AudioBuffer part = parts.load(i);
+            vorbis[i] = delivery::codecRoundTrip(part, delivery::Codec::Vorbis);
+            opus[i] = delivery::codecRoundTrip(part, delivery::Codec::Opus);
+            vorbis[i].decoded = AudioBuffer();
+            opus[i].decoded = AudioBuffer();
+        }, workersFor(kCodecCopies * parts.maxBytes()));
+    }
     json codec = json::array();
     for (std::size_t i = 0; i < parts.size(); ++i) {
         codec.push_back({{"number", plan.tracks[i].number},
@@ -1056,14 +1060,20 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
             constexpr int kMaxPasses = 4;
             std::vector<double> ceilings(plan.tracks.size(), v->limiter->ceilingDbtp);
             for (int pass = 0; pass < kMaxPasses; ++pass) {
-                const VariantMaster& m = masters.back();
-                std::vector<double> worst(plan.tracks.size(), -1e9);
-                parallelFor(plan.tracks.size(), [&](std::size_t i) {
+                // The round trips are kept with the master they measured, for its report.
+                VariantMaster& m = masters.back();
+                const std::size_t n = plan.tracks.size();
+                m.vorbisRoundTrips.assign(n, {});
+                m.opusRoundTrips.assign(n, {});
+                std::vector<double> worst(n, -1e9);
+                parallelFor(n, [&](std::size_t i) {
                     throwIfCancelled();
                     const AudioBuffer part = m.timeline->readBuffer(m.marks[i], m.fileEnd(i) - m.marks[i]);
-                    for (const auto codec : {delivery::Codec::Vorbis, delivery::Codec::Opus}) {
-                        const auto r = delivery::codecRoundTrip(part, codec);
-                        if (r.decodedTruePeakDbtp) worst[i] = std::max(worst[i], *r.decodedTruePeakDbtp);
+                    m.vorbisRoundTrips[i] = delivery::codecRoundTrip(part, delivery::Codec::Vorbis);
+                    m.opusRoundTrips[i] = delivery::codecRoundTrip(part, delivery::Codec::Opus);
+                    for (auto* r : {&m.vorbisRoundTrips[i], &m.opusRoundTrips[i]}) {
+                        r->decoded = AudioBuffer();
+                        if (r->decodedTruePeakDbtp) worst[i] = std::max(worst[i], *r->decodedTruePeakDbtp);
                     }
                 }, workersFor(kCodecCopies * longestPartBytes(m)));
                 bool lowered = false;

@@ -12,6 +12,7 @@
 #include "lacquer/common/audio.hpp"
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/delivery/cd.hpp"
+#include "lacquer/delivery/codec.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/sequence/timeline.hpp"
@@ -59,6 +60,9 @@ struct VariantMaster {
     nlohmann::json shortTermLufs;          // plots.short_term_lufs of the quantised timeline
     std::shared_ptr<report::SpectrumAverager> spectrumAfter;  // of the quantised timeline
     std::vector<double> codecCeilingsDbtp;  // per-track limiter ceilings (codec_headroom lower); empty = the variant's
+    // Lossy round trips of this master's tracks (decoded audio dropped), when codec_headroom
+    // already made them; empty otherwise (the report then makes them).
+    std::vector<delivery::CodecResult> vorbisRoundTrips, opusRoundTrips;
 };
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
