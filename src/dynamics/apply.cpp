@@ -10,38 +10,66 @@
 
 namespace lacquer::dynamics {
 
-ChainReport applyInPlace(AudioBuffer& audio, const ChainOptions& chain, std::size_t blockFrames) {
-    const Spec spec{audio.sampleRateHz, audio.channels(), blockFrames};
-    std::unique_ptr<Deesser> deesser;
-    std::unique_ptr<Multiband> multiband;
-    std::unique_ptr<Stereo> stereo;
-    if (chain.deesser) deesser = std::make_unique<Deesser>(spec, *chain.deesser);
-    if (chain.multiband) multiband = std::make_unique<Multiband>(spec, *chain.multiband);
-    if (chain.stereo) stereo = std::make_unique<Stereo>(spec, *chain.stereo);
-    ChainReport report;
-    if (multiband) {
-        report.bandTraceDb.resize(static_cast<std::size_t>(multiband->bands()));
-        report.bandMaxReductionDb.assign(static_cast<std::size_t>(multiband->bands()), 0.0);
-        report.tracePeriodFrames = blockFrames;
+Chain::Chain(double sampleRateHz, int channels, const ChainOptions& chain, std::size_t blockFrames)
+    : blockFrames_(blockFrames) {
+    const Spec spec{sampleRateHz, channels, blockFrames};
+    if (chain.deesser) deesser_ = std::make_unique<Deesser>(spec, *chain.deesser);
+    if (chain.multiband) multiband_ = std::make_unique<Multiband>(spec, *chain.multiband);
+    if (chain.stereo) stereo_ = std::make_unique<Stereo>(spec, *chain.stereo);
+    if (multiband_) {
+        report_.bandTraceDb.resize(static_cast<std::size_t>(multiband_->bands()));
+        report_.bandMaxReductionDb.assign(static_cast<std::size_t>(multiband_->bands()), 0.0);
+        report_.tracePeriodFrames = blockFrames;
     }
-    const BlockView all = audio.view();
-    for (std::size_t start = 0; start < all.frames; start += blockFrames) {
-        const BlockView b = all.slice(start, std::min(blockFrames, all.frames - start));
-        if (deesser) deesser->process(b);
-        if (multiband) {
-            multiband->process(b);
-            for (int band = 0; band < multiband->bands(); ++band) {
-                const double gr = multiband->maxGainReductionDb(band);
+}
+
+Chain::~Chain() = default;
+
+void Chain::process(const BlockView& audio) {
+    std::size_t done = 0;
+    while (done < audio.frames) {
+        // Up to the next multiple of blockFrames_ from the track's start.
+        const std::size_t room = blockFrames_ - position_ % blockFrames_;
+        const std::size_t n = std::min(room, audio.frames - done);
+        run(audio.slice(done, n));
+        done += n;
+        position_ += n;
+        if (multiband_ && position_ % blockFrames_ == 0) {  // a trace period closes
+            for (int band = 0; band < multiband_->bands(); ++band) {
+                const double gr = multiband_->maxGainReductionDb(band);
                 const auto k = static_cast<std::size_t>(band);
-                report.bandTraceDb[k].push_back(static_cast<float>(gr));
-                report.bandMaxReductionDb[k] = std::max(report.bandMaxReductionDb[k], gr);
+                report_.bandTraceDb[k].push_back(static_cast<float>(gr));
+                report_.bandMaxReductionDb[k] = std::max(report_.bandMaxReductionDb[k], gr);
             }
-            multiband->clearGainReductionPeaks();
+            multiband_->clearGainReductionPeaks();
         }
-        if (stereo) stereo->process(b);
     }
-    if (deesser) report.deesserMaxReductionDb = deesser->maxGainReductionDb();
-    return report;
+}
+
+void Chain::run(const BlockView& b) {
+    if (deesser_) deesser_->process(b);
+    if (multiband_) multiband_->process(b);
+    if (stereo_) stereo_->process(b);
+}
+
+ChainReport Chain::report() const {
+    ChainReport r = report_;
+    if (multiband_ && position_ % blockFrames_ != 0) {
+        for (int band = 0; band < multiband_->bands(); ++band) {
+            const double gr = multiband_->maxGainReductionDb(band);
+            const auto k = static_cast<std::size_t>(band);
+            r.bandTraceDb[k].push_back(static_cast<float>(gr));
+            r.bandMaxReductionDb[k] = std::max(r.bandMaxReductionDb[k], gr);
+        }
+    }
+    if (deesser_) r.deesserMaxReductionDb = deesser_->maxGainReductionDb();
+    return r;
+}
+
+ChainReport applyInPlace(AudioBuffer& audio, const ChainOptions& options, std::size_t blockFrames) {
+    Chain chain(audio.sampleRateHz, audio.channels(), options, blockFrames);
+    chain.process(audio.view());
+    return chain.report();
 }
 
 AudioBuffer applyAligned(const AudioBuffer& in, const ChainOptions& chain, ChainReport* report) {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Whole-buffer convenience for the renderer: runs the CPU dynamics stages of a chain over an
-// AudioBuffer in blocks. Every stage here has latency 0, so the output is aligned with the input
-// and has the same length. Order: de-esser, multiband, stereo (mono bass, then width).
+// The CPU dynamics stages of a chain, run in blocks. Every stage here has latency 0, so the output
+// is aligned with the input and has the same length. Order: de-esser, multiband, stereo (mono
+// bass, then width).
 #include <cstddef>
+#include <memory>
 #include <optional>
 
 #include "lacquer/common/audio.hpp"
@@ -23,6 +24,37 @@ struct ChainReport {
     // Per multiband band, the largest reduction (dB, >= 0) within each block of tracePeriodFrames.
     std::vector<std::vector<float>> bandTraceDb;
     std::size_t tracePeriodFrames = 0;
+};
+
+class Deesser;
+class Multiband;
+class Stereo;
+
+// The chain as a stream: a track pushed through process() in blocks of any size, in order. The
+// stages keep their state between calls, and the chain cuts its input at every multiple of
+// blockFrames counted from the track's first frame, so a track pushed in any blocks gives the
+// whole-buffer applyInPlace()'s output and report, sample for sample (tested).
+class Chain {
+public:
+    Chain(double sampleRateHz, int channels, const ChainOptions& options, std::size_t blockFrames = 8192);
+    ~Chain();
+    Chain(const Chain&) = delete;
+    Chain& operator=(const Chain&) = delete;
+
+    bool empty() const { return !deesser_ && !multiband_ && !stereo_; }
+    // In place. No allocation, no throw.
+    void process(const BlockView& audio);
+    // What the stages reported so far (a period still open counts as the trace's last entry).
+    ChainReport report() const;
+
+private:
+    void run(const BlockView& b);
+    std::size_t blockFrames_;
+    std::unique_ptr<Deesser> deesser_;
+    std::unique_ptr<Multiband> multiband_;
+    std::unique_ptr<Stereo> stereo_;
+    std::size_t position_ = 0;  // frames processed
+    ChainReport report_;        // closed periods
 };
 
 // In place; allocates only the stages (once per call). Returns what the stages reported.
