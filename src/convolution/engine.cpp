@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -31,10 +32,16 @@ protected:
                            fft_.threads());
     }
 
-    void convolve(const AudioBuffer& in, const Kernel& kernel, std::size_t n, AudioBuffer& out) override {
-        std::vector<float*> dst;
-        for (auto& ch : out.samples) dst.push_back(ch.data());
-        fft_.run(in, kernel, n, dst);
+    void convolve(const detail::Segment& seg, const Kernel& kernel) override {
+        fft_.run(*seg.geometry, seg.firstBlock, seg.endBlock, seg.channels, seg.input.data(), seg.inputStart,
+                 seg.output.data(), kernel);
+    }
+    std::size_t segmentBlocks(std::size_t, std::size_t hopFrames, int channels) const override {
+        // Two items (block, channel) per worker at least, so the join at the segment's end costs
+        // little, and about 2^20 output frames (8 MiB of stereo float) when blocks are short.
+        const auto threads = static_cast<std::size_t>(fft_.threads());
+        const auto ch = static_cast<std::size_t>(std::max(1, channels));
+        return std::max<std::size_t>({(2 * threads + ch - 1) / ch, ((std::size_t{1} << 20) + hopFrames - 1) / hopFrames, 1});
     }
 
 private:
@@ -143,24 +150,155 @@ AudioBuffer Engine::process(const AudioBuffer& in, const Kernel& kernel) {
         return out;
     }
     AudioBuffer out(in.channels(), kernel.outputFrames(in.frames()), in.sampleRateHz);
+    // The whole track is one segment.
+    const std::size_t n = [&] {
+        std::lock_guard lock(mutex_);
+        return cpuAfterLoss_ ? cpuAfterLoss_->fftFramesFor(kernel) : fftFramesFor(kernel);
+    }();
+    const detail::Geometry g(kernel, in.frames(), n);
+    detail::Segment seg;
+    seg.geometry = &g;
+    seg.firstBlock = 0;
+    seg.endBlock = g.blocks;
+    seg.channels = static_cast<std::size_t>(in.channels());
+    for (std::size_t c = 0; c < seg.channels; ++c) {
+        seg.input[c] = in.samples[c].data();
+        seg.output[c] = out.samples[c].data();
+    }
+    if (runSegment(seg, kernel) && cpuAfterLoss_->fftFramesFor(kernel) != n) {
+        // The device was lost during this track: redo it whole with the CPU's own FFT size, so the
+        // track is exactly what the CPU backend makes of it.
+        const detail::Geometry cpu(kernel, in.frames(), cpuAfterLoss_->fftFramesFor(kernel));
+        seg.geometry = &cpu;
+        seg.endBlock = cpu.blocks;
+        runSegment(seg, kernel);
+    }
+    return out;
+}
+
+bool Engine::runSegment(const detail::Segment& seg, const Kernel& kernel) {
     std::lock_guard lock(mutex_);
     if (cpuAfterLoss_) {
-        cpuAfterLoss_->convolve(in, kernel, cpuAfterLoss_->fftFramesFor(kernel), out);
-        return out;
+        cpuAfterLoss_->convolve(seg, kernel);
+        return false;
     }
     try {
-        convolve(in, kernel, fftFramesFor(kernel), out);
+        convolve(seg, kernel);
     } catch (const detail::DeviceLostError& e) {
         if (onDeviceLost_ != DeviceRequest::OnDeviceLost::FallBackToCpu) throw;
-        // Once per engine (later tracks go straight to the CPU): say which device and why, then redo
-        // this whole track on FFTW float. `out` may hold part of the GPU's result; it is rewritten.
+        // Once per engine (later segments and tracks go straight to the CPU): say which device and
+        // why, then redo this segment on FFTW float (the output may hold part of the GPU's result;
+        // it is rewritten). The FFT size is the segment's: the geometry stays the same.
         lostDevice_ = device();
         log::warning("--device auto", e.diagnostics().front().what + "; continuing on the CPU backend (FFTW)");
         cpuAfterLoss_ = std::make_unique<FftwEngine<float>>(options_);
-        for (auto& ch : out.samples) std::fill(ch.begin(), ch.end(), 0.0f);
-        cpuAfterLoss_->convolve(in, kernel, cpuAfterLoss_->fftFramesFor(kernel), out);
+        cpuAfterLoss_->convolve(seg, kernel);
+        return true;
     }
-    return out;
+    return false;
+}
+
+Kernel Engine::kernelFor(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
+                         const AudioBuffer* ir) {
+    std::lock_guard lock(mutex_);
+    return cachedKernel(sampleRateHz, channels, eq, reverb, ir);
+}
+
+std::size_t Engine::streamBlocks(std::size_t fftFrames, std::size_t hopFrames, int channels) const {
+    return cpuAfterLoss_ ? cpuAfterLoss_->segmentBlocks(fftFrames, hopFrames, channels)
+                         : segmentBlocks(fftFrames, hopFrames, channels);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stream
+
+Stream::Stream(Engine& engine, Kernel kernel, int channels, double sampleRateHz, std::size_t inputFrames)
+    : engine_(engine),
+      kernel_(std::move(kernel)),
+      channels_(channels),
+      rateHz_(sampleRateHz),
+      inputFrames_(inputFrames),
+      outputFrames_(kernel_.outputFrames(inputFrames)),
+      window_(static_cast<std::size_t>(channels)),
+      identity_(kernel_.isIdentity() || inputFrames == 0) {
+    if (identity_) return;
+    fftFrames_ = engine_.fftFramesFor(kernel_);
+    const detail::Geometry g(kernel_, inputFrames_, fftFrames_);
+    hopFrames_ = g.hopFrames;
+    blocks_ = g.blocks;
+    perSegment_ = std::min(blocks_, engine_.streamBlocks(fftFrames_, hopFrames_, channels));
+    out_ = AudioBuffer(channels, perSegment_ * hopFrames_, sampleRateHz);
+    windowStart_ = g.inputStart(0);
+}
+
+void Stream::push(const BlockView& in, const Sink& sink) {
+    const std::size_t take = std::min(in.frames, inputFrames_ - pushed_);
+    if (take == 0) return;
+    if (identity_) {
+        sink(in.slice(0, take));
+        pushed_ += take;
+        emitted_ += take;
+        return;
+    }
+    for (int c = 0; c < channels_; ++c)
+        window_[static_cast<std::size_t>(c)].insert(window_[static_cast<std::size_t>(c)].end(), in.channel(c),
+                                                    in.channel(c) + take);
+    pushed_ += take;
+    runSegments(false, sink);
+}
+
+void Stream::finish(const Sink& sink) {
+    if (identity_) {
+        AudioBuffer zeros(channels_, 65536, rateHz_);
+        while (emitted_ < outputFrames_) {
+            const std::size_t n = std::min<std::size_t>(65536, outputFrames_ - emitted_);
+            sink(zeros.view().slice(0, n));
+            emitted_ += n;
+        }
+        return;
+    }
+    if (pushed_ < inputFrames_) {  // input that never came reads as silence
+        for (auto& ch : window_) ch.resize(ch.size() + (inputFrames_ - pushed_), 0.0f);
+        pushed_ = inputFrames_;
+    }
+    runSegments(true, sink);
+}
+
+// Runs every segment whose input is all here (or, when final, every segment left).
+void Stream::runSegments(bool final, const Sink& sink) {
+    const detail::Geometry g(kernel_, inputFrames_, fftFrames_);
+    while (nextBlock_ < blocks_) {
+        const std::size_t end = std::min(blocks_, nextBlock_ + perSegment_);
+        // The last input frame the segment reads (frames past the track read as zeros).
+        const auto needed = std::min<std::int64_t>(g.inputEnd(end - 1), static_cast<std::int64_t>(inputFrames_));
+        if (!final && static_cast<std::int64_t>(pushed_) < needed) return;
+        // The window starts at the segment's first block's first frame, or later: frames before
+        // the track were never stored (windowStart_ may be negative only while nothing is stored).
+        detail::Segment seg;
+        seg.geometry = &g;
+        seg.firstBlock = nextBlock_;
+        seg.endBlock = end;
+        seg.channels = static_cast<std::size_t>(channels_);
+        const std::int64_t stored = std::max<std::int64_t>(windowStart_, 0);
+        for (std::size_t c = 0; c < seg.channels; ++c) {
+            seg.input[c] = window_[c].data();
+            seg.output[c] = out_.samples[c].data();
+        }
+        seg.inputStart = stored;
+        engine_.runSegment(seg, kernel_);
+        std::size_t frames = 0;
+        for (std::size_t b = nextBlock_; b < end; ++b) frames += g.outputCount(b);
+        sink(out_.view().slice(0, frames));
+        emitted_ += frames;
+        nextBlock_ = end;
+        // Drop the input no later block reads.
+        if (nextBlock_ < blocks_) {
+            const std::int64_t keepFrom = std::max<std::int64_t>(g.inputStart(nextBlock_), 0);
+            const auto drop = static_cast<std::size_t>(std::max<std::int64_t>(keepFrom - stored, 0));
+            for (auto& ch : window_) ch.erase(ch.begin(), ch.begin() + static_cast<std::ptrdiff_t>(std::min(drop, ch.size())));
+            windowStart_ = keepFrom;
+        }
+    }
 }
 
 std::string Engine::backendName() const {

@@ -268,16 +268,28 @@ template <class Real>
 template <class Out>
 void FftwOverlapSave<Real>::run(const AudioBuffer& in, const Kernel& kernel, std::size_t n,
                                 const std::vector<Out*>& out) {
-    using F = Fftw<Real>;
     const Geometry g(kernel, in.frames(), n);
+    std::vector<const float*> src;
+    for (const auto& ch : in.samples) src.push_back(ch.data());
+    run(g, 0, g.blocks, src.size(), src.data(), 0, out.data(), kernel);
+}
+
+template <class Real>
+template <class Out>
+void FftwOverlapSave<Real>::run(const Geometry& g, std::size_t firstBlock, std::size_t endBlock,
+                                std::size_t channels, const float* const* in, std::int64_t inStart,
+                                Out* const* out, const Kernel& kernel) {
+    using F = Fftw<Real>;
+    const std::size_t n = g.fftFrames;
     Plans& plans = plansFor(n);
     const std::size_t bins = n / 2 + 1;
     const auto& spectra = spectraFor(kernel, n);
-    const std::size_t channels = static_cast<std::size_t>(in.channels());
-    const std::size_t items = g.blocks * channels;
+    const std::size_t items = (endBlock - firstBlock) * channels;
+    const std::size_t outBase = g.outputFirst(firstBlock);
     // Items are (block, channel) pairs in block-major order, taken from a shared counter: each is
     // independent (its own input span, its own output span), so the output does not depend on
-    // which worker runs which item or on the number of workers.
+    // which worker runs which item, on the number of workers, or on how the track is cut into
+    // segments.
     std::atomic<std::size_t> next{0};
     auto worker = [&](std::size_t index) {
         if (plans.real[index] == nullptr) {
@@ -287,9 +299,9 @@ void FftwOverlapSave<Real>::run(const AudioBuffer& in, const Kernel& kernel, std
         Real* x = plans.real[index];
         auto* s = plans.spectrum[index];
         for (std::size_t item = next++; item < items; item = next++) {
-            const std::size_t block = item / channels;
+            const std::size_t block = firstBlock + item / channels;
             const std::size_t c = item % channels;
-            g.gather(in.samples[c].data(), block, x);
+            g.gather(in[c], block, x, inStart);
             F::r2c(plans.forward, x, s);
             const Real* y = x;  // the block's circular convolution, N reals
             const auto* h = reinterpret_cast<const Real*>(spectra[c].data());
@@ -301,9 +313,8 @@ void FftwOverlapSave<Real>::run(const AudioBuffer& in, const Kernel& kernel, std
                 multiplySpectra(reinterpret_cast<Real*>(s), h, bins);
                 F::c2r(plans.inverse, s, x);
             }
-            const std::size_t first = g.outputFirst(block);
             const std::size_t count = g.outputCount(block);
-            Out* dst = out[c] + first;
+            Out* dst = out[c] + (g.outputFirst(block) - outBase);
             const Real* valid = y + (g.kernelFrames - 1);
             for (std::size_t i = 0; i < count; ++i) dst[i] = static_cast<Out>(valid[i]);
         }
@@ -323,5 +334,11 @@ template void FftwOverlapSave<double>::run<double>(const AudioBuffer&, const Ker
                                                    const std::vector<double*>&);
 template void FftwOverlapSave<double>::run<float>(const AudioBuffer&, const Kernel&, std::size_t,
                                                   const std::vector<float*>&);
+template void FftwOverlapSave<float>::run<float>(const Geometry&, std::size_t, std::size_t, std::size_t,
+                                                 const float* const*, std::int64_t, float* const*, const Kernel&);
+template void FftwOverlapSave<double>::run<float>(const Geometry&, std::size_t, std::size_t, std::size_t,
+                                                  const float* const*, std::int64_t, float* const*, const Kernel&);
+template void FftwOverlapSave<double>::run<double>(const Geometry&, std::size_t, std::size_t, std::size_t,
+                                                   const float* const*, std::int64_t, double* const*, const Kernel&);
 
 }  // namespace lacquer::convolution::detail

@@ -33,6 +33,11 @@ public:
     // out[c] points at geometry.outputFrames writable values of channel c.
     template <class Out>
     void run(const AudioBuffer& in, const Kernel& kernel, std::size_t fftFrames, const std::vector<Out*>& out);
+    // Blocks [firstBlock, endBlock) of g: in[c] points at input frame inStart of channel c (a window
+    // holding every frame those blocks read), out[c] at output frame g.outputFirst(firstBlock).
+    template <class Out>
+    void run(const Geometry& g, std::size_t firstBlock, std::size_t endBlock, std::size_t channels,
+             const float* const* in, std::int64_t inStart, Out* const* out, const Kernel& kernel);
 
 private:
     struct Plans;

@@ -7,11 +7,13 @@
 // EQ latency), so block b reads the N input frames starting at b·S + D − (K − 1) (zeros outside the
 // track) and keeps the last S samples of the circular convolution.
 #include <algorithm>
+#include <array>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "lacquer/common/audio.hpp"
 #include "lacquer/convolution/kernel.hpp"
 
 namespace lacquer::convolution::detail {
@@ -31,9 +33,15 @@ struct Geometry {
         return static_cast<std::int64_t>(block * hopFrames + latencyFrames) -
                static_cast<std::int64_t>(kernelFrames - 1);
     }
-    // Copies the N input frames of `block` into dst (zero outside [0, inputFrames)).
+    // One past the last input frame block b reads.
+    std::int64_t inputEnd(std::size_t block) const {
+        return inputStart(block) + static_cast<std::int64_t>(fftFrames);
+    }
+    // Copies the N input frames of `block` into dst (zero outside [0, inputFrames)). src points at
+    // input frame srcStart (a window of the track: it must hold every frame of the block that lies
+    // inside the track).
     template <class Real>
-    void gather(const float* src, std::size_t block, Real* dst) const {
+    void gather(const float* src, std::size_t block, Real* dst, std::int64_t srcStart = 0) const {
         const std::int64_t start = inputStart(block);
         const auto n = static_cast<std::int64_t>(fftFrames);
         const auto total = static_cast<std::int64_t>(inputFrames);
@@ -41,7 +49,7 @@ struct Geometry {
         const std::int64_t lo = std::clamp<std::int64_t>(-start, 0, n);
         const std::int64_t hi = std::clamp<std::int64_t>(total - start, lo, n);
         std::fill(dst, dst + lo, Real(0));
-        std::copy(src + (start + lo), src + (start + hi), dst + lo);
+        std::copy(src + (start + lo - srcStart), src + (start + hi - srcStart), dst + lo);
         std::fill(dst + hi, dst + n, Real(0));
     }
     // Output frames block b writes: [first, first + count).
@@ -50,6 +58,19 @@ struct Geometry {
         const std::size_t first = outputFirst(block);
         return first >= outputFrames ? 0 : std::min(hopFrames, outputFrames - first);
     }
+};
+
+// Consecutive blocks [firstBlock, endBlock) of a track's geometry: the window of input they read
+// and where their output goes. A whole track is one segment; a streamed track is many.
+struct Segment {
+    const Geometry* geometry = nullptr;
+    std::size_t firstBlock = 0;
+    std::size_t endBlock = 0;
+    std::size_t channels = 0;
+    std::array<const float*, kMaxChannels> input{};  // channel c at input frame inputStart
+    std::int64_t inputStart = 0;
+    std::array<float*, kMaxChannels> output{};       // channel c at output frame outputFirst(firstBlock)
+    std::size_t blocks() const { return endBlock - firstBlock; }
 };
 
 // Half spectra (N/2 + 1 bins) of each channel's kernel zero-padded to N, scaled by 1/N so the

@@ -113,9 +113,9 @@ protected:
     std::string backend() const override { return "vulkan"; }
     std::string device() const override { return context_.info().name; }
 
-    void convolve(const AudioBuffer& in, const Kernel& kernel, std::size_t n, AudioBuffer& out) override {
+    void convolve(const Segment& seg, const Kernel& kernel) override {
         try {
-            run(in, kernel, n, out);
+            run(seg, kernel);
         } catch (const vk::DeviceLostError& e) {
             throw DeviceLostError(context_.info().name, e.what());
         } catch (const DeviceLostError&) {
@@ -152,42 +152,58 @@ private:
         context_.wait(fence);
     }
 
-    void run(const AudioBuffer& in, const Kernel& kernel, std::size_t n, AudioBuffer& out) {
-        const Geometry g(kernel, in.frames(), n);
-        const std::size_t channels = static_cast<std::size_t>(in.channels());
+    // Blocks per batch: as many as the GPU budget holds, rounded down to a power of two.
+    std::size_t budgetBlocks(std::size_t n, std::size_t channels) const {
         const std::size_t rowFloats = gpu::FftPlan::rowFloats(n);
         std::size_t budget = options().gpuBatchBytes;
         if (budget == 0) budget = context_.info().software ? (32u << 20) : (128u << 20);
-        // Blocks per batch: as many as the budget holds, rounded down to a power of two, and no more
-        // than the track needs (rounded up to a power of two, so few distinct plans are ever made).
         std::size_t perBatch = 1;
         while (2 * perBatch * channels * rowFloats * sizeof(float) <= budget) perBatch *= 2;
+        return perBatch;
+    }
+
+    std::size_t segmentBlocks(std::size_t n, std::size_t, int channels) const override {
+        // Four batches: the double buffering overlaps the host's gather and scatter with the GPU
+        // inside a segment; the segment's input and output are then about the GPU budget each.
+        return 4 * budgetBlocks(n, static_cast<std::size_t>(std::max(1, channels)));
+    }
+
+    void run(const Segment& seg, const Kernel& kernel) {
+        const Geometry& g = *seg.geometry;
+        const std::size_t n = g.fftFrames;
+        const std::size_t channels = seg.channels;
+        const std::size_t rowFloats = gpu::FftPlan::rowFloats(n);
+        const std::size_t blocks = seg.blocks();
+        // No more blocks per batch than the segment needs (rounded up to a power of two, so few
+        // distinct plans are ever made).
+        std::size_t perBatch = budgetBlocks(n, channels);
         std::size_t need = 1;
-        while (need < g.blocks) need *= 2;
+        while (need < blocks) need *= 2;
         perBatch = std::min(perBatch, need);
         Setup& s = setupFor(n, perBatch * channels, channels);
 
         uploadSpectra(s, kernel, n);
-        const std::size_t batches = (g.blocks + perBatch - 1) / perBatch;
+        const std::size_t batches = (blocks + perBatch - 1) / perBatch;
+        const std::size_t outBase = g.outputFirst(seg.firstBlock);
         // Host side of a batch, rows spread over threads on a real GPU (on lavapipe the CPU cores
         // are the device: one host thread leaves them to it).
         const unsigned hostThreads = context_.info().software ? 1u : 0u;
         auto gather = [&](std::size_t batch, float* dst) {
             parallelFor(s.rows, [&](std::size_t r) {
-                const std::size_t block = batch * perBatch + r / channels;
+                const std::size_t block = seg.firstBlock + batch * perBatch + r / channels;
                 float* row = dst + r * rowFloats;
-                if (block < g.blocks)
-                    g.gather(in.samples[r % channels].data(), block, row);
+                if (block < seg.endBlock)
+                    g.gather(seg.input[r % channels], block, row, seg.inputStart);
                 else
                     std::fill(row, row + n, 0.0f);
             }, hostThreads);
         };
         auto scatter = [&](std::size_t batch, const float* src) {
             parallelFor(s.rows, [&](std::size_t r) {
-                const std::size_t block = batch * perBatch + r / channels;
-                if (block >= g.blocks) return;
+                const std::size_t block = seg.firstBlock + batch * perBatch + r / channels;
+                if (block >= seg.endBlock) return;
                 const float* valid = src + r * rowFloats + (g.kernelFrames - 1);
-                std::copy_n(valid, g.outputCount(block), out.samples[r % channels].data() + g.outputFirst(block));
+                std::copy_n(valid, g.outputCount(block), seg.output[r % channels] + (g.outputFirst(block) - outBase));
             }, hostThreads);
         };
         for (std::size_t i = 0; i <= batches; ++i) {

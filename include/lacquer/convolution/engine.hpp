@@ -15,6 +15,7 @@
 // by an internal lock (each call is internally parallel / on the GPU already). FFT plans and GPU
 // buffers are made once per size and reused across calls (tracks, variants).
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,10 @@
 #include "lacquer/reverb/params.hpp"
 
 namespace lacquer::convolution {
+
+namespace detail {
+struct Segment;
+}
 
 struct DeviceRequest {
     enum class Mode {
@@ -41,7 +46,8 @@ struct DeviceRequest {
     // hang, eGPU unplugged):
     //   Default        Auto's choice is FallBackToCpu, an explicit device's is Fail;
     //   FallBackToCpu  warn once ("device '…' was lost; continuing on the CPU backend") and redo
-    //                  that track and every later one on FFTW float;
+    //                  that track (process(); a Stream: the segment in flight, the rest of the
+    //                  track continuing with the GPU's FFT size) and every later one on FFTW float;
     //   Fail           throw Error(Device) "device '…' lost — rerun with --device cpu".
     // (Auto never picks a software device, so tests ask for Vulkan + FallBackToCpu to take Auto's
     // path on lavapipe.)
@@ -88,14 +94,27 @@ public:
     // The FFT size used for `kernel` (options().fftFrames or the automatic choice).
     std::size_t fftFramesFor(const Kernel& kernel) const;
 
+    // The kernel process() would use for this chain (cached while the chain stays the same).
+    Kernel kernelFor(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
+                     const AudioBuffer* ir);
+
+    // How many overlap-save blocks a stream hands the backend at once (memory against efficiency).
+    std::size_t streamBlocks(std::size_t fftFrames, std::size_t hopFrames, int channels) const;
+
 protected:
     explicit Engine(const EngineOptions& options) : options_(options) {}
     virtual std::string backend() const = 0;  // backendName() of this backend itself
     virtual std::string device() const = 0;   // deviceName() of this backend itself
-    // out is sized kernel.outputFrames(in.frames()) with in's channels and rate.
-    virtual void convolve(const AudioBuffer& in, const Kernel& kernel, std::size_t fftFrames, AudioBuffer& out) = 0;
+    // Runs the segment's blocks (see src/convolution/overlap_save.hpp).
+    virtual void convolve(const detail::Segment& segment, const Kernel& kernel) = 0;
+    // Blocks per stream segment: enough for every worker (CPU) or a few GPU batches.
+    virtual std::size_t segmentBlocks(std::size_t fftFrames, std::size_t hopFrames, int channels) const = 0;
 
 private:
+    friend class Stream;
+    // Runs one segment under the engine's lock, applying the lost-device policy; true when the
+    // device was lost (and the segment redone on the CPU) during this call.
+    bool runSegment(const detail::Segment& segment, const Kernel& kernel);
     struct KernelKey;
     const Kernel& cachedKernel(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
                                const AudioBuffer* ir);
@@ -108,6 +127,38 @@ private:
     // The last kernel process() designed, reused while the chain stays the same (album tracks).
     std::shared_ptr<const KernelKey> lastKey_;
     Kernel lastKernel_;
+};
+
+// process() as a stream, so a track is never held whole: its input is pushed in blocks of any
+// size, in order, and the output (kernel.outputFrames(inputFrames) frames, the same alignment)
+// leaves through the sink in order, in blocks. The stream keeps one segment's input window and
+// output: a few overlap-save blocks (Engine::streamBlocks), never the track. The output is
+// process()'s sample for sample on the FFTW backends (the same blocks, the same arithmetic;
+// tested) and nulls against the double twin on Vulkan. A device lost mid-track under
+// FallBackToCpu redoes the segment in flight on the CPU and continues there.
+class Stream {
+public:
+    using Sink = std::function<void(const BlockView&)>;
+    Stream(Engine& engine, Kernel kernel, int channels, double sampleRateHz, std::size_t inputFrames);
+    std::size_t outputFrames() const { return outputFrames_; }
+    void push(const BlockView& in, const Sink& sink);
+    void finish(const Sink& sink);  // after the last push (missing input reads as zeros)
+
+private:
+    void runSegments(bool final, const Sink& sink);
+    Engine& engine_;
+    Kernel kernel_;
+    int channels_;
+    double rateHz_;
+    std::size_t inputFrames_, outputFrames_;
+    std::size_t fftFrames_ = 0, hopFrames_ = 0, blocks_ = 0, perSegment_ = 0;
+    std::size_t nextBlock_ = 0;   // first block not yet run
+    std::size_t pushed_ = 0;      // input frames received
+    std::int64_t windowStart_ = 0;  // input frame at window_[c][0]
+    std::vector<std::vector<float>> window_;  // input frames [windowStart_, pushed_)
+    AudioBuffer out_;             // one segment's output
+    bool identity_ = false;
+    std::size_t emitted_ = 0;
 };
 
 // The double-precision reference: the same overlap-save as the CPU backend, in double, returning
