@@ -163,9 +163,9 @@ private:
     }
 
     std::size_t segmentBlocks(std::size_t n, std::size_t, int channels) const override {
-        // Four batches: the double buffering overlaps the host's gather and scatter with the GPU
-        // inside a segment; the segment's input and output are then about the GPU budget each.
-        return 4 * budgetBlocks(n, static_cast<std::size_t>(std::max(1, channels)));
+        // Two batches: the double buffering overlaps the host's gather and scatter with the GPU
+        // inside a segment; the segment's input and output are then under the GPU budget each.
+        return 2 * budgetBlocks(n, static_cast<std::size_t>(std::max(1, channels)));
     }
 
     void run(const Segment& seg, const Kernel& kernel) {

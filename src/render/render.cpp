@@ -85,6 +85,11 @@ std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan) {
 // ---------------------------------------------------------------------------------------------
 // The per-track chain (shared by every variant)
 
+namespace {
+// Blocks in which the per-track stages stream a track (a multiple of the dynamics chain's 8192).
+constexpr std::size_t kStreamBlockFrames = 65536;
+}  // namespace
+
 convolution::DeviceRequest parseDevice(const std::string& text) {
     convolution::DeviceRequest r;
     if (text == "auto") return r;
@@ -114,37 +119,63 @@ IrCache loadImpulseResponses(const AlbumPlan& plan) {
 
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs,
                             Scratch* scratch) {
+    // The track streams, kStreamBlockFrames at a time: decoded (checked as it is read), resampled
+    // to the processing rate, into the source spectrum, through the convolution (a few overlap-save
+    // blocks at a time) and the dynamics chain, into its spill file. Memory is the stages' state
+    // and a few blocks, however long the track.
     ProcessedTrack out;
     out.convolutionRuns = 0;
-    AudioBuffer audio;
-    {
-        AudioBuffer source = io::decode(track.file, io::Channels::Stereo);
-        out.sourceDurationS = source.durationS();
-        out.sourceRateHz = static_cast<int>(source.sampleRateHz);
-        throwIfCancelled();
-        audio = source.sampleRateHz == plan.processingRateHz ? std::move(source) : resample(source, plan.processingRateHz);
-    }
-    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(plan.processingRateHz);
-    out.sourceSpectrum->add(audio.view());
-    throwIfCancelled();
+    const io::FileSource file(track.file, io::Channels::Stereo);
+    const int channels = file.channels();
+    const double rate = plan.processingRateHz;
+    out.sourceDurationS = static_cast<double>(file.frames()) / file.sampleRateHz();
+    out.sourceRateHz = static_cast<int>(file.sampleRateHz());
+    StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
+    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(rate);
+
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
     const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
     const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
+    std::optional<convolution::Stream> convolver;
     if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) {
-        AudioBuffer convolved = engine.process(audio, chain.eq, rv, ir);
-        audio = std::move(convolved);
+        convolver.emplace(engine, engine.kernelFor(rate, channels, chain.eq, rv, ir), channels, rate,
+                          resampler.outputFrames());
         ++out.convolutionRuns;
     }
+    dynamics::Chain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo});
+    auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
+    std::size_t at = 0;
+    auto toStore = [&](const BlockView& b) {
+        dynamics.process(b);
+        store->write(at, b);
+        at += b.frames;
+    };
+    auto toConvolver = [&](const BlockView& b) {
+        out.sourceSpectrum->add(b);
+        if (convolver)
+            convolver->push(b, toStore);
+        else
+            toStore(b);
+    };
+    AudioBuffer block(channels, kStreamBlockFrames, file.sampleRateHz());
+    for (std::size_t from = 0; from < file.frames(); from += kStreamBlockFrames) {
+        throwIfCancelled();
+        const BlockView v = block.view().slice(0, std::min(kStreamBlockFrames, file.frames() - from));
+        file.read(from, v);
+        resampler.push(v, toConvolver);
+    }
+    resampler.finish(toConvolver);
+    if (convolver) convolver->finish(toStore);
     throwIfCancelled();
-    if (chain.deesser || chain.multiband || chain.stereo) {
-        const dynamics::ChainReport rep = dynamics::applyInPlace(audio, {chain.deesser, chain.multiband, chain.stereo});
+    if (!dynamics.empty()) {
+        const dynamics::ChainReport rep = dynamics.report();
         out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
         out.multibandMaxReductionDb = rep.bandMaxReductionDb;
         out.multibandTraceDb = rep.bandTraceDb;
-        out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / audio.sampleRateHz;
+        out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / rate;
     }
-    out.audio = SpillFile::keep(scratch, "track" + std::to_string(track.number), std::move(audio));
+    out.audio = std::move(store);
     return out;
 }
 
@@ -199,27 +230,39 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     std::vector<std::shared_ptr<AudioStore>> delivery(n);
     VariantMaster m;
     m.trackFrames.resize(n);
-    // A worker holds the processed track and its delivery-rate copy.
-    double longest = 0;
-    for (const auto& t : tracks) longest = std::max(longest, static_cast<double>(t.audio->frames()) * t.audio->channels() * sizeof(float));
-    // libsoxr's one-shot call buffers about as much again internally (measured: two workers on
-    // 7.5-minute 96 kHz tracks peaked at 2.0 GB where the two copies alone are 1.0 GB).
-    const double perJob = 2.0 * longest * (1.0 + rate / std::max(1.0, tracks.empty() ? rate : tracks[0].audio->sampleRateHz()));
+    // Each track streams from its spill file through the resampler and the variant's deltas into
+    // a delivery-rate spill file: a worker holds libsoxr's state and a few blocks, not the track.
+    // Variant deltas at the delivery rate: de-esser, then stereo (mono below monoBassHz for vinyl,
+    // and/or the variant's own stereo settings).
+    dynamics::ChainOptions deltaOptions{variant.deesser, std::nullopt, variant.stereo};
+    if (variant.monoBassHz > 0) {
+        if (!deltaOptions.stereo) deltaOptions.stereo = dynamics::StereoParams{};
+        deltaOptions.stereo->monoBelowHz = std::max(deltaOptions.stereo->monoBelowHz, variant.monoBassHz);
+    }
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
-        AudioBuffer d = tracks[i].audio->readAll();
-        if (d.sampleRateHz != rate) d = resample(d, rate);
-        // Variant deltas at the delivery rate: de-esser, then stereo (mono below monoBassHz for
-        // vinyl, and/or the variant's own stereo settings).
-        dynamics::ChainOptions deltas{variant.deesser, std::nullopt, variant.stereo};
-        if (variant.monoBassHz > 0) {
-            if (!deltas.stereo) deltas.stereo = dynamics::StereoParams{};
-            deltas.stereo->monoBelowHz = std::max(deltas.stereo->monoBelowHz, variant.monoBassHz);
+        const AudioStore& processed = *tracks[i].audio;
+        const int channels = processed.channels();
+        StreamResampler resampler(channels, processed.sampleRateHz(), rate, processed.frames());
+        dynamics::Chain deltas(rate, channels, deltaOptions);
+        auto store = SpillFile::empty(scratch, variant.name + "-track" + std::to_string(i + 1), channels, rate);
+        std::size_t at = 0;
+        auto sink = [&](const BlockView& b) {
+            deltas.process(b);
+            store->write(at, b);
+            at += b.frames;
+        };
+        AudioBuffer block(channels, kStreamBlockFrames, processed.sampleRateHz());
+        for (std::size_t from = 0; from < processed.frames(); from += kStreamBlockFrames) {
+            throwIfCancelled();
+            const BlockView v = block.view().slice(0, std::min(kStreamBlockFrames, processed.frames() - from));
+            processed.read(from, v);
+            resampler.push(v, sink);
         }
-        if (deltas.deesser || deltas.stereo) dynamics::applyInPlace(d, deltas);
-        m.trackFrames[i] = d.frames();
-        delivery[i] = SpillFile::keep(scratch, variant.name + "-track" + std::to_string(i + 1), std::move(d));
-    }, workersFor(perJob));
+        resampler.finish(sink);
+        m.trackFrames[i] = at;
+        delivery[i] = std::move(store);
+    });
     std::vector<const AudioSource*> sources;
     for (const auto& d : delivery) sources.push_back(d.get());
 
@@ -1014,10 +1057,11 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     std::vector<ProcessedTrack> done(jobs.size());
     std::atomic<int> finished{0};
     log::progress("processing tracks 0/" + std::to_string(jobs.size()));
-    // A worker holds the decoded track and the convolved one (with its tail) at the processing rate.
-    double longestS = 0;
-    for (const auto& t : plan.tracks) longestS = std::max(longestS, io::probe(t.file).durationS());
-    const double perJob = 3.0 * longestS * plan.processingRateHz * 2 * sizeof(float);
+    // A worker streams its track: the most it holds is a convolution segment's input window and
+    // output (on a real GPU two batches of the engine's 128 MiB budget each, with the window's
+    // growth; on the CPU a few MiB to ~250 MiB for long reverbs on many cores), libsoxr's state
+    // and a few blocks — not the track.
+    constexpr double perJob = 384.0 * 1024 * 1024;
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
         done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);

@@ -120,7 +120,7 @@ TEST(ConvolutionStream, MissingInputReadsAsSilenceAndAnIdentityKernelPassesThrou
 TEST(ConvolutionStream, OnVulkanItNullsAgainstTheDoubleTwin) {
     LACQUER_NEED_VULKAN();
     EngineOptions o = smallBlocks();
-    o.gpuBatchBytes = 1;  // one block per GPU batch: a segment is 4 batches, so many segments
+    o.gpuBatchBytes = 1;  // one block per GPU batch: a segment is 2 batches, so many segments
     auto engine = test::makeVulkanEngine(o);
     const AudioBuffer in = test::musicLikeNoise(2, 60000, kRate, 36);
     const AudioBuffer ir = test::syntheticIr(2, 6000, kRate, 0.2, 37);
