@@ -8,6 +8,7 @@
 #include <limits>
 #include <numbers>
 #include <set>
+#include <utility>
 
 namespace lacquer::delivery {
 
@@ -221,43 +222,134 @@ struct Butterworth4 {
     double run(double x) { return s2.run(s1.run(x)); }
 };
 
-std::vector<double> filtered(const std::vector<float>& x, bool highpass, double freqHz, double rateHz) {
-    Butterworth4 f(highpass, freqHz, rateHz);
-    std::vector<double> y(x.size());
-    for (std::size_t i = 0; i < x.size(); ++i) y[i] = f.run(x[i]);
-    return y;
-}
-
 }  // namespace
 
-CorrelationReading lowFrequencyCorrelation(const AudioBuffer& audio, double cutoffHz) {
-    assert(audio.channels() == 2);
-    CorrelationReading r;
-    const auto l = filtered(audio.samples[0], false, cutoffHz, audio.sampleRateHz);
-    const auto rr = filtered(audio.samples[1], false, cutoffHz, audio.sampleRateHz);
-    const std::size_t hop = std::max<std::size_t>(1, static_cast<std::size_t>(audio.sampleRateHz * 0.5));
+struct CuttingAnalyser::State {
     struct Sums {
         double ll = 0, rr = 0, lr = 0;
     };
+    struct Channel {  // audible band 20 Hz-20 kHz, top octave 10-20 kHz, sibilance octave 5-10 kHz
+        Butterworth4 fullHp, fullLp, hiHp, hiLp, bandHp, bandLp;
+        Channel(double rate)
+            : fullHp(true, 20.0, rate), fullLp(false, 20000.0, rate), hiHp(true, 10000.0, rate),
+              hiLp(false, 20000.0, rate), bandHp(true, 5000.0, rate), bandLp(false, 10000.0, rate) {}
+    };
+    double rateHz;
+    int channels;
+    // Correlation: low-passed left and right, summed per hop (0.5 s).
+    std::vector<Butterworth4> low;
+    std::size_t hop;
+    Sums current;
     std::vector<Sums> blocks;
-    Sums total;
-    for (std::size_t start = 0; start < l.size(); start += hop) {
-        Sums s;
-        for (std::size_t i = start; i < std::min(l.size(), start + hop); ++i) {
-            s.ll += l[i] * l[i];
-            s.rr += rr[i] * rr[i];
-            s.lr += l[i] * rr[i];
-        }
-        blocks.push_back(s);
-        total.ll += s.ll;
-        total.rr += s.rr;
-        total.lr += s.lr;
+    // Brightness.
+    std::vector<Channel> bands;
+    std::size_t win;
+    double total = 0, top = 0;
+    std::vector<double> winTotal, winBand;  // the windows the current block touches
+    HfReading hf;
+    std::size_t frames = 0;
+
+    State(double rate, int ch, double cutoffHz)
+        : rateHz(rate),
+          channels(ch),
+          hop(std::max<std::size_t>(1, static_cast<std::size_t>(rate * 0.5))),
+          win(std::max<std::size_t>(1, static_cast<std::size_t>(rate * 0.05))) {
+        for (int c = 0; c < std::min(ch, 2); ++c) low.emplace_back(false, cutoffHz, rate);
+        if (rate >= 44100.0)  // the brightness bands reach 20 kHz
+            for (int c = 0; c < ch; ++c) bands.emplace_back(rate);
     }
-    auto corr = [](const Sums& s) -> std::optional<double> {
-        if (s.ll <= 1e-20 || s.rr <= 1e-20) return std::nullopt;
-        return s.lr / std::sqrt(s.ll * s.rr);
+
+    // A 50 ms window is complete (or the programme ended in it): gate it and keep the brightest.
+    void closeWindow(HfReading& into, std::size_t index, double windowTotal, double windowBand,
+                     std::size_t windowFrames) const {
+        const double gate = std::pow(10.0, -40.0 / 10.0);  // mean square of -40 dBFS RMS
+        if (windowTotal / (static_cast<double>(windowFrames) * channels) < gate) return;
+        const double share = 10.0 * std::log10(std::max(windowBand, 1e-30) / windowTotal);
+        if (!into.sibilanceShareDb || share > *into.sibilanceShareDb) {
+            into.sibilanceShareDb = share;
+            into.sibilanceAtS = static_cast<double>(index * win) / rateHz;
+        }
+    }
+};
+
+CuttingAnalyser::CuttingAnalyser(double sampleRateHz, int channels, double cutoffHz)
+    : state_(std::make_unique<State>(sampleRateHz, channels, cutoffHz)) {}
+
+CuttingAnalyser::~CuttingAnalyser() = default;
+
+void CuttingAnalyser::add(const BlockView& block) {
+    State& s = *state_;
+    const std::size_t n = block.frames;
+    if (n == 0) return;
+    // Correlation, frame by frame into the 0.5 s sums.
+    if (s.channels == 2) {
+        const float* l = block.channel(0);
+        const float* r = block.channel(1);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double a = s.low[0].run(l[i]), b = s.low[1].run(r[i]);
+            s.current.ll += a * a;
+            s.current.rr += b * b;
+            s.current.lr += a * b;
+            if ((s.frames + i + 1) % s.hop == 0) s.blocks.push_back(std::exchange(s.current, {}));
+        }
+    }
+    if (s.bands.empty()) {  // under 44.1 kHz: no brightness reading
+        s.frames += n;
+        return;
+    }
+    // Brightness: the 50 ms windows this block touches, channel by channel.
+    const std::size_t first = s.frames / s.win, last = (s.frames + n - 1) / s.win;
+    const std::size_t count = last - first + 1;
+    // winTotal[0]/winBand[0] carry the window the previous block left open.
+    s.winTotal.resize(count, 0.0);
+    s.winBand.resize(count, 0.0);
+    for (int c = 0; c < block.channels; ++c) {
+        auto& f = s.bands[static_cast<std::size_t>(c)];
+        const float* x = block.channel(c);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double full = f.fullLp.run(f.fullHp.run(x[i]));
+            const double hi = f.hiLp.run(f.hiHp.run(x[i]));
+            const double band = f.bandLp.run(f.bandHp.run(x[i]));
+            s.total += full * full;
+            s.top += hi * hi;
+            const std::size_t w = (s.frames + i) / s.win - first;
+            s.winTotal[w] += full * full;
+            s.winBand[w] += band * band;
+        }
+    }
+    s.frames += n;
+    // Close every window that ended inside this block; keep the open one (if any) at index 0.
+    const bool lastOpen = s.frames % s.win != 0;
+    const std::size_t closed = lastOpen ? count - 1 : count;
+    for (std::size_t w = 0; w < closed; ++w) s.closeWindow(s.hf, first + w, s.winTotal[w], s.winBand[w], s.win);
+    if (lastOpen) {
+        s.winTotal = {s.winTotal[count - 1]};
+        s.winBand = {s.winBand[count - 1]};
+    } else {
+        s.winTotal.clear();
+        s.winBand.clear();
+    }
+}
+
+CorrelationReading CuttingAnalyser::correlation() const {
+    const State& s = *state_;
+    assert(s.channels == 2);
+    using Sums = State::Sums;
+    std::vector<Sums> blocks = s.blocks;
+    if (s.frames % s.hop != 0) blocks.push_back(s.current);  // the last, shorter block
+    CorrelationReading r;
+    Sums total;
+    for (const auto& b : blocks) {
+        total.ll += b.ll;
+        total.rr += b.rr;
+        total.lr += b.lr;
+    }
+    auto corr = [](const Sums& x) -> std::optional<double> {
+        if (x.ll <= 1e-20 || x.rr <= 1e-20) return std::nullopt;
+        return x.lr / std::sqrt(x.ll * x.rr);
     };
     r.overall = corr(total);
+    // 1 s windows with 50 % overlap: two consecutive blocks.
     std::vector<Sums> windows;
     for (std::size_t b = 0; b < blocks.size(); ++b) {
         Sums w = blocks[b];
@@ -276,52 +368,45 @@ CorrelationReading lowFrequencyCorrelation(const AudioBuffer& audio, double cuto
         if (w.ll + w.rr < loudest * 1e-3) continue;  // more than 30 dB below the loudest window
         if (auto c = corr(w); c && (!r.minimum || *c < *r.minimum)) {
             r.minimum = c;
-            r.minimumAtS = static_cast<double>(b * hop) / audio.sampleRateHz;
+            r.minimumAtS = static_cast<double>(b * s.hop) / s.rateHz;
         }
     }
     return r;
 }
 
+HfReading CuttingAnalyser::hf() const {
+    const State& s = *state_;
+    assert(!s.bands.empty());  // a rate of at least 44.1 kHz
+    HfReading r = s.hf;
+    if (s.total > 1e-20) r.topOctaveShareDb = 10.0 * std::log10(std::max(s.top, 1e-30) / s.total);
+    if (!s.winTotal.empty())  // the programme ended inside a window
+        s.closeWindow(r, s.frames / s.win, s.winTotal[0], s.winBand[0], s.frames % s.win);
+    return r;
+}
+
+namespace {
+BlockView viewOf(const AudioBuffer& audio) {  // add() only reads
+    BlockView v{};
+    v.channels = audio.channels();
+    v.frames = audio.frames();
+    for (int c = 0; c < v.channels; ++c)
+        v.data[static_cast<std::size_t>(c)] = const_cast<float*>(audio.samples[static_cast<std::size_t>(c)].data());
+    return v;
+}
+}  // namespace
+
+CorrelationReading lowFrequencyCorrelation(const AudioBuffer& audio, double cutoffHz) {
+    assert(audio.channels() == 2);
+    CuttingAnalyser a(audio.sampleRateHz, 2, cutoffHz);
+    a.add(viewOf(audio));
+    return a.correlation();
+}
+
 HfReading hfEnergy(const AudioBuffer& audio) {
     assert(audio.sampleRateHz >= 44100.0);
-    HfReading r;
-    const std::size_t n = audio.frames();
-    const std::size_t win = std::max<std::size_t>(1, static_cast<std::size_t>(audio.sampleRateHz * 0.05));
-    const std::size_t nWin = (n + win - 1) / win;
-    std::vector<double> winTotal(nWin, 0.0), winBand(nWin, 0.0);
-    double total = 0.0, top = 0.0;
-    const double rate = audio.sampleRateHz;
-    for (const auto& ch : audio.samples) {
-        // audible band 20 Hz-20 kHz, top octave 10-20 kHz, sibilance octave 5-10 kHz
-        auto full = filtered(ch, true, 20.0, rate);
-        Butterworth4 fullLp(false, 20000.0, rate);
-        for (auto& v : full) v = fullLp.run(v);
-        auto hi = filtered(ch, true, 10000.0, rate);
-        Butterworth4 hiLp(false, 20000.0, rate);
-        for (auto& v : hi) v = hiLp.run(v);
-        auto band = filtered(ch, true, 5000.0, rate);
-        Butterworth4 lp(false, 10000.0, rate);
-        for (auto& v : band) v = lp.run(v);
-        for (std::size_t i = 0; i < n; ++i) {
-            const double x = full[i];
-            total += x * x;
-            top += hi[i] * hi[i];
-            winTotal[i / win] += x * x;
-            winBand[i / win] += band[i] * band[i];
-        }
-    }
-    if (total > 1e-20) r.topOctaveShareDb = 10.0 * std::log10(std::max(top, 1e-30) / total);
-    const double gate = std::pow(10.0, -40.0 / 10.0);  // mean square of -40 dBFS RMS
-    for (std::size_t w = 0; w < nWin; ++w) {
-        const double frames = static_cast<double>(std::min(win, n - w * win)) * audio.channels();
-        if (winTotal[w] / frames < gate) continue;
-        const double share = 10.0 * std::log10(std::max(winBand[w], 1e-30) / winTotal[w]);
-        if (!r.sibilanceShareDb || share > *r.sibilanceShareDb) {
-            r.sibilanceShareDb = share;
-            r.sibilanceAtS = static_cast<double>(w * win) / audio.sampleRateHz;
-        }
-    }
-    return r;
+    CuttingAnalyser a(audio.sampleRateHz, audio.channels());
+    a.add(viewOf(audio));
+    return a.hf();
 }
 
 std::vector<Diagnostic> cuttingWarnings(const std::string& where, const CorrelationReading& corr,

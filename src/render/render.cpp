@@ -637,9 +637,17 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& p
     std::vector<delivery::TrackFacts> facts;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         const auto& t = plan.tracks[i];
-        const AudioBuffer part = parts.load(i);
-        const auto hf = delivery::hfEnergy(part);
-        const auto corr = delivery::lowFrequencyCorrelation(part);
+        // The cutting readings, streamed from the timeline.
+        delivery::CuttingAnalyser analyser(parts.source->sampleRateHz(), parts.source->channels());
+        const auto& [from, to] = parts.ranges[i];
+        AudioBuffer block(parts.source->channels(), kStreamBlockFrames, parts.source->sampleRateHz());
+        for (std::size_t at = from; at < to; at += kStreamBlockFrames) {
+            const BlockView v = block.view().slice(0, std::min(kStreamBlockFrames, to - at));
+            parts.source->read(at, v);
+            analyser.add(v);
+        }
+        const auto hf = analyser.hf();
+        const auto corr = analyser.correlation();
         tracks.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
         facts.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.truePeakDbtp, measured[i].loudness.integratedLufs});
         for (const auto& w : delivery::cuttingWarnings("track " + std::to_string(t.number) + " (" + t.title + ")", corr, hf))

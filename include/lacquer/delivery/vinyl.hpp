@@ -14,6 +14,7 @@
 //   phase, stereo correlation kept between about +0.5 and +1; de-ess and tame the top octave;
 //   at least 200 ms lead-in and lead-out.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +112,24 @@ inline constexpr double kSibilanceWarnDb = -10.0;
 // Channels are summed in energy. Band edges are 4th-order Butterworth filters, so energy near an
 // edge is partly counted. Needs a rate of at least 44.1 kHz (asserted) for the 20 kHz edge.
 HfReading hfEnergy(const AudioBuffer& audio);
+
+// Both readings in one pass over a programme streamed in blocks of any size (the functions above
+// are this over one buffer): filter states, the current 50 ms window and one set of sums per
+// 0.5 s block are all it keeps, so a 3-hour track costs under a megabyte.
+class CuttingAnalyser {
+public:
+    CuttingAnalyser(double sampleRateHz, int channels, double cutoffHz = 250.0);
+    ~CuttingAnalyser();
+    CuttingAnalyser(const CuttingAnalyser&) = delete;
+    CuttingAnalyser& operator=(const CuttingAnalyser&) = delete;
+    void add(const BlockView& block);
+    CorrelationReading correlation() const;  // needs 2 channels (asserted)
+    HfReading hf() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 // Warnings for one track (where = "track N \"Title\"", side named in the text).
 std::vector<Diagnostic> cuttingWarnings(const std::string& where, const CorrelationReading& corr,
