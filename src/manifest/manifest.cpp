@@ -979,6 +979,10 @@ std::string inputKey(InputRef::Kind kind) {
     return "file";
 }
 
+// The longest impulse response the reverb takes (the longest real halls and cathedrals ring for
+// 10-15 s).
+constexpr double kMaxImpulseResponseS = 30.0;
+
 void Resolver::checkInputs() {
     trackDurationsS_.assign(plan_.tracks.size(), std::nullopt);
     auto& diags = c_.diagnostics();
@@ -1037,6 +1041,16 @@ void Resolver::checkInputs() {
                                   info.channels),
                       in.kind == InputRef::Kind::Track ? "export a stereo mix"
                                                        : "use a mono or stereo impulse response");
+            continue;
+        }
+        if (in.kind == InputRef::Kind::ImpulseResponse && info.durationS() > kMaxImpulseResponseS) {
+            // The IR becomes one convolution kernel, held whole (a 30 s IR at 192 kHz is a 5.8M-tap
+            // kernel, a 2^24-point FFT): a longer file is a mistake, not a room.
+            diags.add(in.line, in.column,
+                      fmt::format("ir '{}' is {:.1f} s long; lacquer's convolution reverb takes impulse responses up "
+                                  "to {:.0f} s",
+                                  in.written, info.durationS(), kMaxImpulseResponseS),
+                      "trim the impulse response's silent tail, or use a shorter one");
             continue;
         }
         if (in.kind == InputRef::Kind::Track) trackDurationsS_[in.trackIndex] = info.durationS();

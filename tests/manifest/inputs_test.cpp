@@ -112,6 +112,16 @@ TEST_F(ManifestInputs, MoreThanTwoChannelsAreRefused) {
             "a stereo mix"));
 }
 
+TEST_F(ManifestInputs, AnImpulseResponseLongerThanThirtySecondsIsRefused) {
+    writeWav(dir_ / "irs" / "room.wav", 30.0, 1);  // the longest accepted
+    EXPECT_THAT(errors(album()), IsEmpty());
+    writeWav(dir_ / "irs" / "room.wav", 31.0, 1);
+    EXPECT_THAT(errors(album()),
+                ElementsAre("album.yaml:3:24: ir 'irs/room.wav' is 31.0 s long; lacquer's convolution reverb takes "
+                            "impulse responses up to 30 s — trim the impulse response's silent tail, or use a "
+                            "shorter one"));
+}
+
 TEST_F(ManifestInputs, CrossfadeLongerThanEitherNeighbourIsRefused) {
     // Track 1 is 3 s, track 2 is 2 s, track 3 is 5 s.
     EXPECT_THAT(
