@@ -189,20 +189,10 @@ namespace {
 // of long tracks runs them one at a time instead of outgrowing the machine.
 constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
 
-// A lossy round trip holds the part, its interleaved copy, the encoded bytes and the decoded
-// audio (interleaved and planar): about five copies of the part.
-constexpr double kCodecCopies = 5.0;
-
 unsigned workersFor(double bytesPerJob) {
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const double fit = std::floor(kTrackMemoryBudgetBytes / std::max(bytesPerJob, 1.0));
     return static_cast<unsigned>(std::clamp(fit, 1.0, static_cast<double>(hw)));
-}
-
-double longestPartBytes(const VariantMaster& m) {
-    std::size_t most = 0;
-    for (std::size_t i = 0; i < m.marks.size(); ++i) most = std::max(most, m.fileEnd(i) - m.marks[i]);
-    return static_cast<double>(most) * m.timeline->channels() * sizeof(float);
 }
 
 std::vector<sequence::TrackPlacement> placementsFor(const AlbumPlan& plan) {
@@ -547,10 +537,11 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
 }
 
 // Streaming deliveries: what each service's normalisation does to every track (from the files'
-// measurements), and the true peak after a lossy round trip (Ogg Vorbis, Opus) of each track.
+// measurements), and the true peak after a lossy round trip (Ogg Vorbis, Opus) of each track,
+// streamed from the parts (encoded into temporary files in tempDir, the render's scratch folder).
 json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master, const Parts& parts,
                    const std::vector<report::FileMeasurement>& measured, std::optional<double> albumLufs,
-                   json& checks) {
+                   const fs::path& tempDir, json& checks) {
     std::vector<delivery::TrackLevels> levels;
     std::vector<std::string> titles;
     for (std::size_t i = 0; i < measured.size(); ++i) {
@@ -576,19 +567,18 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
         services.push_back({{"service", delivery::serviceName(service)}, {"reference_lufs", rule.referenceLufs},
                             {"rule", rule.note}, {"tracks", tracks}});
     }
-    // Lossy round trips, tracks in parallel.
+    // Lossy round trips, tracks in parallel. Each streams its part in blocks (a few MiB of codec
+    // state per worker, however long the track), so no memory budget limits the workers.
     std::vector<delivery::CodecResult> vorbis = master.vorbisRoundTrips, opus = master.opusRoundTrips;
     if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
         vorbis.assign(parts.size(), {});
         opus.assign(parts.size(), {});
         parallelFor(parts.size(), [&](std::size_t i) {
             throwIfCancelled();
-            const AudioBuffer part = parts.load(i);
-            vorbis[i] = delivery::codecRoundTrip(part, delivery::Codec::Vorbis);
-            opus[i] = delivery::codecRoundTrip(part, delivery::Codec::Opus);
-            vorbis[i].decoded = AudioBuffer();
-            opus[i].decoded = AudioBuffer();
-        }, workersFor(kCodecCopies * parts.maxBytes()));
+            const auto& [from, to] = parts.ranges[i];
+            vorbis[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Vorbis, tempDir);
+            opus[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Opus, tempDir);
+        });
     }
     json codec = json::array();
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -794,7 +784,8 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const Varian
 
 // Writes one variant's files and returns its report section.
 json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
-                  const std::vector<ProcessedTrack>& processed, const fs::path& outDir) {
+                  const std::vector<ProcessedTrack>& processed, const fs::path& outDir,
+                  const fs::path& scratchDir) {
     const fs::path dir = outDir / variant.name;
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -1009,7 +1000,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         cdJson.erase("checks");
         v["cd"] = cdJson;
     }
-    if (ex.format == ExportFormat::Flac) v["streaming"] = streamingJson(plan, variant, master, parts, measured, fileAlbumLufs, v["checks"]);
+    if (ex.format == ExportFormat::Flac)
+        v["streaming"] =
+            streamingJson(plan, variant, master, parts, measured, fileAlbumLufs, scratchDir, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
     addPlotData(plan, variant, master, processed, v);
     return v;
@@ -1118,16 +1111,18 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
                 m.vorbisRoundTrips.assign(n, {});
                 m.opusRoundTrips.assign(n, {});
                 std::vector<double> worst(n, -1e9);
+                // Streamed from the timeline in blocks: a few MiB per worker, however long the track.
                 parallelFor(n, [&](std::size_t i) {
                     throwIfCancelled();
-                    const AudioBuffer part = m.timeline->readBuffer(m.marks[i], m.fileEnd(i) - m.marks[i]);
-                    m.vorbisRoundTrips[i] = delivery::codecRoundTrip(part, delivery::Codec::Vorbis);
-                    m.opusRoundTrips[i] = delivery::codecRoundTrip(part, delivery::Codec::Opus);
-                    for (auto* r : {&m.vorbisRoundTrips[i], &m.opusRoundTrips[i]}) {
-                        r->decoded = AudioBuffer();
+                    const AudioStore& tl = *m.timeline;
+                    const std::size_t from = m.marks[i], to = m.fileEnd(i);
+                    const fs::path& tmp = scratch.dir();
+                    using delivery::Codec;
+                    m.vorbisRoundTrips[i] = delivery::codecRoundTrip(tl, from, to, Codec::Vorbis, tmp);
+                    m.opusRoundTrips[i] = delivery::codecRoundTrip(tl, from, to, Codec::Opus, tmp);
+                    for (const auto* r : {&m.vorbisRoundTrips[i], &m.opusRoundTrips[i]})
                         if (r->decodedTruePeakDbtp) worst[i] = std::max(worst[i], *r->decodedTruePeakDbtp);
-                    }
-                }, workersFor(kCodecCopies * longestPartBytes(m)));
+                });
                 bool lowered = false;
                 for (std::size_t i = 0; i < ceilings.size(); ++i)
                     if (worst[i] > v->maxDecodedDbtp) {
@@ -1159,7 +1154,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         const auto* v = variants[k];
         const VariantMaster& master = masters[k];
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
-        json section = writeVariant(plan, *v, master, processedFor(k), options.outDir);
+        json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);
