@@ -3,11 +3,15 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "lacquer/common/error.hpp"
@@ -110,11 +114,7 @@ SndfilePtr openForRead(const fs::path& file, SF_INFO& sfinfo) {
     return f;
 }
 
-}  // namespace
-
-AudioInfo probe(const fs::path& file) {
-    SF_INFO sfinfo{};
-    SndfilePtr f = openForRead(file, sfinfo);
+AudioInfo infoOf(const SF_INFO& sfinfo) {
     AudioInfo info;
     info.sampleRateHz = sfinfo.samplerate;
     info.channels = sfinfo.channels;
@@ -124,16 +124,113 @@ AudioInfo probe(const fs::path& file) {
     return info;
 }
 
-AudioBuffer decode(const fs::path& file, Channels channels) {
+// Frames libsndfile converts per call into FileSource's interleaved scratch (512 KiB for stereo).
+constexpr std::size_t kChunkFrames = 65536;
+// FileSource's position after a failed read or seek: the next read seeks.
+constexpr std::size_t kUnknownPosition = std::numeric_limits<std::size_t>::max();
+
+}  // namespace
+
+AudioInfo probe(const fs::path& file) {
     SF_INFO sfinfo{};
     SndfilePtr f = openForRead(file, sfinfo);
+    return infoOf(sfinfo);
+}
+
+struct FileSource::Impl {
+    fs::path file;
+    AudioInfo info;
+    int outChannels = 0;
+    std::mutex mutex;  // guards everything below
+    SndfilePtr sf;
+    std::size_t position = 0;  // the frame libsndfile reads next
+    std::vector<float> interleaved;
+
+    [[noreturn]] void throwTruncated(std::size_t endsAt) {
+        position = kUnknownPosition;
+        const int err = sf_error(sf.get());
+        const std::string why = err != SF_ERR_NO_ERROR ? std::string(" (libsndfile: ") + sf_strerror(sf.get()) + ")" : "";
+        throw Error(ErrorKind::Input, file.string(),
+                    "truncated or corrupt: audio ends at " + timeAt(static_cast<std::int64_t>(endsAt), info.sampleRateHz) +
+                        " but the header promises " + timeAt(info.frames, info.sampleRateHz) + why,
+                    "re-export or re-copy the file");
+    }
+};
+
+FileSource::FileSource(const fs::path& file, Channels channels) : impl_(std::make_unique<Impl>()) {
+    Impl& m = *impl_;
+    m.file = file;
+    SF_INFO sfinfo{};
+    m.sf = openForRead(file, sfinfo);
+    m.info = infoOf(sfinfo);
     const int inChannels = sfinfo.channels;
     if (inChannels > kMaxChannels || (channels == Channels::Stereo && inChannels > 2))
         throw Error(ErrorKind::Input, file.string(),
                     "has " + std::to_string(inChannels) + " channels; lacquer masters mono or stereo mixes",
                     "export a stereo mix");
-    const int outChannels = channels == Channels::Stereo ? 2 : inChannels;
-    const auto totalFrames = static_cast<std::size_t>(sfinfo.frames);
+    m.outChannels = channels == Channels::Stereo ? 2 : inChannels;
+    // Float input is not normalised by libsndfile; integer input is scaled to [-1, 1).
+    sf_command(m.sf.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
+    // Sized by the chunk, never by the header's promise (a corrupt header can claim 2^60 frames).
+    m.interleaved.resize(std::min(kChunkFrames, static_cast<std::size_t>(sfinfo.frames)) *
+                         static_cast<std::size_t>(inChannels));
+}
+
+FileSource::~FileSource() = default;
+
+int FileSource::channels() const { return impl_->outChannels; }
+double FileSource::sampleRateHz() const { return impl_->info.sampleRateHz; }
+std::size_t FileSource::frames() const { return static_cast<std::size_t>(impl_->info.frames); }
+const AudioInfo& FileSource::info() const { return impl_->info; }
+const fs::path& FileSource::path() const { return impl_->file; }
+
+void FileSource::read(std::size_t from, const BlockView& dst) const {
+    assert(dst.channels == impl_->outChannels);
+    Impl& m = *impl_;
+    const std::size_t total = static_cast<std::size_t>(m.info.frames);
+    const std::size_t have = from < total ? std::min(dst.frames, total - from) : 0;
+    for (int c = 0; c < dst.channels; ++c) std::fill(dst.channel(c) + have, dst.channel(c) + dst.frames, 0.0f);
+    if (have == 0) return;
+
+    const std::lock_guard<std::mutex> lock(m.mutex);
+    if (m.position != from) {
+        if (sf_seek(m.sf.get(), static_cast<sf_count_t>(from), SEEK_SET) != static_cast<sf_count_t>(from)) {
+            m.position = kUnknownPosition;
+            throw Error(ErrorKind::Input, m.file.string(),
+                        "truncated or corrupt: cannot seek to " + timeAt(static_cast<std::int64_t>(from), m.info.sampleRateHz) +
+                            " of the " + timeAt(m.info.frames, m.info.sampleRateHz) + " the header promises (libsndfile: " +
+                            sf_strerror(m.sf.get()) + ")",
+                        "re-export or re-copy the file");
+        }
+        m.position = from;
+    }
+    const int inChannels = m.info.channels;
+    const auto stride = static_cast<std::size_t>(inChannels);
+    for (std::size_t done = 0; done < have;) {
+        const std::size_t want = std::min(kChunkFrames, have - done);
+        const sf_count_t got = sf_readf_float(m.sf.get(), m.interleaved.data(), static_cast<sf_count_t>(want));
+        if (sf_error(m.sf.get()) != SF_ERR_NO_ERROR || got != static_cast<sf_count_t>(want))
+            m.throwTruncated(from + done + static_cast<std::size_t>(std::max<sf_count_t>(got, 0)));
+        m.position += want;
+        for (std::size_t i = 0; i < want; ++i) {
+            for (int c = 0; c < inChannels; ++c) {
+                const float v = m.interleaved[i * stride + static_cast<std::size_t>(c)];
+                if (!std::isfinite(v))
+                    throw Error(ErrorKind::Input, m.file.string(),
+                                std::string(std::isnan(v) ? "NaN" : "infinite") + " sample in channel " + std::to_string(c + 1) +
+                                    " at " + timeAt(static_cast<std::int64_t>(from + done + i), m.info.sampleRateHz),
+                                "fix the mix export (a plug-in produced invalid samples)");
+                dst.channel(c)[done + i] = v;
+            }
+        }
+        done += want;
+    }
+    if (m.outChannels == 2 && inChannels == 1) std::copy(dst.channel(0), dst.channel(0) + have, dst.channel(1));
+}
+
+AudioBuffer decode(const fs::path& file, Channels channels) {
+    const FileSource source(file, channels);
+    const std::size_t totalFrames = source.frames();
     // The header's frame count is a promise, not a size to allocate: a corrupt header can claim
     // 2^60 frames in a 200-byte file. Reserve at most kReserveFrames up front and grow only as
     // audio actually arrives; the promise is checked against what was read.
@@ -143,40 +240,14 @@ AudioBuffer decode(const fs::path& file, Channels channels) {
     std::error_code sizeError;
     const auto fileBytes = static_cast<std::size_t>(fs::file_size(file, sizeError));
     const std::size_t backed = sizeError ? 0 : fileBytes;
-    AudioBuffer out(outChannels, 0, sfinfo.samplerate);
+    AudioBuffer out(source.channels(), 0, source.sampleRateHz());
     for (auto& ch : out.samples) ch.reserve(std::min(totalFrames, std::max(kReserveFrames, backed)));
-
-    // Float input is not normalised by libsndfile; integer input is scaled to [-1, 1).
-    sf_command(f.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
-    constexpr std::size_t kChunkFrames = 65536;
-    std::vector<float> interleaved(kChunkFrames * static_cast<std::size_t>(inChannels));
-    std::size_t done = 0;
-    while (done < totalFrames) {
+    for (std::size_t done = 0; done < totalFrames;) {
         const std::size_t want = std::min(kChunkFrames, totalFrames - done);
-        const sf_count_t got = sf_readf_float(f.get(), interleaved.data(), static_cast<sf_count_t>(want));
-        const int err = sf_error(f.get());
-        if (err != SF_ERR_NO_ERROR || got != static_cast<sf_count_t>(want)) {
-            const std::string why = err != SF_ERR_NO_ERROR ? std::string(" (libsndfile: ") + sf_strerror(f.get()) + ")" : "";
-            throw Error(ErrorKind::Input, file.string(),
-                        "truncated or corrupt: audio ends at " + timeAt(static_cast<std::int64_t>(done) + std::max<sf_count_t>(got, 0), sfinfo.samplerate) +
-                            " but the header promises " + timeAt(sfinfo.frames, sfinfo.samplerate) + why,
-                        "re-export or re-copy the file");
-        }
         out.resize(done + want);
-        for (std::size_t i = 0; i < want; ++i) {
-            for (int c = 0; c < inChannels; ++c) {
-                const float v = interleaved[i * static_cast<std::size_t>(inChannels) + static_cast<std::size_t>(c)];
-                if (!std::isfinite(v))
-                    throw Error(ErrorKind::Input, file.string(),
-                                std::string(std::isnan(v) ? "NaN" : "infinite") + " sample in channel " + std::to_string(c + 1) +
-                                    " at " + timeAt(static_cast<std::int64_t>(done + i), sfinfo.samplerate),
-                                "fix the mix export (a plug-in produced invalid samples)");
-                out.samples[static_cast<std::size_t>(c)][done + i] = v;
-            }
-        }
+        source.read(done, out.view().slice(done, want));
         done += want;
     }
-    if (channels == Channels::Stereo && inChannels == 1) out.samples[1] = out.samples[0];
     return out;
 }
 
