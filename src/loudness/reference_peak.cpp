@@ -52,6 +52,8 @@ std::optional<double> referenceTruePeakDbtp(const AudioSource& audio) {
     return 20.0 * std::log10(peak);
 }
 
-std::optional<double> referenceTruePeakDbtp(const AudioBuffer& audio) { return referenceTruePeakDbtp(BufferSource(audio)); }
+std::optional<double> referenceTruePeakDbtp(const AudioBuffer& audio) {
+    return referenceTruePeakDbtp(BufferSource(audio));
+}
 
 }  // namespace lacquer::loudness

@@ -166,7 +166,8 @@ TEST(FileSource, ReadsFromSeveralThreadsAtOnceGiveTheSameSamples) {
                 const std::size_t from = start(rng);
                 source.read(from, got.view());
                 for (int c = 0; c < 2; ++c)
-                    if (got.samples[static_cast<std::size_t>(c)] != expectedRange(want, c, from, 3000)) ++mismatches[static_cast<std::size_t>(t)];
+                    if (got.samples[static_cast<std::size_t>(c)] != expectedRange(want, c, from, 3000))
+                        ++mismatches[static_cast<std::size_t>(t)];
             }
         });
     }
