@@ -149,9 +149,11 @@ struct FileSource::Impl {
     [[noreturn]] void throwTruncated(std::size_t endsAt) {
         position = kUnknownPosition;
         const int err = sf_error(sf.get());
-        const std::string why = err != SF_ERR_NO_ERROR ? std::string(" (libsndfile: ") + sf_strerror(sf.get()) + ")" : "";
+        const std::string why =
+            err != SF_ERR_NO_ERROR ? std::string(" (libsndfile: ") + sf_strerror(sf.get()) + ")" : "";
+        const auto end = static_cast<std::int64_t>(endsAt);
         throw Error(ErrorKind::Input, file.string(),
-                    "truncated or corrupt: audio ends at " + timeAt(static_cast<std::int64_t>(endsAt), info.sampleRateHz) +
+                    "truncated or corrupt: audio ends at " + timeAt(end, info.sampleRateHz) +
                         " but the header promises " + timeAt(info.frames, info.sampleRateHz) + why,
                     "re-export or re-copy the file");
     }
@@ -197,8 +199,9 @@ void FileSource::read(std::size_t from, const BlockView& dst) const {
         if (sf_seek(m.sf.get(), static_cast<sf_count_t>(from), SEEK_SET) != static_cast<sf_count_t>(from)) {
             m.position = kUnknownPosition;
             throw Error(ErrorKind::Input, m.file.string(),
-                        "truncated or corrupt: cannot seek to " + timeAt(static_cast<std::int64_t>(from), m.info.sampleRateHz) +
-                            " of the " + timeAt(m.info.frames, m.info.sampleRateHz) + " the header promises (libsndfile: " +
+                        "truncated or corrupt: cannot seek to " +
+                            timeAt(static_cast<std::int64_t>(from), m.info.sampleRateHz) + " of the " +
+                            timeAt(m.info.frames, m.info.sampleRateHz) + " the header promises (libsndfile: " +
                             sf_strerror(m.sf.get()) + ")",
                         "re-export or re-copy the file");
         }

@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -64,10 +65,18 @@ std::string sha256Text(const std::string& text) {
 
 FileMeasurement measureFile(const fs::path& file, std::unique_ptr<loudness::Meter>* meterOut) {
     FileMeasurement m;
-    m.info = io::probe(file);
-    AudioBuffer audio = io::decode(file, io::Channels::Native);
-    auto meter = std::make_unique<loudness::Meter>(audio.channels(), audio.sampleRateHz);
-    meter->add(audio.view());
+    const io::FileSource source(file, io::Channels::Native);
+    m.info = source.info();
+    auto meter = std::make_unique<loudness::Meter>(source.channels(), source.sampleRateHz());
+    // Block by block: memory stays at one block however long the file is. The meter's results do
+    // not depend on how the audio is split.
+    constexpr std::size_t kBlockFrames = 65536;
+    AudioBuffer block(source.channels(), std::min(kBlockFrames, source.frames()), source.sampleRateHz());
+    for (std::size_t from = 0; from < source.frames(); from += kBlockFrames) {
+        const BlockView view = block.view().slice(0, std::min(kBlockFrames, source.frames() - from));
+        source.read(from, view);
+        meter->add(view);
+    }
     m.loudness = meter->result();
     if (meterOut) *meterOut = std::move(meter);
     m.sha256 = sha256File(file);

@@ -269,11 +269,18 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
                             text(member(*job.fileEntry, "sha256")), text(member(*job.trackEntry, "sha256")));
         if (!member(*job.fileEntry, "sample_rate")) return;  // not audio (e.g. a CUE sheet): the hash is the check
 
-        const io::AudioInfo info = io::probe(file);
-        AudioBuffer audio = io::decode(file, io::Channels::Native);
+        // Read and measured block by block: memory stays at one block however long the file is.
+        const io::FileSource source(file, io::Channels::Native);
+        const io::AudioInfo info = source.info();
+        job.meter.emplace(source.channels(), source.sampleRateHz());
+        constexpr std::size_t kBlockFrames = 65536;
+        AudioBuffer block(source.channels(), std::min(kBlockFrames, source.frames()), source.sampleRateHz());
+        for (std::size_t from = 0; from < source.frames(); from += kBlockFrames) {
+            const BlockView view = block.view().slice(0, std::min(kBlockFrames, source.frames() - from));
+            source.read(from, view);
+            job.meter->add(view);
+        }
         job.readable = true;
-        job.meter.emplace(audio.channels(), audio.sampleRateHz);
-        job.meter->add(audio.view());
         job.measured = job.meter->result();
 
         auto sameInt = [&](const char* key, std::int64_t found, const char* unit) {

@@ -2,10 +2,19 @@
 // The report's second true-peak reading (8x libsoxr): analytic inter-sample peaks.
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <numbers>
+#include <sndfile.h>
 
+#include <cmath>
+#include <mutex>
+#include <numbers>
+#include <utility>
+#include <vector>
+
+#include "lacquer/io/decode.hpp"
 #include "lacquer/loudness/reference_peak.hpp"
+#include "lacquer/resample/resample.hpp"
+#include "support/audio_files.hpp"
+#include "support/paths.hpp"
 
 namespace lacquer::loudness {
 namespace {
@@ -47,6 +56,80 @@ TEST(ReferenceTruePeak, KeepsContentNearNyquist) {
 
 TEST(ReferenceTruePeak, SilenceHasNoPeak) {
     EXPECT_FALSE(referenceTruePeakDbtp(AudioBuffer(2, 48000, 48000)).has_value());
+}
+
+// The reading before it took an AudioSource: every chunk copied whole, margins included, from the
+// buffer. Kept here to show that carrying the chunks' overlaps over changes no bit.
+std::optional<double> chunkByChunkReference(const AudioBuffer& audio) {
+    constexpr std::size_t kCore = 1 << 16, kMargin = 8192;
+    const std::size_t n = audio.frames();
+    double peak = 0.0;
+    for (std::size_t a = 0; a < n; a += kCore) {
+        const std::size_t b = std::min(n, a + kCore);
+        const std::size_t from = a >= kMargin ? a - kMargin : 0;
+        const std::size_t to = std::min(n, b + kMargin);
+        AudioBuffer chunk(audio.channels(), to - from + 2 * kMargin, audio.sampleRateHz);
+        for (int c = 0; c < audio.channels(); ++c)
+            std::copy(audio.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(from),
+                      audio.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(to),
+                      chunk.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(kMargin));
+        const AudioBuffer up = resample(chunk, audio.sampleRateHz * kReferenceOversampling, 0.995);
+        const std::size_t lo = (kMargin + a - from) * kReferenceOversampling;
+        const std::size_t hi = std::min(up.frames(), (kMargin + b - from) * kReferenceOversampling);
+        for (const auto& ch : up.samples)
+            for (std::size_t i = lo; i < hi; ++i) peak = std::max(peak, static_cast<double>(std::abs(ch[i])));
+    }
+    if (!(peak > 0.0)) return std::nullopt;
+    return 20.0 * std::log10(peak);
+}
+
+// A BufferSource that records every read as [from, from + frames).
+class RecordingSource final : public AudioSource {
+public:
+    explicit RecordingSource(const AudioBuffer& audio) : inner_(audio) {}
+    int channels() const override { return inner_.channels(); }
+    double sampleRateHz() const override { return inner_.sampleRateHz(); }
+    std::size_t frames() const override { return inner_.frames(); }
+    void read(std::size_t from, const BlockView& dst) const override {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        reads_.emplace_back(from, dst.frames);
+        inner_.read(from, dst);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> reads() const { return reads_; }
+
+private:
+    BufferSource inner_;
+    mutable std::mutex mutex_;
+    mutable std::vector<std::pair<std::size_t, std::size_t>> reads_;
+};
+
+TEST(ReferenceTruePeak, ReadsItsSourceOnceInOrderAndChangesNoBitAgainstWholeChunks) {
+    // 5.3 s at 48 kHz: four 65536-frame cores and a part core at the end.
+    const auto audio = test::musicNoise(5.3, 48000, 2, 31);
+    const RecordingSource source(audio);
+    const auto got = referenceTruePeakDbtp(source);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got, chunkByChunkReference(audio));  // exact: the same chunks, the same resampler
+    EXPECT_EQ(got, referenceTruePeakDbtp(audio));
+    std::size_t next = 0;
+    for (const auto& [from, frames] : source.reads()) {
+        EXPECT_EQ(from, next) << "every read starts where the previous one ended";
+        next = from + frames;
+    }
+    EXPECT_EQ(next, audio.frames());
+}
+
+TEST(ReferenceTruePeak, AFileSourceReadsTheSameAsTheDecodedBufferBitForBit) {
+    const auto dir = test::scratchDir();
+    // A second 44.1 kHz length (not a multiple of the 65536-frame core) and a mono file.
+    test::writeAudio(dir / "a.flac", test::musicNoise(3.7, 44100, 2, 37), SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
+    test::writeAudio(dir / "m.wav", test::musicNoise(2.2, 96000, 1, 41), SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    for (const char* name : {"a.flac", "m.wav"}) {
+        const auto fromBuffer = referenceTruePeakDbtp(io::decode(dir / name, io::Channels::Native));
+        const auto fromFile = referenceTruePeakDbtp(io::FileSource(dir / name, io::Channels::Native));
+        ASSERT_TRUE(fromFile) << name;
+        EXPECT_EQ(fromFile, fromBuffer) << name;  // exact: the same samples in the same chunks
+    }
 }
 
 }  // namespace

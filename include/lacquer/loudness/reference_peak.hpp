@@ -17,7 +17,11 @@ namespace lacquer::loudness {
 
 inline constexpr int kReferenceOversampling = 8;
 
-// dBTP of `audio` oversampled 8x; nullopt for silence or an empty buffer.
+// dBTP of `audio` oversampled 8x; nullopt for silence or an empty source. The source is read
+// once, front to back, in blocks of about 64 Ki frames (memory stays bounded by the block, not by
+// the length); errors of source.read() (io::FileSource: a truncated file, NaN) pass through.
+std::optional<double> referenceTruePeakDbtp(const AudioSource& audio);
+// The same over a buffer in memory (through BufferSource: the same result bit for bit).
 std::optional<double> referenceTruePeakDbtp(const AudioBuffer& audio);
 
 }  // namespace lacquer::loudness

@@ -21,7 +21,8 @@ struct FileMeasurement {
     std::string sha256;
 };
 
-// Decodes `file` back (as stored: native channels) and measures it.
+// Decodes `file` back (as stored: native channels) and measures it, reading it in blocks (memory
+// bounded by the block, not the file's length); throws io::FileSource's errors.
 // With `meterOut`, the meter that measured it is handed back (album loudness over several files).
 FileMeasurement measureFile(const std::filesystem::path& file, std::unique_ptr<loudness::Meter>* meterOut = nullptr);
 
