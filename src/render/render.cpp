@@ -184,9 +184,8 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
 
 namespace {
 
-// Working memory the per-track stages may hold at once (whole tracks: decoded, convolved, at the
-// delivery rate). Tracks run in parallel only while their estimated buffers fit, so a long album
-// of long tracks runs them one at a time instead of outgrowing the machine.
+// Working memory the shared chain's streams may hold at once (see perJob in renderAlbum): tracks
+// run in parallel only while their estimated working sets fit.
 constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
 
 unsigned workersFor(double bytesPerJob) {
@@ -384,24 +383,13 @@ void copyFrames(const AudioSource& source, std::size_t from, std::size_t to, Wri
 }
 
 // The per-track files of a variant: frame ranges of one source (the timeline, or the CD
-// programme), loaded one at a time so that memory holds a track, never the album.
+// programme), each read block by block by the stages that need it.
 struct Parts {
     const AudioSource* source = nullptr;
     std::vector<std::pair<std::size_t, std::size_t>> ranges;  // [from, to) per track
     std::size_t size() const { return ranges.size(); }
     std::size_t frames(std::size_t i) const { return ranges[i].second - ranges[i].first; }
     double durationS(std::size_t i) const { return static_cast<double>(frames(i)) / source->sampleRateHz(); }
-    // Bytes of the longest part as float, to budget the stages that load whole parts.
-    double maxBytes() const {
-        std::size_t most = 0;
-        for (std::size_t i = 0; i < size(); ++i) most = std::max(most, frames(i));
-        return static_cast<double>(most) * source->channels() * sizeof(float);
-    }
-    AudioBuffer load(std::size_t i) const {
-        AudioBuffer a(source->channels(), frames(i), source->sampleRateHz());
-        source->read(ranges[i].first, a.view());
-        return a;
-    }
 };
 
 // Every setting of a chain that shapes the sound (the render certificate; `lacquer diff` compares them).
@@ -866,8 +854,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     std::vector<std::unique_ptr<loudness::Meter>> fileMeters(n);
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
-        measured[i] = report::measureFile(files[i], &fileMeters[i]);
-    }, workersFor(2 * parts.maxBytes()));  // the decoded file and the decoder's buffers
+        measured[i] = report::measureFile(files[i], &fileMeters[i]);  // streamed from the file
+    });
     std::vector<const loudness::Meter*> filePtrs;
     for (const auto& m : fileMeters) filePtrs.push_back(m.get());
 
@@ -932,7 +920,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                 if (!under) {
                     // libebur128's 4x meter over-reads dense content near Nyquist (within EBU Tech
                     // 3341's meter tolerance): read the file again 8x oversampled before failing it.
-                    const auto ref = loudness::referenceTruePeakDbtp(io::decode(files[i], io::Channels::Native));
+                    const auto ref = loudness::referenceTruePeakDbtp(io::FileSource(files[i], io::Channels::Native));
                     under = ref && *ref <= ceiling;
                     tracks.back()["true_peak_8x_dbtp"] = report::numberOrNull(ref);
                     detail = "8x oversampled " + (ref ? fmt2(*ref) : std::string("n/a")) + " dBTP vs ceiling " + fmt2(ceiling) +
