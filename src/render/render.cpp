@@ -561,11 +561,15 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
     if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
         vorbis.assign(parts.size(), {});
         opus.assign(parts.size(), {});
-        parallelFor(parts.size(), [&](std::size_t i) {
+        // One job per track and codec, so even a one-track album keeps two cores busy.
+        parallelFor(2 * parts.size(), [&](std::size_t job) {
             throwIfCancelled();
+            const std::size_t i = job / 2;
             const auto& [from, to] = parts.ranges[i];
-            vorbis[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Vorbis, tempDir);
-            opus[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Opus, tempDir);
+            if (job % 2 == 0)
+                vorbis[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Vorbis, tempDir);
+            else
+                opus[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Opus, tempDir);
         });
     }
     json codec = json::array();
@@ -1100,17 +1104,22 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
                 m.opusRoundTrips.assign(n, {});
                 std::vector<double> worst(n, -1e9);
                 // Streamed from the timeline in blocks: a few MiB per worker, however long the track.
-                parallelFor(n, [&](std::size_t i) {
+                // One job per track and codec.
+                parallelFor(2 * n, [&](std::size_t job) {
                     throwIfCancelled();
+                    const std::size_t i = job / 2;
                     const AudioStore& tl = *m.timeline;
                     const std::size_t from = m.marks[i], to = m.fileEnd(i);
                     const fs::path& tmp = scratch.dir();
                     using delivery::Codec;
-                    m.vorbisRoundTrips[i] = delivery::codecRoundTrip(tl, from, to, Codec::Vorbis, tmp);
-                    m.opusRoundTrips[i] = delivery::codecRoundTrip(tl, from, to, Codec::Opus, tmp);
+                    if (job % 2 == 0)
+                        m.vorbisRoundTrips[i] = delivery::codecRoundTrip(tl, from, to, Codec::Vorbis, tmp);
+                    else
+                        m.opusRoundTrips[i] = delivery::codecRoundTrip(tl, from, to, Codec::Opus, tmp);
+                });
+                for (std::size_t i = 0; i < n; ++i)
                     for (const auto* r : {&m.vorbisRoundTrips[i], &m.opusRoundTrips[i]})
                         if (r->decodedTruePeakDbtp) worst[i] = std::max(worst[i], *r->decodedTruePeakDbtp);
-                });
                 bool lowered = false;
                 for (std::size_t i = 0; i < ceilings.size(); ++i)
                     if (worst[i] > v->maxDecodedDbtp) {
