@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Long-album benchmark (issue #7): synthesises an album of N tracks totalling H hours at 96 kHz
-// (24-bit stereo WAV mixes, written block by block), renders it with the `lacquer` CLI next to
+// (24-bit stereo WAV mixes, RF64 over 4 GiB, written block by block), renders it with the `lacquer` CLI next to
 // this program (album EQ, 4-band multiband, limiter in the loudness loop, one FLAC variant and
 // optionally a 96 kHz WAV variant), and prints the render's wall time, x-realtime and peak RSS
 // (the child process's ru_maxrss, from wait4). Not a test: prints figures.
@@ -32,7 +32,10 @@ bool writeMix(const fs::path& path, double seconds, double rate, int seed) {
     SF_INFO info{};
     info.samplerate = static_cast<int>(rate);
     info.channels = 2;
-    info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_24;
+    // A plain WAV cannot hold over 4 GiB (its sizes are 32-bit; lacquer refuses such a file):
+    // longer mixes are RF64, as a DAW exports them.
+    const bool big = seconds * rate * 6 > 4.0e9;
+    info.format = (big ? SF_FORMAT_RF64 : SF_FORMAT_WAV) | SF_FORMAT_PCM_24;
     SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
     if (!f) return false;
     std::mt19937 rng(static_cast<unsigned>(seed));
@@ -89,7 +92,8 @@ int main(int argc, char** argv) {
     const double trackS = hours * 3600.0 / tracks;
     fs::create_directories(dir / "mixes");
     // The mixes are kept between runs (same parameters, same files).
-    const std::string stamp = std::to_string(hours) + " " + std::to_string(tracks);
+    const std::string stamp = std::to_string(hours) + " " + std::to_string(tracks) +
+                              (hours * 3600.0 / tracks * rate * 6 > 4.0e9 ? " rf64" : "");
     std::string old;
     std::getline(std::ifstream(dir / "mixes/params"), old);
     std::string manifest = "lacquer: 1\nalbum: { title: Long Album, artist: Bench }\nprocessing: { sample_rate: 96000 }\n"

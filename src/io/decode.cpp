@@ -99,6 +99,22 @@ SndfilePtr openForRead(const fs::path& file, SF_INFO& sfinfo) {
                             "re-export or re-copy the file");
         }
     }
+    // A WAV or AIFF over 4 GiB cannot describe itself: its 32-bit chunk sizes wrap, and libsndfile
+    // reads only what the wrapped size says (a 3-hour 96 kHz 24-bit mix opens as 53 minutes).
+    // libsndfile notes it in its log; RF64 and W64 have 64-bit sizes and are fine.
+    const int container = sfinfo.format & SF_FORMAT_TYPEMASK;
+    if ((container == SF_FORMAT_WAV || container == SF_FORMAT_WAVEX || container == SF_FORMAT_AIFF) &&
+        std::strstr(log, "filelength > 0xffffffff") != nullptr) {
+        std::error_code sizeError;
+        const auto bytes = fs::file_size(file, sizeError);
+        char size[32];
+        std::snprintf(size, sizeof size, "%.1f GB", static_cast<double>(bytes) / 1e9);
+        throw Error(ErrorKind::Input, file.string(),
+                    std::string("is a ") + (container == SF_FORMAT_AIFF ? "AIFF" : "WAV") + " file of " + size +
+                        ", over the 4 GiB its 32-bit header can describe: its header promises only " +
+                        timeAt(sfinfo.frames, sfinfo.samplerate) + " of the audio that is there",
+                    "re-export the mix as RF64, W64 or FLAC");
+    }
     if (sfinfo.frames <= 0)
         throw Error(ErrorKind::Input, file.string(), "holds no audio frames (header only)", "re-export the audio file");
     // libsndfile's value for "the header does not say" (a FLAC streamed without its length).

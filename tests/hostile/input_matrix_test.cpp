@@ -253,6 +253,19 @@ TEST(HostileInput, TruncatedWavIsRefusedAtLoad) {
         "348800)) — re-export or re-copy the file");
 }
 
+TEST(HostileInput, AWavOverFourGibIsRefusedRatherThanReadAsItsWrappedLength) {
+    // A WAV's sizes are 32-bit: a 6.2 GB mix (3 h at 96 kHz, 24-bit) written as plain WAV has a
+    // header that wraps and promises 53 minutes, and libsndfile would read just those. The file
+    // here is a 2 s WAV grown past 4 GiB by a sparse tail (no disk used): the same header facts.
+    const auto dir = albumWithSecondTrack("mixes/big.wav");
+    writeMix(dir / "mixes/big.wav", 2.0);
+    fs::resize_file(dir / "mixes/big.wav", 4'500'000'000);
+    expectRefusedAtLoad(dir, "mixes/big.wav",
+                        "is a WAV file of 4.5 GB, over the 4 GiB its 32-bit header can describe: its header "
+                        "promises only 0:02.000 of the audio that is there — re-export the mix as RF64, W64 or "
+                        "FLAC");
+}
+
 TEST(HostileInput, TruncatedFlacIsRefusedWhenDecodedAndNothingIsWritten) {
     // A FLAC's header (STREAMINFO) survives truncation, so the probe passes; decoding finds it.
     const auto dir = albumWithSecondTrack("mixes/cut.flac");
