@@ -88,6 +88,19 @@ std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan) {
 namespace {
 // Blocks in which the per-track stages stream a track (a multiple of the dynamics chain's 8192).
 constexpr std::size_t kStreamBlockFrames = 65536;
+
+// Reads frames [from, to) of `source` in blocks of kStreamBlockFrames and hands each to `use`
+// (one block of memory; cancellation checked between blocks).
+template <class Use>
+void forEachBlock(const AudioSource& source, std::size_t from, std::size_t to, Use&& use) {
+    AudioBuffer block(source.channels(), kStreamBlockFrames, source.sampleRateHz());
+    for (std::size_t at = from; at < to; at += kStreamBlockFrames) {
+        throwIfCancelled();
+        const BlockView v = block.view().slice(0, std::min(kStreamBlockFrames, to - at));
+        source.read(at, v);
+        use(v);
+    }
+}
 }  // namespace
 
 convolution::DeviceRequest parseDevice(const std::string& text) {
@@ -158,13 +171,7 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         else
             toStore(b);
     };
-    AudioBuffer block(channels, kStreamBlockFrames, file.sampleRateHz());
-    for (std::size_t from = 0; from < file.frames(); from += kStreamBlockFrames) {
-        throwIfCancelled();
-        const BlockView v = block.view().slice(0, std::min(kStreamBlockFrames, file.frames() - from));
-        file.read(from, v);
-        resampler.push(v, toConvolver);
-    }
+    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
     resampler.finish(toConvolver);
     if (convolver) convolver->finish(toStore);
     throwIfCancelled();
@@ -241,13 +248,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
             store->write(at, b);
             at += b.frames;
         };
-        AudioBuffer block(channels, kStreamBlockFrames, processed.sampleRateHz());
-        for (std::size_t from = 0; from < processed.frames(); from += kStreamBlockFrames) {
-            throwIfCancelled();
-            const BlockView v = block.view().slice(0, std::min(kStreamBlockFrames, processed.frames() - from));
-            processed.read(from, v);
-            resampler.push(v, sink);
-        }
+        forEachBlock(processed, 0, processed.frames(), [&](const BlockView& v) { resampler.push(v, sink); });
         resampler.finish(sink);
         m.trackFrames[i] = at;
         delivery[i] = std::move(store);
@@ -372,14 +373,7 @@ private:
 // Streams frames [from, to) of a source into a writer (WavWriter or FlacWriter).
 template <class Writer>
 void copyFrames(const AudioSource& source, std::size_t from, std::size_t to, Writer& writer) {
-    constexpr std::size_t kBlock = 65536;
-    AudioBuffer block(source.channels(), kBlock, source.sampleRateHz());
-    for (std::size_t at = from; at < to; at += kBlock) {
-        throwIfCancelled();
-        const BlockView v = block.view().slice(0, std::min(kBlock, to - at));
-        source.read(at, v);
-        writer.write(v);
-    }
+    forEachBlock(source, from, to, [&](const BlockView& v) { writer.write(v); });
 }
 
 // The per-track files of a variant: frame ranges of one source (the timeline, or the CD
@@ -622,12 +616,7 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& p
         // The cutting readings, streamed from the timeline.
         delivery::CuttingAnalyser analyser(parts.source->sampleRateHz(), parts.source->channels());
         const auto& [from, to] = parts.ranges[i];
-        AudioBuffer block(parts.source->channels(), kStreamBlockFrames, parts.source->sampleRateHz());
-        for (std::size_t at = from; at < to; at += kStreamBlockFrames) {
-            const BlockView v = block.view().slice(0, std::min(kStreamBlockFrames, to - at));
-            parts.source->read(at, v);
-            analyser.add(v);
-        }
+        forEachBlock(*parts.source, from, to, [&](const BlockView& v) { analyser.add(v); });
         const auto hf = analyser.hf();
         const auto corr = analyser.correlation();
         tracks.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
@@ -815,12 +804,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         const auto& [from, to] = parts.ranges[i];
-        AudioBuffer block(tl.channels(), 65536, rate);
-        for (std::size_t at = from; at < to; at += 65536) {
-            const BlockView v = block.view().slice(0, std::min<std::size_t>(65536, to - at));
-            parts.source->read(at, v);
-            meters[i].add(v);
-        }
+        forEachBlock(*parts.source, from, to, [&](const BlockView& v) { meters[i].add(v); });
         inMemory[i] = meters[i].result();
     });
     std::vector<const loudness::Meter*> meterPtrs;
