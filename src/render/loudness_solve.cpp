@@ -63,6 +63,30 @@ Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<l
     const BlockView bv = block.view();
     double traceMinGain = 1.0;
     std::size_t traceCount = 0;
+    std::size_t bucket = 0;        // index of the kTraceFrames bucket being filled
+    std::size_t firstTrack = 0;    // the first file segment the current bucket can touch
+    // The plot keeps the maximum of every `perPlot` buckets (0.1 s), not every bucket: a float per
+    // 64 frames would grow with the album (32 MB for 3 hours at 48 kHz).
+    const std::size_t perPlot = limiterPlotBuckets(rate);
+    float plotMax = 0.0f;
+    std::size_t plotCount = 0;
+    // A bucket's gain reduction counts for every file segment it overlaps (a bucket straddling a
+    // file boundary counts for both, which can only overstate a neighbour's figure).
+    auto closeBucket = [&] {
+        const auto db = static_cast<float>(-20.0 * std::log10(traceMinGain));
+        const std::size_t lo = bucket * kTraceFrames, hi = lo + kTraceFrames;
+        while (firstTrack < n && stream.fileEnd(firstTrack) <= lo) ++firstTrack;
+        for (std::size_t i = firstTrack; i < n && stream.marks()[i] < hi; ++i)
+            maxGrDb[i] = std::max(maxGrDb[i], static_cast<double>(db));
+        plotMax = plotCount == 0 ? db : std::max(plotMax, db);
+        if (++plotCount == perPlot) {
+            trace.push_back(plotMax);
+            plotCount = 0;
+        }
+        ++bucket;
+        traceMinGain = 1.0;
+        traceCount = 0;
+    };
     std::vector<float> gains(kBlockFrames, 1.0f);
     // The ceiling in force for input frame f: that of the file segment holding f.
     std::size_t segment = 0;
@@ -94,17 +118,11 @@ Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<l
         if (count == 0) continue;
         const BlockView out = bv.slice(skip, count);
         if (lim) {
-            // A fine trace (64 frames, 1.5 ms at 44.1 kHz) attributes gain reduction to files; a
-            // bucket straddling a file boundary counts for both, which can only overstate a
-            // neighbour's figure.
+            // Fine buckets (64 frames, 1.5 ms at 44.1 kHz) attribute gain reduction to files.
             const float* g = gains.data() + skip;
             for (std::size_t k = 0; k < count; ++k) {
                 traceMinGain = std::min(traceMinGain, static_cast<double>(g[k]));
-                if (++traceCount == kTraceFrames) {
-                    trace.push_back(static_cast<float>(-20.0 * std::log10(traceMinGain)));
-                    traceMinGain = 1.0;
-                    traceCount = 0;
-                }
+                if (++traceCount == kTraceFrames) closeBucket();
             }
         }
         for (std::size_t i = 0; i < n; ++i) {
@@ -113,12 +131,8 @@ Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<l
         }
         if (sink) sink(at, out);
     }
-    if (lim && traceCount > 0) trace.push_back(static_cast<float>(-20.0 * std::log10(traceMinGain)));
-    for (std::size_t i = 0; i < n && lim; ++i) {
-        const std::size_t from = stream.marks()[i] / kTraceFrames;
-        const std::size_t to = std::min(trace.size(), (stream.fileEnd(i) + kTraceFrames - 1) / kTraceFrames);
-        for (std::size_t k = from; k < to; ++k) maxGrDb[i] = std::max(maxGrDb[i], static_cast<double>(trace[k]));
-    }
+    if (lim && traceCount > 0) closeBucket();
+    if (lim && plotCount > 0) trace.push_back(plotMax);
     Measured m;
     std::vector<const loudness::Meter*> ptrs;
     for (const auto& x : meters) {

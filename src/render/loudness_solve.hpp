@@ -2,6 +2,8 @@
 #pragma once
 // Loudness matching with the limiter in the loop: the gains are solved on the limited timeline,
 // so the loudness of the written files lands on target, not the loudness before limiting.
+#include <cmath>
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -12,15 +14,21 @@
 
 namespace lacquer::render {
 
-// Resolution of SolveResult::limiterTraceDb.
+// Gain reduction is taken as the maximum of every kTraceFrames frames (a bucket), attributed to
+// the files those frames belong to; SolveResult::limiterTraceDb keeps the maximum of every
+// limiterPlotBuckets(rate) buckets, about 0.1 s, for the report's plot.
 inline constexpr std::size_t kTraceFrames = 64;
+inline std::size_t limiterPlotBuckets(double rateHz) {
+    const long buckets = std::lround(0.1 * rateHz / static_cast<double>(kTraceFrames));
+    return static_cast<std::size_t>(buckets < 1 ? 1 : buckets);
+}
 
 struct SolveResult {
     std::vector<std::size_t> marks;      // frame where each track's file starts on the timeline
     std::size_t frames = 0;              // timeline length (frames, at the tracks' rate)
     std::vector<double> gainsDb;         // per-track gain before the limiter
     std::vector<double> limiterMaxGrDb;  // per-track (per file segment) peak gain reduction
-    std::vector<float> limiterTraceDb;   // gain reduction, the maximum of every kTraceFrames frames
+    std::vector<float> limiterTraceDb;   // gain reduction, the maximum of every limiterPlotBuckets buckets
     std::vector<bool> loudnessDefined;   // per-track: the track's own audio has a loudness (else 0 dB gain)
     int iterations = 0;
 };

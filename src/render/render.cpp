@@ -677,9 +677,13 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const Varian
     const double durationS = static_cast<double>(master.timeline->frames()) / rate;
     json plots;
     plots["short_term_lufs"] = master.shortTermLufs;
-    if (!master.limiterTraceDb.empty())
-        // The trace holds the maximum of every kTraceFrames frames: a series at rate / kTraceFrames.
-        plots["limiter_gain_reduction_db"] = report::maxPerPeriodJson(master.limiterTraceDb, rate / kTraceFrames, 0.1);
+    if (!master.limiterTraceDb.empty()) {
+        // The trace holds the maximum of every limiterPlotBuckets(rate) buckets of kTraceFrames
+        // frames: one value per plot period already (period_s: that many buckets, exactly).
+        json trace = report::maxPerPeriodJson(master.limiterTraceDb, 1.0, 1.0);
+        trace["period_s"] = static_cast<double>(limiterPlotBuckets(rate)) / (rate / kTraceFrames);
+        plots["limiter_gain_reduction_db"] = trace;
+    }
     // Multiband gain reduction over the album timeline, 0.5 s resolution, per band: each track's
     // trace placed at its position (overlapping crossfades take the larger value).
     if (!processed.empty() && !processed[0].multibandTraceDb.empty()) {

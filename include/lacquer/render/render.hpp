@@ -56,7 +56,7 @@ struct VariantMaster {
     std::vector<bool> loudnessDefined;    // per-track: the track's own audio had a loudness (else no gain)
     int solveIterations = 0;
     std::vector<std::size_t> trackFrames;  // each track's own length at the export rate
-    std::vector<float> limiterTraceDb;     // limiter gain reduction, max per kTraceFrames (64) frames
+    std::vector<float> limiterTraceDb;     // limiter gain reduction, max per plot period (~0.1 s, loudness_solve.hpp)
     nlohmann::json shortTermLufs;          // plots.short_term_lufs of the quantised timeline
     std::shared_ptr<report::SpectrumAverager> spectrumAfter;  // of the quantised timeline
     std::vector<double> codecCeilingsDbtp;  // per-track limiter ceilings (codec_headroom lower); empty = the variant's
