@@ -35,14 +35,19 @@ void Chain::process(const BlockView& audio) {
         done += n;
         position_ += n;
         if (multiband_ && position_ % blockFrames_ == 0) {  // a trace period closes
-            for (int band = 0; band < multiband_->bands(); ++band) {
-                const double gr = multiband_->maxGainReductionDb(band);
-                const auto k = static_cast<std::size_t>(band);
-                report_.bandTraceDb[k].push_back(static_cast<float>(gr));
-                report_.bandMaxReductionDb[k] = std::max(report_.bandMaxReductionDb[k], gr);
-            }
+            addPeriod(report_);
             multiband_->clearGainReductionPeaks();
         }
+    }
+}
+
+// Appends the multiband's peaks since the last clear as one trace period.
+void Chain::addPeriod(ChainReport& r) const {
+    for (int band = 0; band < multiband_->bands(); ++band) {
+        const double gr = multiband_->maxGainReductionDb(band);
+        const auto k = static_cast<std::size_t>(band);
+        r.bandTraceDb[k].push_back(static_cast<float>(gr));
+        r.bandMaxReductionDb[k] = std::max(r.bandMaxReductionDb[k], gr);
     }
 }
 
@@ -54,14 +59,7 @@ void Chain::run(const BlockView& b) {
 
 ChainReport Chain::report() const {
     ChainReport r = report_;
-    if (multiband_ && position_ % blockFrames_ != 0) {
-        for (int band = 0; band < multiband_->bands(); ++band) {
-            const double gr = multiband_->maxGainReductionDb(band);
-            const auto k = static_cast<std::size_t>(band);
-            r.bandTraceDb[k].push_back(static_cast<float>(gr));
-            r.bandMaxReductionDb[k] = std::max(r.bandMaxReductionDb[k], gr);
-        }
-    }
+    if (multiband_ && position_ % blockFrames_ != 0) addPeriod(r);  // the open period
     if (deesser_) r.deesserMaxReductionDb = deesser_->maxGainReductionDb();
     return r;
 }

@@ -49,6 +49,7 @@ public:
 
 private:
     void run(const BlockView& b);
+    void addPeriod(ChainReport& r) const;
     std::size_t blockFrames_;
     std::unique_ptr<Deesser> deesser_;
     std::unique_ptr<Multiband> multiband_;
