@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/render/render.hpp"
+#include "lacquer/render/budget.hpp"
+#include "lacquer/render/job_key.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -191,9 +193,8 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
 
 namespace {
 
-// Working memory the shared chain's streams may hold at once (see perJob in renderAlbum): tracks
-// run in parallel only while their estimated working sets fit.
-constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
+// kTrackMemoryBudgetBytes (lacquer/render/budget.hpp): tracks run in parallel only while their
+// estimated working sets (perJob in renderAlbum) fit.
 
 unsigned workersFor(double bytesPerJob) {
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -1004,6 +1005,9 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     if (options.variants.empty())
         for (const auto& v : plan.variants) variants.push_back(&v);
 
+    // The job key and every input's SHA-256, hashed before anything is written (report.json "job").
+    const JobIdentity identity = jobIdentity(plan, options.variants, deviceText(options.device));
+
     // A render already running in the folder refuses us on its lock before its files look foreign.
     std::optional<OutputLock> lock;
     if (std::error_code ec; fs::exists(options.outDir / ".lacquer.lock", ec)) lock.emplace(options.outDir);
@@ -1063,6 +1067,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
     report["lacquer_build"] = LACQUER_BUILD;  // commit as of the last configure
+    report["job"] = identity.toJson(plan.manifestPath.parent_path());
     report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
