@@ -128,13 +128,15 @@ int runSlurm(const Plan& plan, const SlurmOptions& o, const fs::path& lacquerExe
     std::vector<std::string> ids = arrays;
     ids.push_back(summaryJob);
     std::size_t shown = static_cast<std::size_t>(-1);
-    while (liveJobs(ids) > 0) {
+    for (long poll = 0; liveJobs(ids) > 0; ++poll) {
         throwIfCancelled();
-        const auto st = catalog::status(outDir);
-        const std::size_t finished = st.value("finished", std::size_t{0});
-        if (finished != shown) {
-            log::progress("catalog: " + std::to_string(finished) + "/" + std::to_string(plan.albums.size()) + " albums finished");
-            shown = finished;
+        if (poll % 8 == 0) {  // progress from the records (a read per album): every few seconds only
+            const auto st = catalog::status(outDir);
+            const std::size_t finished = st.value("finished", std::size_t{0});
+            if (finished != shown) {
+                log::progress("catalog: " + std::to_string(finished) + "/" + std::to_string(plan.albums.size()) + " albums finished");
+                shown = finished;
+            }
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(o.pollS * 1000)));
     }

@@ -125,7 +125,7 @@ struct SlurmOptions {
     std::size_t memMiB = 0;           // 0 = the render's album budget
     unsigned cpusPerTask = 0;         // 0 = Slurm's default
     bool wait = false;                // block until the summary job ends
-    double pollS = 1.0;               // --wait's squeue interval
+    double pollS = 0.25;              // --wait's squeue interval (a few cheap RPCs per second)
 };
 std::size_t defaultSlurmMemMiB();
 // Submits one array per MaxArraySize albums and a summary job depending on all of them
