@@ -44,23 +44,30 @@ void publish(const fs::path& staging, const fs::path& final) {
     if (!fs::exists(final, ec)) {
         if (::rename(staging.c_str(), final.c_str()) != 0)
             throw Error(ErrorKind::Io, final.string(), std::string("cannot be published: ") + std::strerror(errno), "check the output folder");
-    } else {
-        if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, final.c_str(), RENAME_EXCHANGE) != 0)
-            throw Error(ErrorKind::Io, final.string(), std::string("cannot be replaced: ") + std::strerror(errno),
-                        "the output folder's file system must support renameat2 (RENAME_EXCHANGE)");
+    } else if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, final.c_str(), RENAME_EXCHANGE) == 0) {
         fs::remove_all(staging, ec);
+    } else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
+        // A file system without RENAME_EXCHANGE (NFS, some FUSE): two renames. Between them the
+        // album is absent, never partial; a job killed there leaves the old render under the
+        // staging name, which the album's next job clears before rendering it again.
+        const fs::path old = staging.string() + ".old";
+        if (::rename(final.c_str(), old.c_str()) != 0 || ::rename(staging.c_str(), final.c_str()) != 0)
+            throw Error(ErrorKind::Io, final.string(), std::string("cannot be replaced: ") + std::strerror(errno), "check the output folder");
+        fs::remove_all(old, ec);
+    } else {
+        throw Error(ErrorKind::Io, final.string(), std::string("cannot be replaced: ") + std::strerror(errno), "check the output folder");
     }
     fsyncDir(final.parent_path());
 }
 
-// Staging folders a killed job of this album left (<album>.<host>.<pid>); the caller holds the
-// album's lock, so none of them belongs to a live job.
+// Staging folders a killed job of this album left (<album>@<host>.<pid>, '@' being no album name's
+// character); the caller holds the album's lock, so none of them belongs to a live job.
 void clearLeftovers(const fs::path& outDir, const std::string& album) {
     std::error_code ec;
-    const std::string prefix = album + ".";
+    const std::string prefix = album + "@";
     for (const auto& e : fs::directory_iterator(stagingDir(outDir), ec)) {
         const std::string n = e.path().filename().string();
-        if (n.rfind(prefix, 0) == 0 && n != album + ".lock" && e.is_directory()) {
+        if (n.rfind(prefix, 0) == 0 && e.is_directory()) {
             log::info("catalog: " + album + ": removing what an interrupted job left (" + n + ")");
             fs::remove_all(e.path(), ec);
         }
@@ -110,7 +117,7 @@ int runJob(const Plan& plan, std::size_t index) {
             throw Error(ErrorKind::Io, (outDir / name).string(), "exists and holds no lacquer render (no report.json)",
                         "move it away or choose another --out");
 
-        staging = stagingDir(outDir) / (name + "." + hostName() + "." + std::to_string(::getpid()));
+        staging = stagingDir(outDir) / (name + "@" + hostName() + "." + std::to_string(::getpid()));
         const AlbumPlan album = manifest::load(planned.entry.manifest, manifest::CheckInputs::Yes);
         render::RenderOptions options;
         options.outDir = staging;

@@ -60,7 +60,8 @@ int runLocal(const Plan& plan, unsigned jobs, const fs::path& lacquerExe) {
         while (!cancelling && next < todo.size() && running.size() < jobs) {
             const std::size_t i = todo[next++];
             const auto& name = plan.albums[i].entry.name;
-            const pid_t pid = spawnLogged({lacquerExe.string(), "catalog", "job", outDir.string(), "--index", std::to_string(i)},
+            const fs::path runPath = outDir / ".catalog" / "runs" / (plan.runId + ".json");
+            const pid_t pid = spawnLogged({lacquerExe.string(), "catalog", "job", runPath.string(), "--index", std::to_string(i)},
                                           logDir(outDir) / (name + ".log"));
             running[pid] = i;
         }

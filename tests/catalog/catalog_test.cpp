@@ -213,14 +213,14 @@ TEST(CatalogLocal, RendersSkipsUnchangedAndReRendersExactlyTheChangedAlbum) {
 }
 
 // The process `lacquer catalog job` rendering `album`, found by its staging folder
-// (<album>.<host>.<pid>); 0 when it did not appear within `timeoutS`.
+// (<album>@<host>.<pid>); 0 when it did not appear within `timeoutS`.
 pid_t waitForStagingPid(const fs::path& outDir, const std::string& album, double timeoutS) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutS);
     do {  // at least one look, also with no time to wait
         std::error_code ec;
         for (const auto& e : fs::directory_iterator(outDir / ".catalog/staging", ec)) {
             const std::string n = e.path().filename().string();
-            if (e.is_directory() && n.rfind(album + ".", 0) == 0) return static_cast<pid_t>(std::stol(n.substr(n.rfind('.') + 1)));
+            if (e.is_directory() && n.rfind(album + "@", 0) == 0) return static_cast<pid_t>(std::stol(n.substr(n.rfind('.') + 1)));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     } while (std::chrono::steady_clock::now() < until);

@@ -116,7 +116,7 @@ bool waitForStaging(const fs::path& outDir, const std::string& album, double tim
     do {  // at least one look, also with no time to wait
         std::error_code ec;
         for (const auto& e : fs::directory_iterator(outDir / ".catalog/staging", ec))
-            if (e.is_directory() && e.path().filename().string().rfind(album + ".", 0) == 0) return true;
+            if (e.is_directory() && e.path().filename().string().rfind(album + "@", 0) == 0) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     } while (std::chrono::steady_clock::now() < until);
     return false;

@@ -16,7 +16,7 @@
 //   DIR/<album>.result.json      the last job's result record for that album
 //   DIR/report.json, report.html the catalogue report
 //   DIR/.catalog/run.json        the run being executed (albums, actions, keys, options)
-//   DIR/.catalog/staging/        renders in progress (<album>.<host>.<pid>/) and per-album locks
+//   DIR/.catalog/staging/        renders in progress (<album>@<host>.<pid>/) and per-album locks
 //   DIR/.catalog/logs/           one log per job
 #include <filesystem>
 #include <nlohmann/json.hpp>
