@@ -14,6 +14,8 @@
 #include <set>
 #include <thread>
 
+#include "lacquer/checks/files.hpp"
+#include "lacquer/checks/targets.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
@@ -337,18 +339,7 @@ void prepareOutputFolder(const fs::path& dir, bool force) {
     if (ec) throw Error(ErrorKind::Io, dir.string(), "cannot create the output folder: " + ec.message(), "check the path and permissions");
 }
 
-std::string extensionFor(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
-
-json check(const std::string& name, bool ok, const std::string& detail) {
-    return json{{"name", name}, {"ok", ok}, {"detail", detail}};
-}
-
-std::string fmt2(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", v + 0.0);
-    if (std::string(buf) == "-0.00") return "0.00";
-    return buf;
-}
+using checks::fmt2;
 
 // A source shifted later by `offset` frames of silence and `frames` long (zeros past its end):
 // the CD programme is the timeline after a 2 s lead-in, padded to a whole sector.
@@ -448,25 +439,6 @@ json bandsJson(const std::vector<double>& bands) {
     return a;
 }
 
-io::Tags tagsFor(const AlbumPlan& plan, const TrackPlan& t) {
-    io::Tags tags;
-    tags.title = t.title;
-    tags.artist = t.artist.empty() ? plan.album.artist : t.artist;
-    tags.album = plan.album.title;
-    tags.albumArtist = plan.album.artist;
-    tags.date = plan.album.date;
-    tags.genre = plan.album.genre;
-    tags.composer = t.composer;
-    tags.isrc = t.isrc;
-    tags.catalog = plan.album.catalog;
-    tags.trackNumber = t.number;
-    tags.trackTotal = static_cast<int>(plan.tracks.size());
-    tags.discNumber = plan.album.discNumber;
-    tags.discTotal = plan.album.discTotal;
-    tags.cover = plan.album.cover;
-    return tags;
-}
-
 json fileEntry(const fs::path& file, const fs::path& outDir, const std::string& format) {
     const auto info = io::probe(file);
     return {{"path", fs::relative(file, outDir).generic_string()}, {"sha256", report::sha256File(file)},
@@ -482,7 +454,7 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
     const auto tracks = cdTracks(plan);
     const fs::path outDir = dir.parent_path();
     json files = json::array(), checks = json::array();
-    for (const auto& d : delivery::checkCdAudio(programme)) checks.push_back(check("CD audio", false, d.line()));
+    for (const auto& d : delivery::checkCdAudio(programme)) checks.push_back(checks::toJson(checks::fromDiagnostic("cd.audio", "CD audio", d, checks::Status::Fail)));
     io::Tags tags;
     tags.title = plan.album.title;
     tags.artist = plan.album.artist;
@@ -511,8 +483,9 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
     for (const auto& r : rows)
         pq.push_back({{"track", r.track}, {"index", r.index}, {"sector", r.sector}, {"msf", r.msf}, {"isrc", r.isrc},
                       {"title", r.title}, {"length_sectors", r.lengthSectors ? json(*r.lengthSectors) : json(nullptr)}});
-    checks.push_back(check("CD frame alignment", true,
-                           "every INDEX on a 588-sample sector; lead-out at " + delivery::msf(layout.leadOutSector)));
+    checks.push_back(checks::toJson(checks::judged("cd.frame_alignment", 0, "CD frame alignment", true,
+                                                   "every INDEX on a 588-sample sector; lead-out at " +
+                                                       delivery::msf(layout.leadOutSector))));
     return {{"cue", cue}, {"pq_sheet", pq}, {"pq_sheet_markdown", delivery::pqSheetMarkdown(rows)},
             {"lead_out_msf", delivery::msf(layout.leadOutSector)}, {"ddp_image_md5", ddp.imageMd5},
             {"files", files}, {"checks", checks}};
@@ -577,26 +550,10 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
         double worst = -1e9;
         for (const auto* r : {&vorbis[i], &opus[i]})
             if (r->decodedTruePeakDbtp) worst = std::max(worst, *r->decodedTruePeakDbtp);
-        if (worst > -1e9) {
-            const std::string who = "track " + std::to_string(plan.tracks[i].number) + " (" + plan.tracks[i].title + ") lossy headroom";
-            const bool over = worst > variant.maxDecodedDbtp;
-            if (variant.lowerCeilingForCodecs) {
-                // codec_headroom mode lower: the ceiling was lowered for this; a miss is a failure.
-                checks.push_back(check(who, !over,
-                                       "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus vs " +
-                                           fmt2(variant.maxDecodedDbtp) + " dBTP (max_decoded_dbtp), limiter ceiling " +
-                                           fmt2(master.codecCeilingsDbtp.empty() ? variant.limiter->ceilingDbtp : master.codecCeilingsDbtp[i]) +
-                                           " dBTP" + (over ? " — still over after lowering; lower max_decoded_dbtp's target ceiling or the loudness" : "")));
-            } else {
-                // A warning, not a failure: the file itself meets its ceiling; the services'
-                // encoders are what clip. 0 dBTP after decoding is where audible clipping starts.
-                checks.push_back(check(who, true,
-                                       "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus" +
-                                           (over ? " — over " + fmt2(variant.maxDecodedDbtp) +
-                                                       " dBTP: set codec_headroom: { mode: lower } to lower this track's ceiling"
-                                                 : "")));
-            }
-        }
+        if (worst > -1e9)
+            checks.push_back(checks::toJson(checks::checkLossyHeadroom(
+                variant, plan.tracks[i].number, plan.tracks[i].title, worst,
+                master.codecCeilingsDbtp.empty() ? (variant.limiter ? variant.limiter->ceilingDbtp : 0.0) : master.codecCeilingsDbtp[i])));
     }
     return {{"playback", services}, {"playback_markdown", delivery::playbackMarkdown(titles, levels, albumLufs)},
             {"codec", codec}};
@@ -622,14 +579,16 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& p
         tracks.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
         facts.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.truePeakDbtp, measured[i].loudness.integratedLufs});
         for (const auto& w : delivery::cuttingWarnings("track " + std::to_string(t.number) + " (" + t.title + ")", corr, hf))
-            checks.push_back(check("vinyl warning", true, w.line()));
+            checks.push_back(checks::toJson(checks::fromDiagnostic("vinyl.warning", "vinyl warning", w, checks::Status::Warn)));
     }
     const auto order = variant.sideOrder == VinylSideOrder::Running ? delivery::SideOrder::KeepRunningOrder
                                                                    : delivery::SideOrder::LoudBrightFirst;
     const auto vp = variant.sides.empty() ? delivery::planSides(tracks, format, order)
                                           : delivery::manualSides(tracks, variant.sides, format);
-    for (const auto& e : vp.errors) checks.push_back(check("vinyl sides", false, e.line()));
-    for (const auto& w : vp.warnings) checks.push_back(check("vinyl warning", true, w.line()));
+    for (const auto& e : vp.errors)
+        checks.push_back(checks::toJson(checks::fromDiagnostic("vinyl.sides", "vinyl sides", e, checks::Status::Fail)));
+    for (const auto& w : vp.warnings)
+        checks.push_back(checks::toJson(checks::fromDiagnostic("vinyl.warning", "vinyl warning", w, checks::Status::Warn)));
     json sides = json::array();
     for (const auto& side : vp.sides) {
         const fs::path file = dir / ("Side " + side.name + ".wav");
@@ -822,12 +781,12 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         const auto& t = plan.tracks[i];
-        io::Tags tags = tagsFor(plan, t);
+        io::Tags tags = checks::trackTags(plan, t);
         if (inMemory[i].integratedLufs) tags.trackGainDb = -18.0 - *inMemory[i].integratedLufs;
         if (inMemory[i].truePeakDbtp) tags.trackPeak = dbToGain(*inMemory[i].truePeakDbtp);
         if (albumLufs) tags.albumGainDb = -18.0 - *albumLufs;
         if (albumPeak > 0) tags.albumPeak = albumPeak;
-        files[i] = dir / trackFileName(t.number, t.title, extensionFor(ex));
+        files[i] = dir / trackFileName(t.number, t.title, checks::trackFileExtension(ex));
         const auto& [from, to] = parts.ranges[i];
         if (ex.format == ExportFormat::Flac) {
             io::FlacWriter writer(files[i], parts.source->channels(), rate, ex.bitDepth, tags, to - from);
@@ -852,12 +811,12 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     for (const auto& m : fileMeters) filePtrs.push_back(m.get());
 
     json v;
-    const double ceiling = variant.limiter ? variant.limiter->ceilingDbtp : 0.0;
     v["targets"] = {{"integrated_lufs", variant.loudness.targetLufs},
                     {"true_peak_dbtp", variant.limiter ? json(variant.limiter->ceilingDbtp) : json(nullptr)},
                     {"mode", variant.loudness.mode == LoudnessMode::Album ? "album" : "track"},
                     {"anchor", variant.loudness.anchor == AlbumAnchor::LoudestTrack ? "loudest" : "average"}};
     json tracks = json::array(), filesJson = json::array(), checks = json::array();
+    std::vector<checks::TrackReading> readings;
     std::optional<double> albumTp;
     std::optional<double> albumLra = loudness::Meter::combinedLoudnessRangeLu(filePtrs);
     double totalS = 0;
@@ -890,66 +849,24 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"channels", m.info.channels},
                              {"frames", m.info.frames}});
 
-        const std::string who = "track " + std::to_string(t.number) + " (" + t.title + ")";
-        const bool lengthOk = static_cast<std::size_t>(m.info.frames) == parts.frames(i);
-        checks.push_back(check(who + " file complete", lengthOk,
-                               std::to_string(m.info.frames) + " frames written of " + std::to_string(parts.frames(i))));
-        // The track's own audio decides (a 0.3 s sting followed by its gap measures in the file,
-        // but was given no gain): no on-target check for it.
-        if (!m.loudness.integratedLufs || !master.loudnessDefined[i]) {
-            checks.push_back(check(who + " loudness", true, "undefined (silence or under 400 ms): no gain applied"));
-        } else if (variant.loudness.mode == LoudnessMode::Track) {
-            const double want = variant.loudness.targetLufs + t.loudnessOffsetLu;
-            const double err = *m.loudness.integratedLufs - want;
-            // ±0.1 LU: EBU Tech 3341's tolerance for integrated loudness.
-            checks.push_back(check(who + " loudness on target", std::abs(err) <= 0.1,
-                                   fmt2(*m.loudness.integratedLufs) + " LUFS vs target " + fmt2(want) + " (" + fmt2(err) + " LU)"));
-        }
-        if (m.loudness.truePeakDbtp) {
-            if (variant.limiter) {
-                bool under = *m.loudness.truePeakDbtp <= ceiling;
-                std::string detail = fmt2(*m.loudness.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP";
-                if (!under) {
-                    // libebur128's 4x meter over-reads dense content near Nyquist (within EBU Tech
-                    // 3341's meter tolerance): read the file again 8x oversampled before failing it.
-                    const auto ref = loudness::referenceTruePeakDbtp(io::FileSource(files[i], io::Channels::Native));
-                    under = ref && *ref <= ceiling;
-                    tracks.back()["true_peak_8x_dbtp"] = report::numberOrNull(ref);
-                    detail = "8x oversampled " + (ref ? fmt2(*ref) : std::string("n/a")) + " dBTP vs ceiling " + fmt2(ceiling) +
-                             " dBTP (libebur128's 4x meter reads " + fmt2(*m.loudness.truePeakDbtp) + ")";
-                }
-                checks.push_back(check(who + " true peak under ceiling", under, detail));
-            } else if (m.loudness.samplePeakDbfs) {
-                checks.push_back(check(who + " no clipping", *m.loudness.samplePeakDbfs < 0.0,
-                                       "sample peak " + fmt2(*m.loudness.samplePeakDbfs) + " dBFS"));
-            }
-        }
-        if (variant.limiter && master.limiterMaxGrDb[i] > variant.loudness.maxLimitingDb)
-            checks.push_back(check(who + " limiting within bounds", false,
-                                   "needs " + fmt2(master.limiterMaxGrDb[i]) + " dB of limiting to reach the target under " +
-                                       fmt2(ceiling) + " dBTP; the limit is " + fmt2(variant.loudness.maxLimitingDb) +
-                                       " dB (max_limiting_db) — lower the target or raise the limit"));
+        checks::TrackReading reading;
+        reading.number = t.number;
+        reading.title = t.title;
+        reading.loudnessOffsetLu = t.loudnessOffsetLu;
+        reading.file = files[i];
+        reading.frames = m.info.frames;
+        reading.expectedFrames = static_cast<std::int64_t>(parts.frames(i));
+        reading.loudness = m.loudness;
+        reading.loudnessDefined = master.loudnessDefined[i];
+        reading.limiterMaxGrDb = master.limiterMaxGrDb[i];
+        if (!reading.loudnessDefined) tracks.back()["loudness_defined"] = false;  // for verify
+        const checks::TrackVerdict verdict = checks::checkTrack(variant, reading);
+        if (verdict.reread8x) tracks.back()["true_peak_8x_dbtp"] = report::numberOrNull(verdict.truePeak8xDbtp);
+        for (const auto& c : verdict.checks) checks.push_back(checks::toJson(c));
+        readings.push_back(std::move(reading));
     }
     const auto fileAlbumLufs = loudness::Meter::combinedIntegratedLufs(filePtrs);
-    if (variant.loudness.mode == LoudnessMode::Album) {
-        // What lands on target: the album's integrated loudness, or its loudest track (TD1008).
-        const bool loudest = variant.loudness.anchor == AlbumAnchor::LoudestTrack;
-        std::optional<double> anchor = fileAlbumLufs;
-        if (loudest) {
-            double top = -1e300;
-            for (const auto& m : measured) top = std::max(top, m.loudness.integratedLufs.value_or(-1e300));
-            anchor = top > -1e300 ? std::optional<double>(top) : std::nullopt;
-        }
-        const std::string name = loudest ? "loudest track on target" : "album loudness on target";
-        if (anchor) {
-            const double err = *anchor - variant.loudness.targetLufs;
-            // ±0.1 LU: EBU Tech 3341's tolerance for integrated loudness.
-            checks.push_back(check(name, std::abs(err) <= 0.1,
-                                   fmt2(*anchor) + " LUFS vs target " + fmt2(variant.loudness.targetLufs) + " (" + fmt2(err) + " LU)"));
-        } else {
-            checks.push_back(check(name, false, "album loudness is undefined (all silence)"));
-        }
-    }
+    if (const auto album = checks::checkAlbumLoudness(variant, fileAlbumLufs, readings)) checks.push_back(checks::toJson(*album));
     v["album"] = {{"integrated_lufs", report::numberOrNull(fileAlbumLufs)},
                   {"loudness_range_lu", report::numberOrNull(albumLra)},
                   {"true_peak_dbtp", report::numberOrNull(albumTp)},
@@ -957,7 +874,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["tracks"] = tracks;
     v["files"] = filesJson;
     v["checks"] = checks;
-    v["export"] = {{"format", ex.format == ExportFormat::Flac ? "flac" : ex.format == ExportFormat::Wav ? "wav" : "cd"},
+    v["export"] = {{"format", checks::formatName(ex.format)},
                    {"sample_rate", ex.sampleRateHz},
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
@@ -1130,7 +1047,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         }
         for (const auto& d : rb.warnings) {
             log::warning(v->name, d.line());
-            cdWarnings[k].push_back(check("Red Book warning", true, d.line()));
+            cdWarnings[k].push_back(checks::toJson(checks::fromDiagnostic("cd.red_book", "Red Book warning", d, checks::Status::Warn)));
         }
     }
     if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
