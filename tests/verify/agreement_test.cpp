@@ -72,7 +72,7 @@ Rendered renderAndVerify(const fs::path& dir, const std::string& manifest) {
     render::RenderOptions options;
     options.outDir = dir / "out";
     options.device.mode = convolution::DeviceRequest::Mode::Cpu;
-    r.renderExit = render::renderAlbum(r.plan, options);
+    r.renderExit = render::renderAlbum(r.plan, options).checksPassed ? 0 : 1;
     std::ifstream in(options.outDir / "report.json");
     r.report = json::parse(in);
     r.verified = verify::verifyRender(r.plan, options.outDir);
