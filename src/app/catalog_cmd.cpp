@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "app/commands.hpp"
+#include "app/render_cli.hpp"
 #include "lacquer/catalog/catalog.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
@@ -49,6 +50,7 @@ catalog::Plan makePlan(const std::string& engine) {
     o.outDir = fs::absolute(!args.outDir.empty() ? fs::path(args.outDir) : c.settings.outDir.value_or("out")).lexically_normal();
     o.variants = !args.variants.empty() ? args.variants : c.settings.variants;
     o.device = !args.device.empty() ? args.device : c.settings.device.value_or("auto");
+    parseDevice(o.device);  // a usage error now, not one per album later
     auto plan = catalog::planRun(c, o);
     plan.engine = engine;
     return plan;
@@ -95,7 +97,7 @@ int runJobCmd() {
             throw Error(ErrorKind::Usage, "--index", "out of range", "give an album index of the run file");
         index = static_cast<std::size_t>(args.index);
     }
-    return catalog::runJob(plan, index);
+    return catalog::runJob(plan, index, parseDevice(plan.options.device));
 }
 
 int runSummarize() {

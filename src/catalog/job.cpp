@@ -78,7 +78,7 @@ double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static
 
 }  // namespace
 
-int runJob(const Plan& plan, std::size_t index) {
+int runJob(const Plan& plan, std::size_t index, const convolution::DeviceRequest& device) {
     const auto& planned = plan.albums.at(index);
     const fs::path outDir = plan.options.outDir;
     const std::string& name = planned.entry.name;
@@ -122,8 +122,8 @@ int runJob(const Plan& plan, std::size_t index) {
         render::RenderOptions options;
         options.outDir = staging;
         options.variants = plan.options.variants;
-        options.device = render::parseDevice(plan.options.device);
-        const int rc = render::renderAlbum(album, options);
+        options.device = device;
+        const int rc = render::renderAlbum(album, options).checksPassed ? 0 : 1;
         // The key the render recorded is the one it rendered (the manifest or a mix may have
         // changed since we planned): the record says that one.
         std::ifstream in(staging / "report.json");

@@ -30,7 +30,7 @@ json readJson(const fs::path& f) {
     }
 }
 
-// Per variant: loudness, true peak, checks held / made, warnings (checks named "... warning").
+// Per variant: loudness, true peak, checks held / made, warnings (checks with "severity": "warn").
 json variantSummary(const json& v) {
     json s;
     const json album = v.value("album", json::object());
@@ -42,7 +42,7 @@ json variantSummary(const json& v) {
     json failed = json::array(), warnings = json::array();
     for (const auto& c : v.value("checks", json::array())) {
         const std::string name = c.value("name", "");
-        if (name.find("warning") != std::string::npos) {
+        if (c.value("severity", "") == "warn") {
             warnings.push_back(c.value("detail", name));
             continue;
         }

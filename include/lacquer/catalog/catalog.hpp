@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/convolution/engine.hpp"
+
 namespace lacquer::catalog {
 
 // Shared settings a catalogue file may give; the command line overrides each.
@@ -109,8 +111,8 @@ void recordPlannedOutcomes(const Plan& plan);
 // render with its key, else renders into staging and publishes with one rename (an existing folder
 // is swapped out atomically). Writes the result record. Returns the process exit code
 // (0 rendered or skipped with every check holding, 1 a check failed, 2 invalid, 3 I/O or device,
-// 130 interrupted).
-int runJob(const Plan& plan, std::size_t index);
+// 130 interrupted). `device` is plan.options.device parsed (app::parseDevice).
+int runJob(const Plan& plan, std::size_t index, const convolution::DeviceRequest& device);
 
 // Local engine: up to `jobs` albums at once, each a child process (`lacquer catalog job`).
 // Returns the catalogue's exit code (see summaryExitCode).
