@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
     std::printf("\n%-44s %12s %12s\n", "", "median s", "albums/min");
     std::printf("%-44s %12.2f %12.1f\n", "local engine (whole catalogue)", ml, albums * 60.0 / ml);
     std::printf("%-44s %12.2f %12.1f\n", "slurm engine (submit .. summary, --wait)", ms, albums * 60.0 / ms);
-    std::printf("%-44s %12.2f\n", "no-op array of the same size (sbatch --wait)", mn);
+    std::printf("%-44s %12.2f\n", "no-op array of the same size (submit .. gone)", mn);
     std::printf("slurm / local, same round: median x%.2f\n", median(ratio));
     std::printf("Slurm overhead per job: %.2f s of a slot from the catalogue runs ((slurm - local) x %d slots / %d albums), "
                 "%.2f s from the no-op array (no-op x %d / %d)\n",
