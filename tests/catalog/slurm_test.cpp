@@ -62,7 +62,9 @@ TEST(CatalogSlurm, RendersACatalogueAsAJobArrayLikeTheLocalEngine) {
     EXPECT_NE(out.find("submitted job array"), std::string::npos) << out;
     const json slurm = test::readJson(dir / "slurm/.catalog/slurm.json");
     ASSERT_TRUE(slurm.is_object()) << out;
-    // One array per MaxArraySize albums (tools/slurm-local keeps Slurm's default of 1001: one array).
+    // One array per MaxArraySize albums: tools/slurm-local sets MaxArraySize=8, so 18 albums to
+    // render are three arrays (8 + 8 + 2), and the summary job depends on all three.
+    EXPECT_EQ(slurm["max_array_size"], 8) << "tools/slurm-local sets MaxArraySize=8";
     EXPECT_EQ(slurm["arrays"].size(), (18 + slurm["max_array_size"].get<std::size_t>() - 1) / slurm["max_array_size"].get<std::size_t>());
     EXPECT_EQ(slurm["mem_mib"], 1792);  // render::kAlbumMemoryBudgetBytes: 1.25 GiB + 512 MiB
     const json rep = test::readJson(dir / "slurm/report.json");
