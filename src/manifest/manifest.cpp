@@ -4,7 +4,6 @@
 #include "lacquer/manifest/manifest.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -14,6 +13,7 @@
 #include <memory>
 #include <set>
 
+#include "lacquer/common/digest.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/manifest/codes.hpp"
@@ -1099,20 +1099,6 @@ void Resolver::checkInputs() {
     }
 }
 
-std::string sha256Hex(const std::string& bytes) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-        EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
-        EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
-        throw Error(ErrorKind::Io, "manifest", "SHA-256 failed in OpenSSL", "check the OpenSSL installation");
-    }
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-    return hex;
-}
-
 AlbumPlan parseImpl(const std::string& text, const std::string& displayName, const fs::path& baseDir,
                     CheckInputs checkInputs) {
     detail::Diagnostics diags(displayName);
@@ -1125,7 +1111,7 @@ AlbumPlan parseImpl(const std::string& text, const std::string& displayName, con
         if (checkInputs == CheckInputs::Yes) resolver.checkInputs();
     }
     if (!diags.empty()) throw Error(ErrorKind::Manifest, diags.sorted());
-    plan.manifestSha256 = sha256Hex(text);
+    plan.manifestSha256 = digestHex(DigestKind::Sha256, text);
     return plan;
 }
 

@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/dither/kind.hpp"
 #include "lacquer/dynamics/params.hpp"
 #include "lacquer/eq/params.hpp"
 #include "lacquer/limiter/params.hpp"
 #include "lacquer/reverb/params.hpp"
+#include "lacquer/sequence/fade.hpp"
 
 namespace lacquer {
 
@@ -52,10 +54,8 @@ struct LoudnessParams {
     double maxLimitingDb = 6.0;
 };
 
-enum class FadeCurve { Linear, EqualPower, Logarithmic };
 
 enum class ExportFormat { Flac, Wav, Cd };
-enum class DitherKind { None, Tpdf, Shaped };
 
 struct ExportSpec {
     ExportFormat format = ExportFormat::Flac;

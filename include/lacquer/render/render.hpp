@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/checks/files.hpp"
 #include "lacquer/common/audio.hpp"
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/delivery/cd.hpp"
@@ -112,8 +113,8 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
 delivery::CdDiscMeta cdDisc(const AlbumPlan& plan);
 std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan);
 
-// "NN - Title.ext" made safe as one path component: no separators, control characters,
-// Windows-reserved characters or names, leading dots; at most 120 bytes of title.
-std::string trackFileName(int number, const std::string& title, const std::string& extension);
+// The track files' names: the rule is checks::trackFileName (checks/files.hpp), which verify
+// expects too.
+using checks::trackFileName;
 
 }  // namespace lacquer::render

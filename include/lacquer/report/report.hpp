@@ -7,13 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "lacquer/common/digest.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/loudness/meter.hpp"
 
 namespace lacquer::report {
 
-std::string sha256File(const std::filesystem::path& file);
-std::string sha256Text(const std::string& text);
 
 struct FileMeasurement {
     io::AudioInfo info;
