@@ -92,15 +92,6 @@ std::string trackFileName(int number, const std::string& title, const std::strin
 
 std::string trackFileExtension(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
 
-std::string formatName(ExportFormat f) {
-    switch (f) {
-        case ExportFormat::Flac: return "flac";
-        case ExportFormat::Wav: return "wav";
-        case ExportFormat::Cd: return "cd";
-    }
-    return "?";
-}
-
 io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t) {
     io::Tags tags;
     tags.title = t.title;

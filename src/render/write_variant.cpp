@@ -390,7 +390,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["tracks"] = tracks;
     v["files"] = filesJson;
     v["checks"] = checks;
-    v["export"] = {{"format", checks::formatName(ex.format)},
+    v["export"] = {{"format", std::string(exportFormatName(ex.format))},
                    {"sample_rate", ex.sampleRateHz},
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};

@@ -15,13 +15,15 @@ namespace lacquer::report {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-std::string fmt(const json& v, const char* format = "%.2f") {
+std::string formatNumber(const json& v, const char* format) {
     if (v.is_null()) return "—";
     char buf[32];
     std::snprintf(buf, sizeof buf, format, v.get<double>());
     return buf;
 }
+
+namespace {
+std::string fmt(const json& v, const char* format = "%.2f") { return formatNumber(v, format); }
 }  // namespace
 
 

@@ -309,8 +309,8 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
                 fmtValue(ceiling, 2, "dBTP"), fmtValue(reportedCeiling, 2, "dBTP"));
     if (const json* ex = member(section, "export")) {
         const auto& e = variant.exportSpec;
-        head.expect(text(member(*ex, "format")) == checks::formatName(e.format), vname,
-                    "report.json's export format differs from the manifest", checks::formatName(e.format), text(member(*ex, "format")));
+        head.expect(text(member(*ex, "format")) == std::string(exportFormatName(e.format)), vname,
+                    "report.json's export format differs from the manifest", std::string(exportFormatName(e.format)), text(member(*ex, "format")));
         const auto rate = number(member(*ex, "sample_rate"));
         head.expect(rate && *rate == e.sampleRateHz, vname, "report.json's export rate differs from the manifest",
                     std::to_string(e.sampleRateHz) + " Hz", fmtValue(rate, 0, "Hz"));

@@ -27,8 +27,6 @@ std::string trackFileName(int number, const std::string& title, const std::strin
 
 // "flac" or "wav": the extension and the decoder's format name of a variant's track files.
 std::string trackFileExtension(const ExportSpec& e);
-// "flac", "wav", "cd": report.json's export format.
-std::string formatName(ExportFormat f);
 
 // The tags a track file carries (ReplayGain left unset: it comes from the written audio).
 io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t);

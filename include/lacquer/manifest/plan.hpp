@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lacquer/dither/kind.hpp"
@@ -56,6 +57,9 @@ struct LoudnessParams {
 
 
 enum class ExportFormat { Flac, Wav, Cd };
+
+// "flac", "wav", "cd": the manifest's word for a format (report.json's export format too).
+std::string_view exportFormatName(ExportFormat f);
 
 struct ExportSpec {
     ExportFormat format = ExportFormat::Flac;
