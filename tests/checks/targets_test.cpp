@@ -2,9 +2,14 @@
 // The target rules of src/checks/targets on hand-made readings: every loudness mode and anchor,
 // the offset, undefined loudness, the peak rules and the limiting bound.
 #include <gtest/gtest.h>
+#include <sndfile.h>
+
+#include <cmath>
 
 #include "lacquer/checks/check.hpp"
 #include "lacquer/checks/targets.hpp"
+#include "support/audio_files.hpp"
+#include "support/paths.hpp"
 
 namespace lacquer::checks {
 namespace {
@@ -102,6 +107,36 @@ TEST(TrackCheck, PeaksFileLengthAndLimitingBound) {
     EXPECT_FALSE(find(open.checks, "track.true_peak"));
     EXPECT_FALSE(find(open.checks, "track.limiting"));
     EXPECT_EQ(find(open.checks, "track.no_clipping")->status, Status::Fail);
+}
+
+TEST(TrackCheck, APeakOverTheCeilingIsReadAgainEightTimesOversampledBeforeItFails) {
+    // A 1 kHz sine of peak 0.95 (-0.446 dBFS) in a float WAV. The reading handed in says the
+    // 4x meter is over the ceiling; the rule reads the file again 8x oversampled and judges by that.
+    const auto dir = test::scratchDir();
+    const auto file = dir / "sine.wav";
+    test::writeAudio(file, test::sine(1000, 0.95, 1.0, 48000), SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    const double peakDb = 20 * std::log10(0.95);
+    auto v = variant(LoudnessMode::Album, AlbumAnchor::Average, -14.0);
+    TrackReading t = reading(1, -14.0, -0.2);
+    t.file = file;
+
+    v.limiter->ceilingDbtp = -1.0;  // the file is over it either way: fails after the re-read
+    const auto over = checkTrack(v, t);
+    ASSERT_TRUE(over.reread8x);
+    ASSERT_TRUE(over.truePeak8xDbtp);
+    // ±0.05 dB: the margin tests/loudness/reference_peak_test.cpp gives the 8x grid on a 0.47 fs
+    // tone; at 1 kHz the grid's miss is far smaller, and the margin also holds the reconstruction
+    // ringing at this sine's abrupt start and end.
+    EXPECT_NEAR(*over.truePeak8xDbtp, peakDb, 0.05);
+    const Check* c = find(over.checks, "track.true_peak");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->status, Status::Fail);
+    EXPECT_EQ(c->detail.rfind("8x oversampled ", 0), 0u) << c->detail;
+
+    v.limiter->ceilingDbtp = -0.3;  // the 4x reading (-0.2) is over, the file's 8x peak is not
+    const auto rescued = checkTrack(v, t);
+    ASSERT_TRUE(rescued.reread8x);
+    EXPECT_EQ(find(rescued.checks, "track.true_peak")->status, Status::Pass) << find(rescued.checks, "track.true_peak")->detail;
 }
 
 TEST(CheckJson, WarningsStayOkAndSaySo) {
