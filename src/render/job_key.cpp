@@ -2,31 +2,19 @@
 #include "lacquer/render/job_key.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/manifest/canonical.hpp"
-#include "lacquer/report/report.hpp"
+#include "lacquer/common/digest.hpp"
 
 namespace lacquer::render {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::vector<InputFile> planInputs(const AlbumPlan& plan) {
-    std::vector<InputFile> inputs;
-    for (const auto& t : plan.tracks) inputs.push_back({"track " + std::to_string(t.number), t.file, {}});
-    std::set<fs::path> irs;
-    auto addIr = [&](const ChainParams& c) {
-        if (c.reverb && irs.insert(c.reverb->irPath).second) inputs.push_back({"reverb ir", c.reverb->irPath, {}});
-    };
-    addIr(plan.albumChain);
-    for (const auto& t : plan.tracks) addIr(t.chain);
-    for (const auto& v : plan.variants)
-        for (const auto& c : v.trackChains) addIr(c);
-    if (plan.album.cover) inputs.push_back({"cover", *plan.album.cover, {}});
-    return inputs;
-}
+namespace {
+std::string sha256Hex(const std::string& bytes) { return digestHex(DigestKind::Sha256, bytes); }
+}  // namespace
 
 std::string deviceText(const convolution::DeviceRequest& device) {
     using Mode = convolution::DeviceRequest::Mode;
@@ -46,14 +34,14 @@ JobIdentity jobIdentity(const AlbumPlan& plan, const std::vector<std::string>& v
     id.manifestCanonicalSha256 = "bytes:" + plan.manifestSha256;
     try {
         const auto canonical = manifest::canonicalManifest(plan.manifestPath);
-        if (report::sha256Text(canonical.bytes) == plan.manifestSha256) id.manifestCanonicalSha256 = report::sha256Text(canonical.json);
+        if (sha256Hex(canonical.bytes) == plan.manifestSha256) id.manifestCanonicalSha256 = sha256Hex(canonical.json);
     } catch (const Error&) {
     }
 
-    id.inputs = planInputs(plan);
+    id.inputs = manifest::planInputs(plan);
     try {
         // Hashing is I/O bound; a few files at once keep a disk (or a network file system) busy.
-        parallelFor(id.inputs.size(), [&](std::size_t i) { id.inputs[i].sha256 = report::sha256File(id.inputs[i].path); }, 4);
+        parallelFor(id.inputs.size(), [&](std::size_t i) { id.inputs[i].sha256 = sha256File(id.inputs[i].path); }, 4);
     } catch (const Error& e) {
         throw Error(ErrorKind::Input, e.diagnostics());
     }
@@ -71,7 +59,7 @@ JobIdentity jobIdentity(const AlbumPlan& plan, const std::vector<std::string>& v
     for (const auto& in : id.inputs) material["inputs"].push_back({{"role", in.role}, {"sha256", in.sha256}});
     material["lacquer"] = {{"version", LACQUER_VERSION}, {"build", LACQUER_BUILD}};
     material["options"] = id.options;
-    id.key = report::sha256Text(material.dump());
+    id.key = sha256Hex(material.dump());
     return id;
 }
 

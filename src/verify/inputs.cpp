@@ -6,8 +6,8 @@
 #include <string>
 
 #include "lacquer/common/parallel.hpp"
-#include "lacquer/render/job_key.hpp"
-#include "lacquer/report/report.hpp"
+#include "lacquer/common/digest.hpp"
+#include "lacquer/manifest/input_files.hpp"
 
 namespace lacquer::verify {
 namespace fs = std::filesystem;
@@ -26,11 +26,11 @@ int checkInputs(const AlbumPlan& plan, const json& report, std::vector<Violation
             recorded[in["role"].get<std::string>() + "|" + in["path"].get<std::string>()] =
                 in.value("sha256", json()).is_string() ? in["sha256"].get<std::string>() : std::string();
 
-    auto inputs = render::planInputs(plan);
+    auto inputs = manifest::planInputs(plan);
     std::vector<std::string> found(inputs.size());  // "" = not on disk (not checked)
     parallelFor(inputs.size(), [&](std::size_t i) {
         std::error_code ec;
-        if (fs::is_regular_file(inputs[i].path, ec)) found[i] = report::sha256File(inputs[i].path);
+        if (fs::is_regular_file(inputs[i].path, ec)) found[i] = sha256File(inputs[i].path);
     }, 4);
     int checks = 0;
     for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "lacquer/report/report.hpp"
+#include "lacquer/common/digest.hpp"
 #include "support/audio_files.hpp"
 #include "support/paths.hpp"
 
@@ -66,7 +66,7 @@ nlohmann::json readJson(const fs::path& file) {
 std::vector<std::pair<std::string, std::string>> treeHashes(const fs::path& dir) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) out.emplace_back(fs::relative(e.path(), dir).generic_string(), report::sha256File(e.path()));
+        if (e.is_regular_file()) out.emplace_back(fs::relative(e.path(), dir).generic_string(), sha256File(e.path()));
     std::sort(out.begin(), out.end());
     return out;
 }

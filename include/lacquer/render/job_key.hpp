@@ -20,15 +20,12 @@
 #include <vector>
 
 #include "lacquer/convolution/engine.hpp"
+#include "lacquer/manifest/input_files.hpp"
 #include "lacquer/manifest/plan.hpp"
 
 namespace lacquer::render {
 
-struct InputFile {
-    std::string role;             // "track 3", "reverb ir", "cover"
-    std::filesystem::path path;   // absolute
-    std::string sha256;
-};
+using manifest::InputFile;
 
 struct JobIdentity {
     std::string key;                   // hex SHA-256 of material.dump()
@@ -39,10 +36,6 @@ struct JobIdentity {
     // options, inputs [ { role, path (relative to the manifest's folder), sha256 } ].
     nlohmann::json toJson(const std::filesystem::path& manifestDir) const;
 };
-
-// Every input file the plan reads, in a stable order: tracks, then distinct reverb IRs (album,
-// variant and track chains), then the cover. Not hashed yet.
-std::vector<InputFile> planInputs(const AlbumPlan& plan);
 
 // --device as text ("auto", "cpu", "0", ...), the form the key and report.json record.
 std::string deviceText(const convolution::DeviceRequest& device);
