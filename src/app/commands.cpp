@@ -26,6 +26,7 @@ int runRender(const RenderArgs& args) {
     options.variants = args.variants;
     options.device = render::parseDevice(args.device);
     options.force = args.force;
+    options.strict = args.strict;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
     return render::renderAlbum(plan, options);
 }

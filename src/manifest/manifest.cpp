@@ -18,6 +18,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/manifest/codes.hpp"
 #include "manifest/checker.hpp"
+#include "manifest/checks_section.hpp"
 #include "manifest/yaml_tree.hpp"
 
 namespace lacquer {
@@ -239,7 +240,7 @@ private:
 
 AlbumPlan Resolver::run(const Node& root) {
     MapView top(c_, &root, "the manifest",
-                {"lacquer", "album", "processing", "chain", "loudness", "sequence", "tracks", "variants"},
+                {"lacquer", "album", "processing", "chain", "loudness", "sequence", "checks", "tracks", "variants"},
                 "at the top level");
     if (!top.valid()) return plan_;
 
@@ -261,6 +262,7 @@ AlbumPlan Resolver::run(const Node& root) {
     plan_.loudness = readLoudness(top.get("loudness"), LoudnessParams{}, "loudness");
     MapView sequence(c_, top.get("sequence"), "sequence", {"gap_s"}, "in sequence");
     if (auto gap = sequence.number("gap_s", kGapS)) plan_.sequence.gapS = *gap;
+    plan_.checks = readChecksSection(c_, top.get("checks"));
 
     readTracks(
         top.require("tracks", "add a tracks: list with one '- file: ..., title: ...' entry per track"));

@@ -36,6 +36,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
+#include "render/quality_pass.hpp"
 #include "render/spill.hpp"
 
 namespace lacquer::render {
@@ -145,6 +146,8 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     out.sourceRateHz = static_cast<int>(file.sampleRateHz());
     StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
     out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(rate);
+    report::SoundMeter sourceMeter(channels, rate);          // what the chain did: before
+    checks::ClipDetector clips(channels, file.sampleRateHz());  // flat tops, at the source's rate
 
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
@@ -166,12 +169,16 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     };
     auto toConvolver = [&](const BlockView& b) {
         out.sourceSpectrum->add(b);
+        sourceMeter.add(b);
         if (convolver)
             convolver->push(b, toStore);
         else
             toStore(b);
     };
-    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
+    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) {
+        clips.add(v);
+        resampler.push(v, toConvolver);
+    });
     resampler.finish(toConvolver);
     if (convolver) convolver->finish(toStore);
     throwIfCancelled();
@@ -182,6 +189,9 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         out.multibandTraceDb = rep.bandTraceDb;
         out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / rate;
     }
+    out.sourceStats = sourceMeter.result();
+    out.sourceClips = clips.result();
+    describeChain(chain, ir, rate, channels, out);
     out.audio = std::move(store);
     return out;
 }
@@ -341,6 +351,12 @@ std::string extensionFor(const ExportSpec& e) { return e.format == ExportFormat:
 
 json check(const std::string& name, bool ok, const std::string& detail) {
     return json{{"name", name}, {"ok", ok}, {"detail", detail}};
+}
+// A passed check that the terminal shows as a warning (and --strict fails).
+json warning(const std::string& name, const std::string& detail) {
+    json j = check(name, true, detail);
+    j["warning"] = true;
+    return j;
 }
 
 std::string fmt2(double v) {
@@ -590,6 +606,7 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
             } else {
                 // A warning, not a failure: the file itself meets its ceiling; the services'
                 // encoders are what clip. 0 dBTP after decoding is where audible clipping starts.
+                // Over: the quality check lossy_true_peak (quality_pass) reports it as a warning.
                 checks.push_back(check(who, true,
                                        "decoded true peak " + fmt2(worst) + " dBTP after Ogg Vorbis/Opus" +
                                            (over ? " — over " + fmt2(variant.maxDecodedDbtp) +
@@ -622,14 +639,14 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& p
         tracks.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.integratedLufs, hf.topOctaveShareDb});
         facts.push_back({t.number, t.title, parts.durationS(i), measured[i].loudness.truePeakDbtp, measured[i].loudness.integratedLufs});
         for (const auto& w : delivery::cuttingWarnings("track " + std::to_string(t.number) + " (" + t.title + ")", corr, hf))
-            checks.push_back(check("vinyl warning", true, w.line()));
+            checks.push_back(warning("vinyl warning", w.line()));
     }
     const auto order = variant.sideOrder == VinylSideOrder::Running ? delivery::SideOrder::KeepRunningOrder
                                                                    : delivery::SideOrder::LoudBrightFirst;
     const auto vp = variant.sides.empty() ? delivery::planSides(tracks, format, order)
                                           : delivery::manualSides(tracks, variant.sides, format);
     for (const auto& e : vp.errors) checks.push_back(check("vinyl sides", false, e.line()));
-    for (const auto& w : vp.warnings) checks.push_back(check("vinyl warning", true, w.line()));
+    for (const auto& w : vp.warnings) checks.push_back(warning("vinyl warning", w.line()));
     json sides = json::array();
     for (const auto& side : vp.sides) {
         const fs::path file = dir / ("Side " + side.name + ".wav");
@@ -805,11 +822,17 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     std::vector<loudness::Meter> meters;
     for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
     std::vector<loudness::Measurement> inMemory(n);
+    std::vector<report::SoundStats> masterStats(n);  // what the chain did: after (quality_pass)
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         const auto& [from, to] = parts.ranges[i];
-        forEachBlock(*parts.source, from, to, [&](const BlockView& v) { meters[i].add(v); });
+        report::SoundMeter sound(tl.channels(), rate, report::SoundMeter::Loudness::Off);
+        forEachBlock(*parts.source, from, to, [&](const BlockView& v) {
+            meters[i].add(v);
+            sound.add(v);
+        });
         inMemory[i] = meters[i].result();
+        masterStats[i] = sound.result(inMemory[i]);
     });
     std::vector<const loudness::Meter*> meterPtrs;
     for (const auto& m : meters) meterPtrs.push_back(&m);
@@ -908,7 +931,10 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         if (m.loudness.truePeakDbtp) {
             if (variant.limiter) {
                 bool under = *m.loudness.truePeakDbtp <= ceiling;
-                std::string detail = fmt2(*m.loudness.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP";
+                // The margin: how much of the ceiling was left to spare (or by how much it was missed).
+                const double spare = ceiling - *m.loudness.truePeakDbtp;
+                std::string detail = fmt2(*m.loudness.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP (" +
+                                     (spare >= 0 ? fmt2(spare) + " dB to spare)" : "over by " + fmt2(-spare) + " dB)");
                 if (!under) {
                     // libebur128's 4x meter over-reads dense content near Nyquist (within EBU Tech
                     // 3341's meter tolerance): read the file again 8x oversampled before failing it.
@@ -984,6 +1010,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         v["streaming"] =
             streamingJson(plan, variant, master, parts, measured, fileAlbumLufs, scratchDir, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
+    addQuality(plan, variant, master, processed, masterStats,
+               variant.loudness.mode == LoudnessMode::Album ? fileAlbumLufs : std::nullopt, v);
     addPlotData(plan, variant, master, processed, v);
     return v;
 }
@@ -1130,7 +1158,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         }
         for (const auto& d : rb.warnings) {
             log::warning(v->name, d.line());
-            cdWarnings[k].push_back(check("Red Book warning", true, d.line()));
+            cdWarnings[k].push_back(warning("Red Book warning", d.line()));
         }
     }
     if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
@@ -1141,7 +1169,8 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
         json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
-        for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
+        for (const auto& c : section["checks"])
+            allOk = allOk && c["ok"].get<bool>() && !(options.strict && c.value("warning", false));
         report["variants"][v->name] = std::move(section);
     }
     log::endProgress();

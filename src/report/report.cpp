@@ -112,7 +112,7 @@ std::string toMarkdown(const json& r) {
         }
         md += "\n| check | result | detail |\n|---|---|---|\n";
         for (const auto& c : v["checks"])
-            md += "| " + c["name"].get<std::string>() + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
+            md += "| " + c["name"].get<std::string>() + " | " + (!c["ok"].get<bool>() ? "**FAIL**" : c.value("warning", false) ? "warning" : "ok") + " | " +
                   c["detail"].get<std::string>() + " |\n";
         md += "\n";
         if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";
@@ -145,13 +145,26 @@ std::string summaryTable(const json& r) {
         std::snprintf(line, sizeof line, "  album %s LUFS, true peak %s dBTP\n", fmt(a["integrated_lufs"]).c_str(),
                       fmt(a["true_peak_dbtp"]).c_str());
         out += line;
-        int failed = 0;
+        int failed = 0, warned = 0;
         for (const auto& c : v["checks"])
             if (!c["ok"].get<bool>()) {
                 ++failed;
                 out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
             }
-        out += failed ? "" : "  all " + std::to_string(v["checks"].size()) + " checks passed\n";
+        // Warnings: passed checks that an engineer must hear about (quality, vinyl, codec, Red Book).
+        for (const auto& c : v["checks"])
+            if (c["ok"].get<bool>() && c.value("warning", false)) {
+                ++warned;
+                out += "  WARN " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
+            }
+        const std::string total = std::to_string(v["checks"].size());
+        if (failed)
+            out += "  " + std::to_string(failed) + " of " + total + " checks failed" +
+                   (warned ? ", " + std::to_string(warned) + (warned == 1 ? " warning" : " warnings") : std::string()) + "\n";
+        else if (warned)
+            out += "  passed with " + std::to_string(warned) + (warned == 1 ? " warning" : " warnings") + " (" + total + " checks)\n";
+        else
+            out += "  all " + total + " checks passed\n";
     }
     return out;
 }

@@ -85,8 +85,9 @@ struct Thresholds {
     // loudness_offset_lu. 10 phon is a doubling/halving of perceived loudness (Stevens' sone scale,
     // ISO 532): a listener reaches for the volume.
     double maxAlbumDeviationLu = 10.0;
-    // DC: |mean| over -60 dBFS (0.1 % of full scale) in the source or the master: our limit; a
-    // DC step of that size is itself an audible click at an edit.
+    // DC: |mean| of the master over -60 dBFS (0.1 % of full scale): our limit; a DC step of that
+    // size is itself an audible click at an edit. (The source's DC is reported, not judged: the
+    // chain's high-pass may remove it.)
     double maxDcDbfs = -60.0;
     // Clipped source: runs of at least 3 identical consecutive samples within 0.1 dB of the
     // source's peak (a common "over" definition of digital peak meters: 3 consecutive

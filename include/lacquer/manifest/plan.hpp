@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/checks/quality.hpp"
 #include "lacquer/dynamics/params.hpp"
 #include "lacquer/eq/params.hpp"
 #include "lacquer/limiter/params.hpp"
@@ -143,6 +144,7 @@ struct AlbumPlan {
     std::optional<limiter::Params> albumLimiter;  // chain.limiter; variants inherit and override
     LoudnessParams loudness;
     SequenceParams sequence;
+    checks::Config checks;               // the `checks:` section (every check warns by default)
     std::vector<TrackPlan> tracks;
     std::vector<VariantPlan> variants;
 };
