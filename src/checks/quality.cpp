@@ -29,11 +29,11 @@ double stepDb(double v) { return v > 0 ? std::max(-200.0, 20.0 * std::log10(v)) 
 
 }  // namespace
 
-std::string_view checkKey(Check c) { return kKeys[static_cast<std::size_t>(c)]; }
+std::string_view checkKey(Quality c) { return kKeys[static_cast<std::size_t>(c)]; }
 
-std::optional<Check> checkFromKey(std::string_view key) {
+std::optional<Quality> checkFromKey(std::string_view key) {
     for (std::size_t i = 0; i < kCheckCount; ++i)
-        if (kKeys[i] == key) return static_cast<Check>(i);
+        if (kKeys[i] == key) return static_cast<Quality>(i);
     return std::nullopt;
 }
 
@@ -43,6 +43,13 @@ std::string Finding::line() const {
     std::string where = track > 0 ? "track " + std::to_string(track) + " (" + title + ")" : std::string("album");
     if (atS) where += " at " + f1(*atS) + " s";
     return where + ": " + detail;
+}
+
+Check toCheck(const Finding& f) {
+    const std::string key(checkKey(f.check));
+    Check c = f.level == Level::Fail ? judged("quality." + key, f.track, "quality: " + key, false, f.line())
+                                     : warning("quality." + key, f.track, "quality: " + key, f.line());
+    return c;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,18 +170,18 @@ std::vector<std::optional<double>> unaskedShiftDb(const TrackFacts& t) {
 
 std::vector<Finding> evaluate(const TrackFacts& t, const Config& config, const Thresholds& th) {
     std::vector<Finding> out;
-    auto add = [&](Check c, std::optional<double> atS, double figure, double threshold, std::string detail) {
+    auto add = [&](Quality c, std::optional<double> atS, double figure, double threshold, std::string detail) {
         if (config[c] == Level::Off) return;
         out.push_back({c, config[c], t.number, t.title, atS, figure, threshold, std::move(detail)});
     };
     const bool stereo = t.master.channels == 2 && t.source.channels == 2;
 
     if (stereo && t.master.worstCorrelation && *t.master.worstCorrelation < th.minWindowCorrelation)
-        add(Check::MonoCompatibility, t.master.worstCorrelationAtS, *t.master.worstCorrelation, th.minWindowCorrelation,
+        add(Quality::MonoCompatibility, t.master.worstCorrelationAtS, *t.master.worstCorrelation, th.minWindowCorrelation,
             "mono compatibility: inter-channel correlation " + f2(*t.master.worstCorrelation) + " over 1 s (limit " +
                 f2(th.minWindowCorrelation) + "): out-of-phase content cancels in mono");
     else if (stereo && t.master.monoFoldLossDb && *t.master.monoFoldLossDb > th.maxMonoFoldLossDb)
-        add(Check::MonoCompatibility, std::nullopt, *t.master.monoFoldLossDb, th.maxMonoFoldLossDb,
+        add(Quality::MonoCompatibility, std::nullopt, *t.master.monoFoldLossDb, th.maxMonoFoldLossDb,
             "mono compatibility: folded to mono the master loses " + f1(*t.master.monoFoldLossDb) + " dB (limit " +
                 f1(th.maxMonoFoldLossDb) + " dB)");
 
@@ -182,24 +189,24 @@ std::vector<Finding> evaluate(const TrackFacts& t, const Config& config, const T
     if (stereo && !monoSource && t.master.sideToMidDb) {
         const double grown = *t.master.sideToMidDb - *t.source.sideToMidDb;
         if (grown > th.maxWidthGrowthDb)
-            add(Check::WidthGrown, std::nullopt, grown, th.maxWidthGrowthDb,
+            add(Quality::WidthGrown, std::nullopt, grown, th.maxWidthGrowthDb,
                 "stereo width grew " + f1(grown) + " dB over the source (side/mid " + f1(*t.source.sideToMidDb) + " → " +
                     f1(*t.master.sideToMidDb) + " dB; limit " + f1(th.maxWidthGrowthDb) + " dB)");
     }
     if (monoSource && t.master.balanceDb && std::abs(*t.master.balanceDb) > th.maxBalanceDb)
-        add(Check::MonoSourceOffCentre, std::nullopt, *t.master.balanceDb, th.maxBalanceDb,
+        add(Quality::MonoSourceOffCentre, std::nullopt, *t.master.balanceDb, th.maxBalanceDb,
             "mono source no longer centred: left/right " + f2(*t.master.balanceDb) + " dB apart (limit ±" +
                 f2(th.maxBalanceDb) + " dB)");
 
     if (t.limiterMaxGrDb && *t.limiterMaxGrDb > th.maxLimiterPeakGrDb)
-        add(Check::HeavyCompression, std::nullopt, *t.limiterMaxGrDb, th.maxLimiterPeakGrDb,
+        add(Quality::HeavyCompression, std::nullopt, *t.limiterMaxGrDb, th.maxLimiterPeakGrDb,
             "limiter peak gain reduction " + f1(*t.limiterMaxGrDb) + " dB (limit " + f1(th.maxLimiterPeakGrDb) + " dB)");
     else if (t.limiterMeanGrDb && *t.limiterMeanGrDb > th.maxLimiterMeanGrDb)
-        add(Check::HeavyCompression, std::nullopt, *t.limiterMeanGrDb, th.maxLimiterMeanGrDb,
+        add(Quality::HeavyCompression, std::nullopt, *t.limiterMeanGrDb, th.maxLimiterMeanGrDb,
             "limiter mean gain reduction " + f1(*t.limiterMeanGrDb) + " dB (limit " + f1(th.maxLimiterMeanGrDb) + " dB)");
     for (std::size_t b = 0; b < t.bandMaxGrDb.size(); ++b)
         if (t.bandMaxGrDb[b] > th.maxBandPeakGrDb)
-            add(Check::HeavyCompression, std::nullopt, t.bandMaxGrDb[b], th.maxBandPeakGrDb,
+            add(Quality::HeavyCompression, std::nullopt, t.bandMaxGrDb[b], th.maxBandPeakGrDb,
                 "multiband band " + std::to_string(b + 1) + " peak gain reduction " + f1(t.bandMaxGrDb[b]) + " dB (limit " +
                     f1(th.maxBandPeakGrDb) + " dB)");
 
@@ -210,14 +217,14 @@ std::vector<Finding> evaluate(const TrackFacts& t, const Config& config, const T
         if (shift[b] && std::abs(*shift[b]) > th.maxUnaskedShiftDb && (!worst || std::abs(*shift[b]) > std::abs(*shift[*worst])))
             worst = b;
     if (worst)
-        add(Check::TonalShift, std::nullopt, *shift[*worst], th.maxUnaskedShiftDb,
+        add(Quality::TonalShift, std::nullopt, *shift[*worst], th.maxUnaskedShiftDb,
             "tonal shift the EQ did not ask for: the " + hz(centres[*worst]) + " octave moved " + f1(*shift[*worst]) +
                 " dB beyond the EQ's curve (limit ±" + f1(th.maxUnaskedShiftDb) + " dB)");
 
     if (t.albumLufs && t.master.loudness.integratedLufs) {
         const double dev = *t.master.loudness.integratedLufs - *t.albumLufs - t.loudnessOffsetLu;
         if (std::abs(dev) > th.maxAlbumDeviationLu)
-            add(Check::AlbumLevel, std::nullopt, dev, th.maxAlbumDeviationLu,
+            add(Quality::AlbumLevel, std::nullopt, dev, th.maxAlbumDeviationLu,
                 "album level: " + f1(*t.master.loudness.integratedLufs) + " LUFS is " + f1(dev) + " LU from the album's " +
                     f1(*t.albumLufs) + " LUFS plus its loudness_offset_lu " + f1(t.loudnessOffsetLu) + " (limit ±" +
                     f1(th.maxAlbumDeviationLu) + " LU): set loudness_offset_lu if intended, or check the mix");
@@ -225,12 +232,12 @@ std::vector<Finding> evaluate(const TrackFacts& t, const Config& config, const T
 
     // The master is judged (what ships); a source's DC that the chain's high-pass removed is harmless.
     if (t.master.dcDbfs > th.maxDcDbfs)
-        add(Check::DcOffset, std::nullopt, t.master.dcDbfs, th.maxDcDbfs,
+        add(Quality::DcOffset, std::nullopt, t.master.dcDbfs, th.maxDcDbfs,
             "DC offset " + f1(t.master.dcDbfs) + " dBFS in the master (source " + f1(t.source.dcDbfs) + " dBFS; limit " +
                 f1(th.maxDcDbfs) + " dBFS): add a high-pass to the chain");
 
     if (t.sourceClips.runs > 0)
-        add(Check::ClippedSource, t.sourceClips.firstAtS, static_cast<double>(t.sourceClips.runs), 0,
+        add(Quality::ClippedSource, t.sourceClips.firstAtS, static_cast<double>(t.sourceClips.runs), 0,
             "the source looks clipped: " + std::to_string(t.sourceClips.runs) + " flat-topped run(s) of " +
                 std::to_string(th.clipRunSamples) + "+ identical samples at its peak (" + f2(t.sourceClips.peakDbfs) +
                 " dBFS; longest " + std::to_string(t.sourceClips.longestRun) + "): ask for an unclipped mix");
@@ -238,14 +245,14 @@ std::vector<Finding> evaluate(const TrackFacts& t, const Config& config, const T
     for (const auto& e : t.edges) {
         const double over = e.step.stepDbfs - e.step.musicDbfs;
         if (e.step.stepDbfs > th.clickFloorDbfs && over > 20.0 * std::log10(th.clickRatio))
-            add(Check::Clicks, e.atS, e.step.stepDbfs, th.clickFloorDbfs,
+            add(Quality::Clicks, e.atS, e.step.stepDbfs, th.clickFloorDbfs,
                 "click at the " + e.where + ": a step of " + f1(e.step.stepDbfs) + " dBFS, " + f1(over) +
                     " dB over the music's own largest step nearby (limit " + f1(20.0 * std::log10(th.clickRatio)) +
                     " dB over, above " + f1(th.clickFloorDbfs) + " dBFS): fade it");
     }
 
     if (t.lossyTruePeakDbtp && t.ceilingDbtp && *t.lossyTruePeakDbtp > *t.ceilingDbtp)
-        add(Check::LossyTruePeak, std::nullopt, *t.lossyTruePeakDbtp, *t.ceilingDbtp,
+        add(Quality::LossyTruePeak, std::nullopt, *t.lossyTruePeakDbtp, *t.ceilingDbtp,
             "true peak " + f2(*t.lossyTruePeakDbtp) + " dBTP after an Ogg Vorbis/Opus round trip, over the " +
                 f2(*t.ceilingDbtp) + " dBTP ceiling: set codec_headroom: { mode: lower }");
     return out;

@@ -134,7 +134,14 @@ void addQuality(const AlbumPlan& plan, const VariantPlan& variant, const Variant
                     for (const char* k : {"vorbis_true_peak_dbtp", "opus_true_peak_dbtp"})
                         if (c.contains(k) && c[k].is_number())
                             f.lossyTruePeakDbtp = std::max(f.lossyTruePeakDbtp.value_or(-1e9), c[k].get<double>());
-        if (f.lossyTruePeakDbtp) f.ceilingDbtp = variant.maxDecodedDbtp;
+        if (f.lossyTruePeakDbtp) {
+            f.ceilingDbtp = variant.maxDecodedDbtp;
+            // The round trip's own entry keeps its figures; whether an over is a warning, a
+            // failure or nothing is this check's level (quality.lossy_true_peak), said once.
+            const std::string name = "track " + std::to_string(t.number) + " (" + t.title + ") lossy headroom";
+            for (auto& c : checksJson)
+                if (c.value("name", "") == name) c.erase("severity");
+        }
 
         // report.json: what the chain did.
         json effect = {{"source", statsJson(f.source)}, {"master", statsJson(f.master)}};
@@ -173,20 +180,18 @@ void addQuality(const AlbumPlan& plan, const VariantPlan& variant, const Variant
         if (i < v["tracks"].size()) v["tracks"][i]["chain_effect"] = effect;
 
         for (const auto& finding : checks::evaluate(f, plan.checks)) {
-            checksJson.push_back({{"name", "quality: " + std::string(checks::checkKey(finding.check))},
-                                  {"ok", finding.level != checks::Level::Fail},
-                                  {"warning", finding.level == checks::Level::Warn},
-                                  {"detail", finding.line()},
-                                  {"track", finding.track},
-                                  {"at_s", optJson(finding.atS, 1)},
-                                  {"figure", optJson(finding.figure)},
-                                  {"threshold", optJson(finding.threshold)}});
+            json c = checks::toJson(checks::toCheck(finding));
+            c["track"] = finding.track;
+            c["at_s"] = optJson(finding.atS, 1);
+            c["figure"] = optJson(finding.figure);
+            c["threshold"] = optJson(finding.threshold);
+            checksJson.push_back(c);
         }
     }
     json levels = json::object();
     for (std::size_t k = 0; k < checks::kCheckCount; ++k) {
         const auto level = plan.checks.level[k];
-        levels[std::string(checks::checkKey(static_cast<checks::Check>(k)))] =
+        levels[std::string(checks::checkKey(static_cast<checks::Quality>(k)))] =
             level == checks::Level::Off ? "off" : level == checks::Level::Warn ? "warn" : "fail";
     }
     v["quality"] = {{"levels", levels}};

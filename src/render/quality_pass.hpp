@@ -18,7 +18,7 @@ namespace lacquer::render {
 void describeChain(const ChainParams& chain, const AudioBuffer* ir, double rateHz, int channels, ProcessedTrack& out);
 
 // Adds "chain_effect" to each of v["tracks"] and the quality findings to v["checks"] (each with
-// "warning": true when its level is warn; ok false when fail), and v["quality"] (levels and
+// "severity": "warn" when its level is warn; "ok": false when fail), and v["quality"] (levels and
 // thresholds). masterStats: each track's part of the written timeline, measured as it streamed.
 void addQuality(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
                 const std::vector<ProcessedTrack>& processed, const std::vector<report::SoundStats>& masterStats,

@@ -803,7 +803,7 @@ std::string checksTable(const json& variant, int* failedOut) {
     std::string t = "<table class=\"data checks\"><thead><tr><th>result</th><th>check</th><th>detail</th></tr></thead><tbody>";
     for (const json* c : order) {
         const bool ok = at(*c, "ok").is_boolean() && at(*c, "ok").get<bool>();
-        const bool warn = ok && at(*c, "warning").is_boolean() && at(*c, "warning").get<bool>();
+        const bool warn = ok && str(at(*c, "severity")) == "warn";
         t += std::string("<tr class=\"") + (ok ? "ok" : "fail") + "\"><td><span class=\"pill " +
              (warn ? "warn\">warning" : ok ? "ok\">ok" : "fail\">FAIL") +
              "</span></td><td>" + esc(str(at(*c, "name"))) + "</td><td>" + esc(str(at(*c, "detail"))) + "</td></tr>";

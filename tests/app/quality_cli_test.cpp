@@ -73,7 +73,7 @@ TEST(QualityCli, AWarningIsPrintedAndStrictMakesItAFailure) {
     EXPECT_EQ(out.find("all "), std::string::npos) << out;
     const json r = json::parse(std::ifstream(dir / "out/report.json"));
     int warnings = 0;
-    for (const auto& c : r["variants"]["master"]["checks"]) warnings += c.value("warning", false) ? 1 : 0;
+    for (const auto& c : r["variants"]["master"]["checks"]) warnings += c.value("severity", "") == "warn" ? 1 : 0;
     EXPECT_EQ(warnings, 1);
     EXPECT_EQ(render(dir, "--strict", &out), 1) << out;
 }

@@ -66,13 +66,13 @@ TrackFacts factsFor(const AudioBuffer& source, const AudioBuffer& master) {
     return f;
 }
 
-std::vector<Check> found(const TrackFacts& f) {
-    std::vector<Check> c;
+std::vector<Quality> found(const TrackFacts& f) {
+    std::vector<Quality> c;
     for (const auto& x : evaluate(f, Config{})) c.push_back(x.check);
     return c;
 }
 
-bool has(const TrackFacts& f, Check c) {
+bool has(const TrackFacts& f, Quality c) {
     const auto v = found(f);
     return std::find(v.begin(), v.end(), c) != v.end();
 }
@@ -167,23 +167,23 @@ TEST(QualityChecks, MonoCompatibilityFlagsNegativeCorrelation) {
         return stereo(l, r);
     };
     // Per 1 s window the estimate's σ is about 1/√48000 = 0.005: ±0.05 is 10σ from the 0 limit.
-    EXPECT_TRUE(has(factsFor(make(0.5), make(-0.05)), Check::MonoCompatibility));
-    EXPECT_FALSE(has(factsFor(make(0.5), make(0.05)), Check::MonoCompatibility));
+    EXPECT_TRUE(has(factsFor(make(0.5), make(-0.05)), Quality::MonoCompatibility));
+    EXPECT_FALSE(has(factsFor(make(0.5), make(0.05)), Quality::MonoCompatibility));
     // The fold-down loss: 3.5 dB limit, from the master's whole-track figure.
     TrackFacts f = factsFor(make(0.5), make(0.5));
     f.master.worstCorrelation = 0.1;
     f.master.monoFoldLossDb = 3.6;
-    EXPECT_TRUE(has(f, Check::MonoCompatibility));
+    EXPECT_TRUE(has(f, Quality::MonoCompatibility));
     f.master.monoFoldLossDb = 3.4;
-    EXPECT_FALSE(has(f, Check::MonoCompatibility));
+    EXPECT_FALSE(has(f, Quality::MonoCompatibility));
 }
 
 TEST(QualityChecks, WidthGrownOverThreeDb) {
     const Good g;
     // Side gain k raises side/mid by 20·log10(k); the noise's own S/M estimate is within ±0.05 dB
     // for the same signals before and after (they are the same samples), so ±0.2 dB is clear.
-    EXPECT_TRUE(has(factsFor(g.audio(), g.audio(std::pow(10.0, 3.2 / 20.0))), Check::WidthGrown));
-    EXPECT_FALSE(has(factsFor(g.audio(), g.audio(std::pow(10.0, 2.8 / 20.0))), Check::WidthGrown));
+    EXPECT_TRUE(has(factsFor(g.audio(), g.audio(std::pow(10.0, 3.2 / 20.0))), Quality::WidthGrown));
+    EXPECT_FALSE(has(factsFor(g.audio(), g.audio(std::pow(10.0, 2.8 / 20.0))), Quality::WidthGrown));
 }
 
 TEST(QualityChecks, MonoSourceOffCentre) {
@@ -195,27 +195,27 @@ TEST(QualityChecks, MonoSourceOffCentre) {
         return b;
     };
     // Balance is exactly the applied gain here (same samples): 0.6 and 0.4 dB around the 0.5 limit.
-    EXPECT_TRUE(has(factsFor(mono, pan(0.6)), Check::MonoSourceOffCentre));
-    EXPECT_FALSE(has(factsFor(mono, pan(0.4)), Check::MonoSourceOffCentre));
+    EXPECT_TRUE(has(factsFor(mono, pan(0.6)), Quality::MonoSourceOffCentre));
+    EXPECT_FALSE(has(factsFor(mono, pan(0.4)), Quality::MonoSourceOffCentre));
     // A stereo source moved by the same amount is not judged by this check.
     const Good g;
-    EXPECT_FALSE(has(factsFor(g.audio(), g.audio(1.0, std::pow(10.0, 0.6 / 20.0))), Check::MonoSourceOffCentre));
+    EXPECT_FALSE(has(factsFor(g.audio(), g.audio(1.0, std::pow(10.0, 0.6 / 20.0))), Quality::MonoSourceOffCentre));
 }
 
 TEST(QualityChecks, HeavyCompression) {
     const Good g;
     TrackFacts f = factsFor(g.audio(), g.audio());
     f.limiterMaxGrDb = 6.1;  // limit 6 dB
-    EXPECT_TRUE(has(f, Check::HeavyCompression));
+    EXPECT_TRUE(has(f, Quality::HeavyCompression));
     f.limiterMaxGrDb = 5.9;
-    EXPECT_FALSE(has(f, Check::HeavyCompression));
+    EXPECT_FALSE(has(f, Quality::HeavyCompression));
     f.limiterMeanGrDb = 3.1;  // limit 3 dB
-    EXPECT_TRUE(has(f, Check::HeavyCompression));
+    EXPECT_TRUE(has(f, Quality::HeavyCompression));
     f.limiterMeanGrDb = 2.9;
     f.bandMaxGrDb = {1.0, 8.1};  // limit 8 dB
-    EXPECT_TRUE(has(f, Check::HeavyCompression));
+    EXPECT_TRUE(has(f, Quality::HeavyCompression));
     f.bandMaxGrDb = {1.0, 7.9};
-    EXPECT_FALSE(has(f, Check::HeavyCompression));
+    EXPECT_FALSE(has(f, Quality::HeavyCompression));
 }
 
 TEST(QualityChecks, TonalShiftTheEqDidNotAskFor) {
@@ -226,13 +226,13 @@ TEST(QualityChecks, TonalShiftTheEqDidNotAskFor) {
     // shift is 0.9·d; limit 3 dB → d = 3.6 gives 3.24, d = 3.2 gives 2.88.
     const auto base = f.master.octaveDb;
     f.master.octaveDb[5] = *base[5] + 3.6;
-    EXPECT_TRUE(has(f, Check::TonalShift));
+    EXPECT_TRUE(has(f, Quality::TonalShift));
     // Asked for by the EQ: no finding.
     f.designedEqOctaveDb[5] = 3.6;
-    EXPECT_FALSE(has(f, Check::TonalShift));
+    EXPECT_FALSE(has(f, Quality::TonalShift));
     f.designedEqOctaveDb[5] = 0.0;
     f.master.octaveDb[5] = *base[5] + 3.2;
-    EXPECT_FALSE(has(f, Check::TonalShift));
+    EXPECT_FALSE(has(f, Quality::TonalShift));
 }
 
 TEST(QualityChecks, AlbumTrackFarFromTheAlbumLevel) {
@@ -240,12 +240,12 @@ TEST(QualityChecks, AlbumTrackFarFromTheAlbumLevel) {
     TrackFacts f = factsFor(g.audio(), g.audio());
     const double track = *f.master.loudness.integratedLufs;
     f.albumLufs = track + 10.5;  // 10.5 LU under the album, limit 10
-    EXPECT_TRUE(has(f, Check::AlbumLevel));
+    EXPECT_TRUE(has(f, Quality::AlbumLevel));
     f.loudnessOffsetLu = -1.0;  // -9.5 LU left unexplained
-    EXPECT_FALSE(has(f, Check::AlbumLevel));
+    EXPECT_FALSE(has(f, Quality::AlbumLevel));
     f.loudnessOffsetLu = 0.0;
     f.albumLufs = track + 9.5;
-    EXPECT_FALSE(has(f, Check::AlbumLevel));
+    EXPECT_FALSE(has(f, Quality::AlbumLevel));
 }
 
 TEST(QualityChecks, DcOffsetInTheMaster) {
@@ -257,8 +257,8 @@ TEST(QualityChecks, DcOffsetInTheMaster) {
         return stereo(x, x);
     };
     const auto x = noise(96000, 0.01, 11);
-    EXPECT_TRUE(has(factsFor(stereo(x, x), withDc(-58.0)), Check::DcOffset));
-    EXPECT_FALSE(has(factsFor(stereo(x, x), withDc(-62.0)), Check::DcOffset));
+    EXPECT_TRUE(has(factsFor(stereo(x, x), withDc(-58.0)), Quality::DcOffset));
+    EXPECT_FALSE(has(factsFor(stereo(x, x), withDc(-62.0)), Quality::DcOffset));
 }
 
 TEST(QualityChecks, ClippedSourceHasFlatTopsAtItsPeak) {
@@ -281,12 +281,12 @@ TEST(QualityChecks, ClippedSourceHasFlatTopsAtItsPeak) {
     EXPECT_GT(three.runs, 0u);  // 3 identical samples: the "over" convention
     TrackFacts f;
     f.sourceClips = three;
-    EXPECT_TRUE(has(f, Check::ClippedSource));
+    EXPECT_TRUE(has(f, Quality::ClippedSource));
     // Runs of 2 (just inside) and an unclipped sine: nothing.
     EXPECT_EQ(detect(clipped(2)).runs, 0u);
     EXPECT_EQ(detect(clipped(0)).runs, 0u);
     f.sourceClips = detect(clipped(2));
-    EXPECT_FALSE(has(f, Check::ClippedSource));
+    EXPECT_FALSE(has(f, Quality::ClippedSource));
 }
 
 TEST(QualityChecks, ClickWhereATrackStopsOnANonZeroSample) {
@@ -311,22 +311,22 @@ TEST(QualityChecks, ClickWhereATrackStopsOnANonZeroSample) {
         return f;
     };
     // The first sample at or above `value` is at most one step (0.065) above it.
-    EXPECT_TRUE(has(stopAt(0.49), Check::Clicks));
+    EXPECT_TRUE(has(stopAt(0.49), Quality::Clicks));
     TrackFacts inside = stopAt(0.06);  // lands in 0.06..0.125: under 2x the music's step
     ASSERT_LT(inside.edges[0].step.stepDbfs - inside.edges[0].step.musicDbfs, 20.0 * std::log10(2.0));
-    EXPECT_FALSE(has(inside, Check::Clicks));
+    EXPECT_FALSE(has(inside, Quality::Clicks));
     TrackFacts outside = stopAt(0.14);  // lands in 0.14..0.2: over 2x
     ASSERT_GT(outside.edges[0].step.stepDbfs - outside.edges[0].step.musicDbfs, 20.0 * std::log10(2.0));
-    EXPECT_TRUE(has(outside, Check::Clicks));
+    EXPECT_TRUE(has(outside, Quality::Clicks));
 }
 
 TEST(QualityChecks, TruePeakOverTheCeilingAfterALossyRoundTrip) {
     TrackFacts f;
     f.ceilingDbtp = -1.0;
     f.lossyTruePeakDbtp = -0.9;
-    EXPECT_TRUE(has(f, Check::LossyTruePeak));
+    EXPECT_TRUE(has(f, Quality::LossyTruePeak));
     f.lossyTruePeakDbtp = -1.1;
-    EXPECT_FALSE(has(f, Check::LossyTruePeak));
+    EXPECT_FALSE(has(f, Quality::LossyTruePeak));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,18 +344,18 @@ TEST(QualityChecks, LevelsComeFromTheConfig) {
     EXPECT_EQ(evaluate(f, c)[0].line(),
               "track 2 (Night Drive): true peak -0.50 dBTP after an Ogg Vorbis/Opus round trip, over the -1.00 dBTP "
               "ceiling: set codec_headroom: { mode: lower }");
-    c.level[static_cast<std::size_t>(Check::LossyTruePeak)] = Level::Fail;
+    c.level[static_cast<std::size_t>(Quality::LossyTruePeak)] = Level::Fail;
     EXPECT_EQ(evaluate(f, c)[0].level, Level::Fail);
-    c.level[static_cast<std::size_t>(Check::LossyTruePeak)] = Level::Off;
+    c.level[static_cast<std::size_t>(Quality::LossyTruePeak)] = Level::Off;
     EXPECT_TRUE(evaluate(f, c).empty());
 }
 
 TEST(QualityChecks, ManifestChecksSectionSetsLevels) {
     const std::string yaml = test::kMinimalManifest + "checks: { clicks: off, dc_offset: fail }\n";
     const AlbumPlan p = manifest::parse(yaml, "album.yaml", "/albums/night", manifest::CheckInputs::No);
-    EXPECT_EQ(p.checks[Check::Clicks], Level::Off);
-    EXPECT_EQ(p.checks[Check::DcOffset], Level::Fail);
-    EXPECT_EQ(p.checks[Check::WidthGrown], Level::Warn);
+    EXPECT_EQ(p.checks[Quality::Clicks], Level::Off);
+    EXPECT_EQ(p.checks[Quality::DcOffset], Level::Fail);
+    EXPECT_EQ(p.checks[Quality::WidthGrown], Level::Warn);
     const auto errors = test::manifestErrors(test::kMinimalManifest + "checks: { click: off, dc_offset: loud }\n");
     ASSERT_EQ(errors.size(), 2u);
     EXPECT_NE(errors[0].find("click"), std::string::npos) << errors[0];

@@ -8,8 +8,8 @@
 // A finding names the track, the time (seconds from the track's start; null = the whole track)
 // and the figure against its threshold.
 //
-// Until issue 19's common check result type lands on main, the result types here are this
-// module's own.
+// A Finding becomes a checks::Check (check.hpp) with id "quality.<key>" and status Warn or Fail
+// (toCheck below), so render, report.json and the terminal treat it like every other rule.
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lacquer/checks/check.hpp"
 #include "lacquer/common/audio.hpp"
 #include "lacquer/report/sound_meter.hpp"
 
@@ -24,7 +25,7 @@ namespace lacquer::checks {
 
 enum class Level { Off, Warn, Fail };
 
-enum class Check {
+enum class Quality {
     MonoCompatibility,    // inter-channel correlation and mono fold-down loss of the master
     WidthGrown,           // side/mid energy grown over the source's
     MonoSourceOffCentre,  // a mono or dual-mono source no longer centred
@@ -41,14 +42,14 @@ inline constexpr std::size_t kCheckCount = 10;
 // loudness and true-peak checks: they are targets, not quality judgements.)
 
 // The manifest key of a check (`checks: { mono_compatibility: warn }`), and back.
-std::string_view checkKey(Check c);
-std::optional<Check> checkFromKey(std::string_view key);
+std::string_view checkKey(Quality c);
+std::optional<Quality> checkFromKey(std::string_view key);
 std::vector<std::string_view> checkKeys();
 
 struct Config {
     std::array<Level, kCheckCount> level;
     Config() { level.fill(Level::Warn); }
-    Level operator[](Check c) const { return level[static_cast<std::size_t>(c)]; }
+    Level operator[](Quality c) const { return level[static_cast<std::size_t>(c)]; }
     bool operator==(const Config&) const = default;
 };
 
@@ -103,7 +104,7 @@ struct Thresholds {
 inline const Thresholds kThresholds{};
 
 struct Finding {
-    Check check;
+    Quality check;
     Level level = Level::Warn;
     int track = 0;            // track number; 0 = the album
     std::string title;
@@ -177,6 +178,10 @@ struct TrackFacts {
 // level per band, minus the EQ's designed change, each curve taken relative to its mean over the
 // judged bands.
 std::vector<std::optional<double>> unaskedShiftDb(const TrackFacts& t);
+
+// The finding as a checks::Check: id "quality.<key>", name "quality: <key>", detail line(),
+// status Warn or Fail by its level.
+Check toCheck(const Finding& f);
 
 // Every finding for the track (checks at Level::Off are skipped).
 std::vector<Finding> evaluate(const TrackFacts& t, const Config& config, const Thresholds& th = kThresholds);
