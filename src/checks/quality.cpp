@@ -9,10 +9,6 @@
 namespace lacquer::checks {
 namespace {
 
-constexpr std::string_view kKeys[kCheckCount] = {
-    "mono_compatibility", "width_grown", "mono_source_off_centre", "heavy_compression", "tonal_shift",
-    "album_level",        "dc_offset",   "clipped_source",         "clicks",            "lossy_true_peak"};
-
 std::string f1(double v) {
     char b[32];
     std::snprintf(b, sizeof b, "%.1f", v + 0.0);
@@ -28,16 +24,6 @@ std::string hz(double f) { return f >= 1000 ? f1(f / 1000) + " kHz" : std::to_st
 double stepDb(double v) { return v > 0 ? std::max(-200.0, 20.0 * std::log10(v)) : -200.0; }
 
 }  // namespace
-
-std::string_view checkKey(Quality c) { return kKeys[static_cast<std::size_t>(c)]; }
-
-std::optional<Quality> checkFromKey(std::string_view key) {
-    for (std::size_t i = 0; i < kCheckCount; ++i)
-        if (kKeys[i] == key) return static_cast<Quality>(i);
-    return std::nullopt;
-}
-
-std::vector<std::string_view> checkKeys() { return {std::begin(kKeys), std::end(kKeys)}; }
 
 std::string Finding::line() const {
     std::string where = track > 0 ? "track " + std::to_string(track) + " (" + title + ")" : std::string("album");
@@ -211,7 +197,7 @@ std::vector<Finding> evaluate(const TrackFacts& t, const Config& config, const T
                     f1(th.maxBandPeakGrDb) + " dB)");
 
     const auto shift = unaskedShiftDb(t);
-    const auto centres = report::octaveCentresHz();
+    const auto centres = loudness::octaveCentresHz();
     std::optional<std::size_t> worst;
     for (std::size_t b = 0; b < shift.size(); ++b)
         if (shift[b] && std::abs(*shift[b]) > th.maxUnaskedShiftDb && (!worst || std::abs(*shift[b]) > std::abs(*shift[*worst])))

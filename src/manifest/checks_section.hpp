@@ -2,7 +2,7 @@
 #pragma once
 // The manifest's `checks:` section: one key per quality check (checks::checkKeys()), each `off`,
 // `warn` (the default) or `fail`.
-#include "lacquer/checks/quality.hpp"
+#include "lacquer/manifest/checks_config.hpp"
 #include "manifest/checker.hpp"
 
 namespace lacquer::manifest::detail {

@@ -22,7 +22,7 @@ json bandsJson(const std::vector<std::optional<double>>& v, int decimals = 2) {
     return a;
 }
 
-json statsJson(const report::SoundStats& s) {
+json statsJson(const loudness::SoundStats& s) {
     return {{"integrated_lufs", optJson(s.loudness.integratedLufs)},
             {"loudness_range_lu", optJson(s.loudness.loudnessRangeLu)},
             {"true_peak_dbtp", optJson(s.loudness.truePeakDbtp)},
@@ -45,7 +45,7 @@ std::optional<double> diff(const std::optional<double>& a, const std::optional<d
 }  // namespace
 
 void describeChain(const ChainParams& chain, const AudioBuffer* ir, double rateHz, int channels, ProcessedTrack& out) {
-    const auto edges = report::octaveEdgesHz();
+    const auto edges = loudness::octaveEdgesHz();
     // The EQ's request per octave band: the power mean of its requested curve at 8 points per band.
     out.eqOctaveDb.clear();
     for (std::size_t b = 0; b + 1 < edges.size(); ++b) {
@@ -93,7 +93,7 @@ void describeChain(const ChainParams& chain, const AudioBuffer* ir, double rateH
 }
 
 void addQuality(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
-                const std::vector<ProcessedTrack>& processed, const std::vector<report::SoundStats>& masterStats,
+                const std::vector<ProcessedTrack>& processed, const std::vector<loudness::SoundStats>& masterStats,
                 const std::optional<double>& albumLufs, json& v) {
     const double rate = master.timeline->sampleRateHz();
     const std::size_t n = plan.tracks.size();
@@ -152,7 +152,7 @@ void addQuality(const AlbumPlan& plan, const VariantPlan& variant, const Variant
         std::vector<std::optional<double>> change;
         for (std::size_t b = 0; b < f.master.octaveDb.size() && b < f.source.octaveDb.size(); ++b)
             change.push_back(diff(f.master.octaveDb[b], f.source.octaveDb[b]));
-        effect["octave_centres_hz"] = report::octaveCentresHz();
+        effect["octave_centres_hz"] = loudness::octaveCentresHz();
         effect["octave_change_db"] = bandsJson(change);
         effect["eq_requested_octave_db"] = bandsJson(f.designedEqOctaveDb);
         effect["unasked_octave_shift_db"] = bandsJson(checks::unaskedShiftDb(f));

@@ -9,7 +9,7 @@
 
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/render/render.hpp"
-#include "lacquer/report/sound_meter.hpp"
+#include "lacquer/loudness/sound_meter.hpp"
 
 namespace lacquer::render {
 
@@ -21,7 +21,7 @@ void describeChain(const ChainParams& chain, const AudioBuffer* ir, double rateH
 // "severity": "warn" when its level is warn; "ok": false when fail), and v["quality"] (levels and
 // thresholds). masterStats: each track's part of the written timeline, measured as it streamed.
 void addQuality(const AlbumPlan& plan, const VariantPlan& variant, const VariantMaster& master,
-                const std::vector<ProcessedTrack>& processed, const std::vector<report::SoundStats>& masterStats,
+                const std::vector<ProcessedTrack>& processed, const std::vector<loudness::SoundStats>& masterStats,
                 const std::optional<double>& albumLufs, nlohmann::json& v);
 
 }  // namespace lacquer::render

@@ -8,7 +8,7 @@
 #include "lacquer/eq/design.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/render/render.hpp"
-#include "lacquer/report/html.hpp"
+#include "lacquer/loudness/analysis.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/blocks.hpp"
 #include "render/quality_pass.hpp"
@@ -42,8 +42,8 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     out.sourceDurationS = static_cast<double>(file.frames()) / file.sampleRateHz();
     out.sourceRateHz = static_cast<int>(file.sampleRateHz());
     StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
-    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(rate);
-    report::SoundMeter sourceMeter(channels, rate);             // what the chain did: before
+    out.sourceSpectrum = std::make_shared<loudness::SpectrumAverager>(rate);
+    loudness::SoundMeter sourceMeter(channels, rate);             // what the chain did: before
     checks::ClipDetector clips(channels, file.sampleRateHz());  // flat tops, at the source's rate
 
     const auto& chain = track.chain;

@@ -10,7 +10,7 @@
 #include <fftw3.h>
 
 #include "lacquer/common/units.hpp"
-#include "lacquer/convolution/fftw_lock.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 #include "lacquer/resample/resample.hpp"
 
 namespace lacquer::reverb {
@@ -48,7 +48,7 @@ std::vector<double> powerSpectrum(const std::vector<double>& h, std::size_t& n) 
     fftw_complex* X = fftw_alloc_complex(n / 2 + 1);
     fftw_plan plan;
     {
-        std::lock_guard lock(convolution::fftwPlannerMutex());  // FFTW's planner is not thread-safe
+        std::lock_guard lock(fftwPlannerMutex());  // FFTW's planner is not thread-safe
         plan = fftw_plan_dft_r2c_1d(static_cast<int>(n), x, X, FFTW_ESTIMATE);
     }
     std::fill(x, x + n, 0.0);
@@ -57,7 +57,7 @@ std::vector<double> powerSpectrum(const std::vector<double>& h, std::size_t& n) 
     std::vector<double> power(n / 2 + 1);
     for (std::size_t k = 0; k <= n / 2; ++k) power[k] = X[k][0] * X[k][0] + X[k][1] * X[k][1];
     {
-        std::lock_guard lock(convolution::fftwPlannerMutex());
+        std::lock_guard lock(fftwPlannerMutex());
         fftw_destroy_plan(plan);
     }
     fftw_free(X);

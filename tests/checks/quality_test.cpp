@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Quality checks (checks::evaluate) and the stream measurements they read (report::SoundMeter):
+// Quality checks (checks::evaluate) and the stream measurements they read (loudness::SoundMeter):
 // for every check a synthetic case that triggers it and one just inside its threshold that does
 // not; a good master triggers nothing; the manifest's `checks:` section sets the levels.
 #include <cmath>
@@ -11,7 +11,7 @@
 #include "lacquer/checks/quality.hpp"
 #include "lacquer/common/audio.hpp"
 #include "lacquer/manifest/manifest.hpp"
-#include "lacquer/report/sound_meter.hpp"
+#include "lacquer/loudness/sound_meter.hpp"
 #include "manifest/manifest_helpers.hpp"
 
 namespace lacquer::checks {
@@ -36,8 +36,8 @@ AudioBuffer stereo(const std::vector<double>& l, const std::vector<double>& r) {
     return b;
 }
 
-report::SoundStats measure(const AudioBuffer& b) {
-    report::SoundMeter m(b.channels(), b.sampleRateHz);
+loudness::SoundStats measure(const AudioBuffer& b) {
+    loudness::SoundMeter m(b.channels(), b.sampleRateHz);
     AudioBuffer copy = b;
     m.add(copy.view());
     return m.result();
@@ -103,7 +103,7 @@ TEST(SoundMeter, FullScaleSineReadsZeroDbInItsOctaveBand) {
     for (std::size_t i = 0; i < b.frames(); ++i)
         b.samples[0][i] = b.samples[1][i] = static_cast<float>(std::sin(2.0 * std::numbers::pi * 1000.0 * static_cast<double>(i) / kRate));
     const auto s = measure(b);
-    const auto centres = report::octaveCentresHz();
+    const auto centres = loudness::octaveCentresHz();
     for (std::size_t k = 0; k < centres.size(); ++k) {
         ASSERT_TRUE(s.octaveDb[k]) << centres[k];
         // Parseval with the Hann window's power: exact for the whole band (the window's main lobe
@@ -120,7 +120,7 @@ TEST(SoundMeter, FullScaleSineReadsZeroDbInItsOctaveBand) {
 TEST(SoundMeter, ResultsDoNotDependOnHowTheStreamIsSplit) {
     const Good g;
     const AudioBuffer a = g.audio();
-    report::SoundMeter whole(2, kRate), split(2, kRate);
+    loudness::SoundMeter whole(2, kRate), split(2, kRate);
     AudioBuffer w = a;
     whole.add(w.view());
     std::mt19937 rng(7);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Quality checks: what a mastering engineer listens for, judged from measurements made on the
-// streams of a render (report::SoundStats of each track's source and master, the dynamics' gain
+// streams of a render (loudness::SoundStats of each track's source and master, the dynamics' gain
 // reduction, the timeline's edges, lossy round trips). Each check has one documented threshold
 // (kThresholds below, with where the number comes from) and a level set in the manifest's
 // `checks:` section: off, warn (the default) or fail (the render exits 1, as for a missed target).
@@ -19,39 +19,10 @@
 
 #include "lacquer/checks/check.hpp"
 #include "lacquer/common/audio.hpp"
-#include "lacquer/report/sound_meter.hpp"
+#include "lacquer/loudness/sound_meter.hpp"
+#include "lacquer/manifest/checks_config.hpp"
 
 namespace lacquer::checks {
-
-enum class Level { Off, Warn, Fail };
-
-enum class Quality {
-    MonoCompatibility,    // inter-channel correlation and mono fold-down loss of the master
-    WidthGrown,           // side/mid energy grown over the source's
-    MonoSourceOffCentre,  // a mono or dual-mono source no longer centred
-    HeavyCompression,     // limiter or multiband gain reduction over a limit
-    TonalShift,           // an octave band moved by more than the EQ asked
-    AlbumLevel,           // album mode: a track far from the album's level, unexplained by its offset
-    DcOffset,             // DC in the source or the master
-    ClippedSource,        // flat-topped runs at the source's peak: the mix arrived clipped
-    Clicks,               // a jump at a track edge well above the music's own steps
-    LossyTruePeak,        // true peak over the ceiling after an Ogg Vorbis / Opus round trip
-};
-inline constexpr std::size_t kCheckCount = 10;
-// (How far a target was missed, or the ceiling left to spare, is in the details of the existing
-// loudness and true-peak checks: they are targets, not quality judgements.)
-
-// The manifest key of a check (`checks: { mono_compatibility: warn }`), and back.
-std::string_view checkKey(Quality c);
-std::optional<Quality> checkFromKey(std::string_view key);
-std::vector<std::string_view> checkKeys();
-
-struct Config {
-    std::array<Level, kCheckCount> level;
-    Config() { level.fill(Level::Warn); }
-    Level operator[](Quality c) const { return level[static_cast<std::size_t>(c)]; }
-    bool operator==(const Config&) const = default;
-};
 
 // The thresholds (docs/manifest.md's `checks` table repeats them with their sources).
 struct Thresholds {
@@ -156,8 +127,8 @@ EdgeStep measureEdge(const AudioSource& timeline, std::size_t at);
 struct TrackFacts {
     int number = 0;
     std::string title;
-    report::SoundStats source;   // at the processing rate, before the chain
-    report::SoundStats master;   // the track's part of the written timeline
+    loudness::SoundStats source;   // at the processing rate, before the chain
+    loudness::SoundStats master;   // the track's part of the written timeline
     ClipDetector::Result sourceClips;
     std::vector<std::optional<double>> designedEqOctaveDb;  // the EQ's curve at the octave centres
     std::optional<double> limiterMaxGrDb, limiterMeanGrDb;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "lacquer/report/sound_meter.hpp"
+#include "lacquer/loudness/sound_meter.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -7,7 +7,7 @@
 #include <complex>
 #include <numbers>
 
-namespace lacquer::report {
+namespace lacquer::loudness {
 namespace {
 
 // Radix-2 FFT in place (n a power of two); FFTW's planner is not thread-safe and tracks are
@@ -63,7 +63,7 @@ SoundMeter::SoundMeter(int channels, double sampleRateHz, Loudness loudness)
       captured_(static_cast<std::size_t>(channels), std::vector<double>(kFftFrames, 0.0)),
       powerSum_(kFftFrames / 2 + 1, 0.0) {
     assert(channels >= 1);
-    if (loudness == Loudness::On) meter_ = std::make_unique<loudness::Meter>(channels, sampleRateHz);
+    if (loudness == Loudness::On) meter_ = std::make_unique<Meter>(channels, sampleRateHz);
 }
 
 SoundMeter::~SoundMeter() = default;
@@ -128,7 +128,7 @@ void SoundMeter::analyse() {
     }
 }
 
-SoundStats SoundMeter::result(const std::optional<loudness::Measurement>& loudnessFromElsewhere) const {
+SoundStats SoundMeter::result(const std::optional<Measurement>& loudnessFromElsewhere) const {
     SoundStats s;
     s.durationS = static_cast<double>(frames_) / rateHz_;
     s.channels = channels_;
@@ -181,4 +181,4 @@ SoundStats SoundMeter::result(const std::optional<loudness::Measurement>& loudne
     return s;
 }
 
-}  // namespace lacquer::report
+}  // namespace lacquer::loudness

@@ -15,7 +15,7 @@
 #include "lacquer/common/audio.hpp"
 #include "lacquer/loudness/meter.hpp"
 
-namespace lacquer::report {
+namespace lacquer::loudness {
 
 // Octave bands (IEC 61260-1 base-2 centres 1000·2^k, k = -5..4): 31.25 Hz .. 16 kHz.
 std::vector<double> octaveCentresHz();
@@ -25,7 +25,7 @@ std::vector<double> octaveEdgesHz();
 struct SoundStats {
     double durationS = 0;
     int channels = 0;
-    loudness::Measurement loudness;       // integrated, LRA, true peak, sample peak
+    Measurement loudness;       // integrated, LRA, true peak, sample peak
     std::optional<double> plrDb;          // true peak − integrated (peak-to-loudness ratio, AES TD1004)
     // Stereo (two channels; null for one). Energies are unweighted sums over the stream.
     std::optional<double> sideToMidDb;    // 10·log10(ΣS²/ΣM²), M = (L+R)/2, S = (L−R)/2; -inf → null
@@ -52,7 +52,7 @@ public:
 
     void add(const BlockView& block);
     // Loudness figures from elsewhere (Loudness::Off), e.g. the written file's measurement.
-    SoundStats result(const std::optional<loudness::Measurement>& loudnessFromElsewhere = std::nullopt) const;
+    SoundStats result(const std::optional<Measurement>& loudnessFromElsewhere = std::nullopt) const;
 
     static constexpr std::size_t kFftFrames = 8192;
     static constexpr std::size_t kFftStrideFrames = 2 * kFftFrames;  // one block in two analysed
@@ -62,7 +62,7 @@ private:
     void closeWindow();
     int channels_;
     double rateHz_;
-    std::unique_ptr<loudness::Meter> meter_;
+    std::unique_ptr<Meter> meter_;
     std::size_t frames_ = 0;
     std::vector<double> sum_, sumSq_;     // per channel
     double sumLR_ = 0, sumMid_ = 0, sumSide_ = 0;
@@ -78,4 +78,4 @@ private:
     std::size_t spectra_ = 0;
 };
 
-}  // namespace lacquer::report
+}  // namespace lacquer::loudness
