@@ -27,6 +27,7 @@ int runRender(const RenderArgs& args) {
     options.variants = args.variants;
     options.device = parseDevice(args.device);
     options.force = args.force;
+    options.strict = args.strict;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
     const render::RenderResult result = render::renderAlbum(plan, options);
     log::info(summaryTable(result.report));

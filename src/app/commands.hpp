@@ -15,6 +15,7 @@ struct RenderArgs {
     std::vector<std::string> variants;
     std::string device = "auto";
     bool force = false;
+    bool strict = false;  // --strict: every warning fails the render
     std::string scratchDir;  // empty: inside the output folder
 };
 

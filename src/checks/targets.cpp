@@ -22,7 +22,9 @@ TrackVerdict checkPeak(const VariantPlan& variant, const TrackReading& t) {
         if (variant.limiter) {
             const double ceiling = variant.limiter->ceilingDbtp;
             bool under = *m.truePeakDbtp <= ceiling;
-            std::string detail = fmt2(*m.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP";
+            // The margin: how much of the ceiling was left to spare (issue 12: "met with ceiling to spare").
+            std::string detail = fmt2(*m.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP (" +
+                                 (under ? fmt2(ceiling - *m.truePeakDbtp) + " dB to spare)" : "over by " + fmt2(*m.truePeakDbtp - ceiling) + " dB)");
             std::string found = fmt2(*m.truePeakDbtp) + " dBTP";
             if (!under) {
                 // libebur128's 4x meter over-reads dense content near Nyquist (within EBU Tech

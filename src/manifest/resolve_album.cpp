@@ -2,6 +2,7 @@
 // Resolving the manifest: the album, processing, tracks, variants (presets, sides, export, codec
 // headroom). The schema is documented key by key in docs/manifest.md; keep the two in step.
 #include "manifest/resolver.hpp"
+#include "manifest/checks_section.hpp"
 
 #include "lacquer/manifest/codes.hpp"
 
@@ -9,7 +10,7 @@ namespace lacquer::manifest::detail {
 
 AlbumPlan Resolver::run(const Node& root) {
     MapView top(c_, &root, "the manifest",
-                {"lacquer", "album", "processing", "chain", "loudness", "sequence", "tracks", "variants"},
+                {"lacquer", "album", "processing", "chain", "loudness", "sequence", "checks", "tracks", "variants"},
                 "at the top level");
     if (!top.valid()) return plan_;
 
@@ -31,6 +32,7 @@ AlbumPlan Resolver::run(const Node& root) {
     plan_.loudness = readLoudness(top.get("loudness"), LoudnessParams{}, "loudness");
     MapView sequence(c_, top.get("sequence"), "sequence", {"gap_s"}, "in sequence");
     if (auto gap = sequence.number("gap_s", kGapS)) plan_.sequence.gapS = *gap;
+    plan_.checks = readChecksSection(c_, top.get("checks"));
 
     readTracks(
         top.require("tracks", "add a tracks: list with one '- file: ..., title: ...' entry per track"));

@@ -223,7 +223,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
         json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
-        for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
+        // --strict: a warning (report.json "severity": "warn") fails the render too.
+        for (const auto& c : section["checks"])
+            allOk = allOk && c["ok"].get<bool>() && !(options.strict && c.value("severity", "") == "warn");
         report["variants"][v->name] = std::move(section);
     }
     log::endProgress();

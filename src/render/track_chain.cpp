@@ -11,6 +11,7 @@
 #include "lacquer/loudness/analysis.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/blocks.hpp"
+#include "render/quality_pass.hpp"
 #include "render/spill.hpp"
 
 namespace lacquer::render {
@@ -42,6 +43,8 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     out.sourceRateHz = static_cast<int>(file.sampleRateHz());
     StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
     out.sourceSpectrum = std::make_shared<loudness::SpectrumAverager>(rate);
+    loudness::SoundMeter sourceMeter(channels, rate);             // what the chain did: before
+    checks::ClipDetector clips(channels, file.sampleRateHz());  // flat tops, at the source's rate
 
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
@@ -63,12 +66,16 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     };
     auto toConvolver = [&](const BlockView& b) {
         out.sourceSpectrum->add(b);
+        sourceMeter.add(b);
         if (convolver)
             convolver->push(b, toStore);
         else
             toStore(b);
     };
-    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
+    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) {
+        clips.add(v);
+        resampler.push(v, toConvolver);
+    });
     resampler.finish(toConvolver);
     if (convolver) convolver->finish(toStore);
     throwIfCancelled();
@@ -79,6 +86,9 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         out.multibandTraceDb = rep.bandTraceDb;
         out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / rate;
     }
+    out.sourceStats = sourceMeter.result();
+    out.sourceClips = clips.result();
+    describeChain(chain, ir, rate, channels, out);
     out.audio = std::move(store);
     return out;
 }

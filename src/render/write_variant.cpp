@@ -26,6 +26,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/report/settings.hpp"
 #include "render/blocks.hpp"
+#include "render/quality_pass.hpp"
 #include "render/loudness_solve.hpp"
 #include "render/steps.hpp"
 
@@ -280,11 +281,17 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     std::vector<loudness::Meter> meters;
     for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
     std::vector<loudness::Measurement> inMemory(n);
+    std::vector<loudness::SoundStats> masterStats(n);  // what the chain did: after (quality_pass)
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         const auto& [from, to] = parts.ranges[i];
-        forEachBlock(*parts.source, from, to, [&](const BlockView& v) { meters[i].add(v); });
+        loudness::SoundMeter sound(tl.channels(), rate, loudness::SoundMeter::Loudness::Off);
+        forEachBlock(*parts.source, from, to, [&](const BlockView& v) {
+            meters[i].add(v);
+            sound.add(v);
+        });
         inMemory[i] = meters[i].result();
+        masterStats[i] = sound.result(inMemory[i]);
     });
     std::vector<const loudness::Meter*> meterPtrs;
     for (const auto& m : meters) meterPtrs.push_back(&m);
@@ -417,6 +424,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         v["streaming"] =
             streamingJson(plan, variant, master, parts, measured, fileAlbumLufs, scratchDir, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
+    addQuality(plan, variant, master, processed, masterStats,
+               variant.loudness.mode == LoudnessMode::Album ? fileAlbumLufs : std::nullopt, v);
     report::PlotFacts facts;
     facts.rateHz = rate;
     facts.timelineFrames = tl.frames();

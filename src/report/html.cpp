@@ -2,6 +2,7 @@
 // report.html: inline CSS and inline SVG, no script, nothing fetched. Every plot is drawn from
 // report.json alone; the fields each one reads are listed in docs/report.md.
 #include "lacquer/report/html.hpp"
+#include "report/chain_effect_html.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -158,7 +159,9 @@ std::string checksTable(const json& variant, int* failedOut) {
     std::string t = "<table class=\"data checks\"><thead><tr><th>result</th><th>check</th><th>detail</th></tr></thead><tbody>";
     for (const json* c : order) {
         const bool ok = at(*c, "ok").is_boolean() && at(*c, "ok").get<bool>();
-        t += std::string("<tr class=\"") + (ok ? "ok" : "fail") + "\"><td><span class=\"pill " + (ok ? "ok\">ok" : "fail\">FAIL") +
+        const bool warn = ok && str(at(*c, "severity")) == "warn";
+        t += std::string("<tr class=\"") + (ok ? "ok" : "fail") + "\"><td><span class=\"pill " +
+             (warn ? "warn\">warning" : ok ? "ok\">ok" : "fail\">FAIL") +
              "</span></td><td>" + esc(str(at(*c, "name"))) + "</td><td>" + esc(str(at(*c, "detail"))) + "</td></tr>";
     }
     return t + "</tbody></table>";
@@ -205,7 +208,7 @@ h2{font-size:21px;margin:0 0 12px}h3{font-size:16px;margin:20px 0 8px;color:#2b3
 .card.failing{border-left-color:var(--bad)}
 .card h3{margin:0 0 6px;font-size:17px}.card .big{font-size:24px;font-weight:650}.card .sub{color:var(--muted);font-size:13px}
 .pill{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:650;letter-spacing:.02em}
-.pill.ok{background:var(--okbg);color:var(--ok)}.pill.fail{background:var(--badbg);color:var(--bad)}
+.pill.ok{background:var(--okbg);color:var(--ok)}.pill.fail{background:var(--badbg);color:var(--bad)}.pill.warn{background:#fff4d6;color:#8a5a00}
 table{border-collapse:collapse;width:100%;font-size:13.5px;margin:6px 0 4px}
 caption{text-align:left;font-weight:600;padding:6px 0}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
@@ -271,6 +274,7 @@ std::string variantSection(const std::string& name, const json& v) {
     s += figure("Gain reduction over time", gainReductionPlot("gain-reduction-" + id, v));
     s += figure("Average spectrum before and after mastering", spectrumPlot("spectrum-" + id, v));
     s += "<h3>Tracks</h3>" + tracksTable(v);
+    s += chainEffectPanel(v);
     int failed = 0;
     const std::string checks = checksTable(v, &failed);
     s += "<h3>Checks " + std::string(failed ? "<span class=\"pill fail\">" + std::to_string(failed) + " failed</span>"

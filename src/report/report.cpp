@@ -76,7 +76,7 @@ std::string toMarkdown(const json& r) {
         }
         md += "\n| check | result | detail |\n|---|---|---|\n";
         for (const auto& c : v["checks"])
-            md += "| " + c["name"].get<std::string>() + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
+            md += "| " + c["name"].get<std::string>() + " | " + (!c["ok"].get<bool>() ? "**FAIL**" : c.value("severity", "") == "warn" ? "warning" : "ok") + " | " +
                   c["detail"].get<std::string>() + " |\n";
         md += "\n";
         if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";

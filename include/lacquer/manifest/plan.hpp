@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lacquer/manifest/checks_config.hpp"
 #include "lacquer/dither/kind.hpp"
 #include "lacquer/dynamics/params.hpp"
 #include "lacquer/eq/params.hpp"
@@ -147,6 +148,7 @@ struct AlbumPlan {
     std::optional<limiter::Params> albumLimiter;  // chain.limiter; variants inherit and override
     LoudnessParams loudness;
     SequenceParams sequence;
+    checks::Config checks;               // the `checks:` section (every check warns by default)
     std::vector<TrackPlan> tracks;
     std::vector<VariantPlan> variants;
 };

@@ -16,6 +16,8 @@
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
 #include "lacquer/manifest/plan.hpp"
+#include "lacquer/checks/quality.hpp"
+#include "lacquer/loudness/sound_meter.hpp"
 #include "lacquer/sequence/timeline.hpp"
 
 namespace lacquer::loudness {
@@ -32,6 +34,7 @@ struct RenderOptions {
     // Where the album pass keeps its temporary audio (a private subfolder is made and removed);
     // empty: DIR/.lacquer-scratch inside the output folder.
     std::filesystem::path scratchDir;
+    bool strict = false;  // --strict: every quality warning fails the render (exit 1)
 };
 
 class Scratch;  // scratch files of the album pass (src/render/spill.hpp)
@@ -49,6 +52,15 @@ struct ProcessedTrack {
     double multibandTraceS = 0.0;
     int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
     std::shared_ptr<loudness::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
+    // What the chain did (src/render/quality_pass): the source measured as it streamed in (at
+    // the processing rate), flat tops found at its own rate, the reverb's wet level (dB relative
+    // to dry: for a flat spectrum, and for this track's source spectrum) and the EQ's requested
+    // change per octave band.
+    loudness::SoundStats sourceStats;
+    checks::ClipDetector::Result sourceClips;
+    std::optional<double> reverbWetFlatDb, reverbWetRealisedDb;
+    std::vector<std::optional<double>> eqOctaveDb;
+    std::vector<double> multibandMeanReductionDb;  // per band: mean of the trace's per-period maxima
 };
 
 // The mastered album of one variant, before it is split and written.
