@@ -37,6 +37,7 @@
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
 #include "render/spill.hpp"
+#include "render/stage_times.hpp"
 
 namespace lacquer::render {
 namespace fs = std::filesystem;
@@ -552,7 +553,10 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
     // Lossy round trips, tracks in parallel. Each streams its part in blocks (a few MiB of codec
     // state per worker, however long the track), so no memory budget limits the workers.
     std::vector<delivery::CodecResult> vorbis = master.vorbisRoundTrips, opus = master.opusRoundTrips;
-    if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
+    if (!variant.codecRoundTrips) {  // codec_headroom: { mode: off }
+        vorbis.clear();
+        opus.clear();
+    } else if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
         vorbis.assign(parts.size(), {});
         opus.assign(parts.size(), {});
         // One job per track and codec, so even a one-track album keeps two cores busy.
@@ -567,7 +571,7 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
         });
     }
     json codec = json::array();
-    for (std::size_t i = 0; i < parts.size(); ++i) {
+    for (std::size_t i = 0; i < vorbis.size(); ++i) {
         codec.push_back({{"number", plan.tracks[i].number},
                          {"vorbis_true_peak_dbtp", report::numberOrNull(vorbis[i].decodedTruePeakDbtp)},
                          {"vorbis_kbps", report::numberOrNull(vorbis[i].bitrateKbps, 0)},
@@ -1020,6 +1024,9 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
 
     // Shared stages, once per track and distinct chain (a variant's own `chain:` makes another),
     // all in parallel.
+    StageTimes times;  // report.json "timing": wall and CPU seconds per stage
+    std::optional<StageTimes::Scope> stage;
+    stage.emplace(times, "decode and shared chain");
     const std::size_t n = plan.tracks.size();
     std::vector<TrackPlan> jobs;                           // a track with the chain to run
     std::vector<std::vector<std::size_t>> jobOf(variants.size(), std::vector<std::size_t>(n));
@@ -1077,6 +1084,8 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
+        stage.reset();
+        stage.emplace(times, "master " + v->name);
         masters.push_back(masterVariant(plan, *v, processedFor(k), &scratch));
         if (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac) {
             // codec_headroom mode lower: round-trip each track through Ogg Vorbis and Opus, lower
@@ -1139,12 +1148,16 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         const auto* v = variants[k];
         const VariantMaster& master = masters[k];
         log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
+        stage.reset();
+        stage.emplace(times, "write and measure " + v->name);
         json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);
     }
     log::endProgress();
+    stage.reset();
+    report["timing"] = times.toJson();
     io::writeTextFile(options.outDir / "report.json", report.dump(2) + "\n");
     io::writeTextFile(options.outDir / "report.md", report::toMarkdown(report));
     io::writeTextFile(options.outDir / "report.html", report::toHtml(report));

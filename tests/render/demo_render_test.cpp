@@ -140,6 +140,32 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
     }
 }
 
+TEST_F(DemoRender, ReportSaysWhereTheTimeWent) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    const json r = report();
+    ASSERT_TRUE(r.contains("timing")) << "no timing section";
+    const auto& stages = r["timing"]["stages"];
+    ASSERT_FALSE(stages.empty());
+    EXPECT_EQ(stages[0]["stage"], "decode and shared chain");
+    double wall = 0;
+    for (const auto& s : stages) {
+        EXPECT_GE(s["wall_s"].get<double>(), 0.0) << s.dump();
+        EXPECT_GE(s["cpu_s"].get<double>(), 0.0) << s.dump();
+        wall += s["wall_s"].get<double>();
+    }
+    // Every variant was mastered and written under its own stage name.
+    for (const auto& [name, v] : r["variants"].items()) {
+        bool master = false, write = false;
+        for (const auto& s : stages) {
+            master = master || s["stage"] == "master " + name;
+            write = write || s["stage"] == "write and measure " + name;
+        }
+        EXPECT_TRUE(master && write) << name;
+    }
+    // 0.002 s: the total is the sum of the stages, each rounded to 1 ms.
+    EXPECT_NEAR(r["timing"]["total"]["wall_s"].get<double>(), wall, 0.002 * static_cast<double>(stages.size()));
+}
+
 TEST_F(DemoRender, TwoRendersWriteIdenticalBytes) {
     ASSERT_LE(renderExit_, 1) << renderOutput_;  // files written (1: a check failed, asserted above)
     // The fixture rendered the same manifest a second time into demo-render-2.
