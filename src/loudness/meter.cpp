@@ -398,6 +398,24 @@ std::optional<double> Meter::combinedIntegratedLufs(const std::vector<const Mete
     return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 
+std::optional<double> Meter::combinedIntegratedLufs(const std::vector<const Meter*>& meters,
+                                                    const std::vector<double>& gainsDb) {
+    assert(gainsDb.size() == meters.size());
+    if (meters.empty()) return std::nullopt;
+    std::vector<std::vector<double>> scaled(meters.size());
+    std::vector<const std::vector<double>*> lists;
+    for (std::size_t i = 0; i < meters.size(); ++i) {
+        assert(meters[i]);
+        if (meters[i]->impl_->nonFiniteInput) return std::nullopt;
+        const double factor = std::pow(10.0, gainsDb[i] / 10.0);
+        scaled[i] = meters[i]->impl_->blockEnergy;
+        for (double& e : scaled[i]) e *= factor;
+        lists.push_back(&scaled[i]);
+    }
+    const double v = bs1770::gatedIntegratedLufs(lists);
+    return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
 std::optional<double> Meter::combinedLoudnessRangeLu(const std::vector<const Meter*>& meters) {
     if (meters.empty() || !combinedIntegratedLufs(meters)) return std::nullopt;
     std::vector<const std::vector<double>*> lists;

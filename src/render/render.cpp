@@ -36,6 +36,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
+#include "render/block_pipe.hpp"
 #include "render/spill.hpp"
 #include "render/stage_times.hpp"
 
@@ -160,11 +161,14 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     dynamics::Chain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo});
     auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
     std::size_t at = 0;
-    auto toStore = [&](const BlockView& b) {
+    // Dynamics and the spill write run on a second core behind decode, resampling and convolution
+    // (render/block_pipe.hpp: the same blocks in the same order, so the same bytes).
+    BlockPipe pipe(channels, [&](std::size_t, const BlockView& b) {
         dynamics.process(b);
         store->write(at, b);
         at += b.frames;
-    };
+    });
+    auto toStore = [&](const BlockView& b) { pipe.push(0, b); };
     auto toConvolver = [&](const BlockView& b) {
         out.sourceSpectrum->add(b);
         if (convolver)
@@ -175,6 +179,7 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
     resampler.finish(toConvolver);
     if (convolver) convolver->finish(toStore);
+    pipe.finish();
     throwIfCancelled();
     if (!dynamics.empty()) {
         const dynamics::ChainReport rep = dynamics.report();
@@ -1078,15 +1083,18 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     bool allOk = true;
     // Every variant is mastered before anything is written, so the Red Book checks of a CD
     // variant (they need the final track lengths) can stop the render with nothing written.
-    std::vector<VariantMaster> masters;
+    std::vector<VariantMaster> masters(variants.size());
     std::vector<Diagnostic> cdErrors;
     std::vector<json> cdWarnings(variants.size(), json::array());
-    for (std::size_t k = 0; k < variants.size(); ++k) {
+    stage.reset();
+    stage.emplace(times, "master");
+    // Variants master in parallel: each streams through spill files (its working set is a few
+    // blocks and the limiter's state), so two at once cost little memory. Each variant's result
+    // depends only on its own inputs: the bytes do not depend on the schedule.
+    parallelFor(variants.size(), [&](std::size_t k) {
         const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
-        stage.reset();
-        stage.emplace(times, "master " + v->name);
-        masters.push_back(masterVariant(plan, *v, processedFor(k), &scratch));
+        masters[k] = masterVariant(plan, *v, processedFor(k), &scratch);
         if (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac) {
             // codec_headroom mode lower: round-trip each track through Ogg Vorbis and Opus, lower
             // the ceiling of every track that decodes over max_decoded_dbtp by its excess (plus
@@ -1095,7 +1103,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
             std::vector<double> ceilings(plan.tracks.size(), v->limiter->ceilingDbtp);
             for (int pass = 0; pass < kMaxPasses; ++pass) {
                 // The round trips are kept with the master they measured, for its report.
-                VariantMaster& m = masters.back();
+                VariantMaster& m = masters[k];
                 const std::size_t n = plan.tracks.size();
                 m.vorbisRoundTrips.assign(n, {});
                 m.opusRoundTrips.assign(n, {});
@@ -1125,13 +1133,16 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
                     }
                 if (!lowered) break;
                 log::progress("variant " + v->name + ": lowering ceilings for lossy headroom (pass " + std::to_string(pass + 1) + ")");
-                masters.back() = masterVariant(plan, *v, processedFor(k), &scratch, ceilings);
+                masters[k] = masterVariant(plan, *v, processedFor(k), &scratch, ceilings);
             }
-            if (masters.back().codecCeilingsDbtp.empty()) masters.back().codecCeilingsDbtp = ceilings;
+            if (masters[k].codecCeilingsDbtp.empty()) masters[k].codecCeilingsDbtp = ceilings;
         }
+    });
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+        const auto* v = variants[k];
         if (v->exportSpec.format != ExportFormat::Cd) continue;
-        const auto& tl = masters.back().timeline;
-        const auto layout = delivery::cdLayout(masters.back().marks, masters.back().trackFrames, tl->frames());
+        const auto& tl = masters[k].timeline;
+        const auto layout = delivery::cdLayout(masters[k].marks, masters[k].trackFrames, tl->frames());
         auto rb = delivery::checkRedBook(layout, cdDisc(plan), cdTracks(plan));
         for (auto& d : rb.errors) {
             d.where = v->name + (d.where.empty() ? "" : ": " + d.where);
@@ -1144,13 +1155,19 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     }
     if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
     for (auto& p : done) p.audio.reset();  // every variant's timeline holds what it needs
+    stage.reset();
+    stage.emplace(times, "write and measure");
+    // Variants write in parallel too (each its own folder and files; the report is assembled in
+    // variant order afterwards).
+    std::vector<json> sections(variants.size());
+    parallelFor(variants.size(), [&](std::size_t k) {
+        const auto* v = variants[k];
+        log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
+        sections[k] = writeVariant(plan, *v, masters[k], processedFor(k), options.outDir, scratch.dir());
+    });
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
-        const VariantMaster& master = masters[k];
-        log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
-        stage.reset();
-        stage.emplace(times, "write and measure " + v->name);
-        json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
+        json section = std::move(sections[k]);
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);

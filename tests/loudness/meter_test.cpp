@@ -187,6 +187,29 @@ TEST(LoudnessMeter, AlbumLoudnessIsGatedOverAllTracksNotAnAverage) {
     EXPECT_FALSE(loudness::Meter::combinedIntegratedLufs({}).has_value());
 }
 
+TEST(LoudnessMeter, AlbumLoudnessUnderPerTrackGainsNeedsNoSecondPass) {
+    // Album loudness as if track a were 4 dB louder and b 7 dB quieter, from the unscaled
+    // meters, against meters fed the scaled audio: 1e-5 LU (float scaling of the samples and
+    // double scaling of the energies round differently, about 1e-7 relative).
+    AudioBuffer a = sineSegments({{-20, 6}, {-30, 6}});
+    AudioBuffer b = sineSegments({{-25, 8}}, 44100);
+    loudness::Meter ma(2, 48000), mb(2, 44100), sa(2, 48000), sb(2, 44100);
+    ma.add(a.view());
+    mb.add(b.view());
+    for (auto& ch : a.samples)
+        for (float& v : ch) v *= static_cast<float>(std::pow(10.0, 4.0 / 20.0));
+    for (auto& ch : b.samples)
+        for (float& v : ch) v *= static_cast<float>(std::pow(10.0, -7.0 / 20.0));
+    sa.add(a.view());
+    sb.add(b.view());
+    const auto fromGains = loudness::Meter::combinedIntegratedLufs({&ma, &mb}, {4.0, -7.0});
+    const auto fromAudio = loudness::Meter::combinedIntegratedLufs({&sa, &sb});
+    ASSERT_TRUE(fromGains && fromAudio);
+    EXPECT_NEAR(*fromGains, *fromAudio, 1e-5);
+    // The gains matter: they move the tracks' blocks against each other and against the gates.
+    EXPECT_NE(*loudness::Meter::combinedIntegratedLufs({&ma, &mb}), *fromGains);
+}
+
 TEST(LoudnessMeter, AlbumOfSilenceHasNoLoudness) {
     loudness::Meter a(2, 48000);
     AudioBuffer silence(2, 48000 * 2, 48000);

@@ -153,15 +153,10 @@ TEST_F(DemoRender, ReportSaysWhereTheTimeWent) {
         EXPECT_GE(s["cpu_s"].get<double>(), 0.0) << s.dump();
         wall += s["wall_s"].get<double>();
     }
-    // Every variant was mastered and written under its own stage name.
-    for (const auto& [name, v] : r["variants"].items()) {
-        bool master = false, write = false;
-        for (const auto& s : stages) {
-            master = master || s["stage"] == "master " + name;
-            write = write || s["stage"] == "write and measure " + name;
-        }
-        EXPECT_TRUE(master && write) << name;
-    }
+    // The variants master, then write, in parallel: one stage each for all of them.
+    std::vector<std::string> names;
+    for (const auto& s : stages) names.push_back(s["stage"].get<std::string>());
+    EXPECT_EQ(names, (std::vector<std::string>{"decode and shared chain", "master", "write and measure"}));
     // 0.002 s: the total is the sum of the stages, each rounded to 1 ms.
     EXPECT_NEAR(r["timing"]["total"]["wall_s"].get<double>(), wall, 0.002 * static_cast<double>(stages.size()));
 }
