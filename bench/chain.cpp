@@ -19,7 +19,9 @@
 // WAV 96/24) with lacquer alone and prints wall, x-realtime, CPU, cores and peak RSS per round.
 //
 //   bench_chain [--minutes 0.5] [--rounds 3] [--album] [--tracks 12] [--dir /tmp/lacquer-bench-chain]
-//               [--keep-going]
+//               [--keep-going] [--baseline PATH]
+// --baseline PATH alternates another lacquer binary (e.g. main's build) with this one, in the
+// same rounds, for before/after figures from one go.
 // Default runs are short (30 s of audio); the figures use --minutes 4. Run it under nice.
 #include <sndfile.h>
 #include <sys/resource.h>
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
     int rounds = 3, tracks = 12;
     bool album = false, keepGoing = false;
     fs::path dir = "/tmp/lacquer-bench-chain";
+    std::string baseline;  // another lacquer binary (an older build) to alternate with
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--minutes" && i + 1 < argc) minutes = std::atof(argv[++i]);
@@ -154,6 +157,7 @@ int main(int argc, char** argv) {
         else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
         else if (a == "--album") album = true;
         else if (a == "--keep-going") keepGoing = true;
+        else if (a == "--baseline" && i + 1 < argc) baseline = fs::absolute(argv[++i]).string();
         else {
             std::fprintf(stderr, "usage: %s [--minutes M] [--rounds R] [--album] [--tracks N] [--dir DIR] [--keep-going]\n", argv[0]);
             return 2;
@@ -185,19 +189,33 @@ int main(int argc, char** argv) {
         const double audioS = trackS * tracks;
         std::printf("album: %d tracks x %.2f min at 96 kHz, variants streaming (FLAC 48/24), cd, vinyl (WAV 96/24)\n",
                     tracks, minutes);
-        std::printf("%-8s %10s %12s %10s %8s %14s\n", "round", "wall s", "x-realtime", "CPU s", "cores", "peak RSS MiB");
-        std::vector<double> walls;
+        std::printf("%-8s %-10s %10s %12s %10s %8s %14s\n", "round", "binary", "wall s", "x-realtime", "CPU s", "cores",
+                    "peak RSS MiB");
+        std::vector<std::string> bins = {cli.string()};
+        if (!baseline.empty()) bins.push_back(baseline);
+        std::vector<std::vector<double>> walls(bins.size()), cpus(bins.size());
+        std::vector<double> ratios;
         for (int r = 0; r < rounds; ++r) {
-            fs::remove_all(dir / "out");
-            const Run x = run("'" + cli.string() + "' render '" + (dir / "album.yaml").string() + "' --out '" +
-                                  (dir / "out").string() + "' --force",
-                              dir / "lacquer.log");
-            if (x.exitCode > 1) return std::fprintf(stderr, "lacquer failed (%d):\n%s\n", x.exitCode, x.output.c_str()), 1;
-            walls.push_back(x.wallS);
-            std::printf("%-8d %10.2f %12.1f %10.2f %8.2f %14.0f\n", r + 1, x.wallS, audioS / x.wallS, x.cpuS,
-                        x.cpuS / x.wallS, x.rssMiB);
+            std::vector<double> wallThisRound(bins.size());
+            for (std::size_t k = 0; k < bins.size(); ++k) {
+                const std::size_t b = (k + static_cast<std::size_t>(r)) % bins.size();
+                fs::remove_all(dir / "out");
+                const Run x = run("'" + bins[b] + "' render '" + (dir / "album.yaml").string() + "' --out '" +
+                                      (dir / "out").string() + "' --force",
+                                  dir / "lacquer.log");
+                if (x.exitCode > 1) return std::fprintf(stderr, "lacquer failed (%d):\n%s\n", x.exitCode, x.output.c_str()), 1;
+                walls[b].push_back(x.wallS);
+                cpus[b].push_back(x.cpuS);
+                wallThisRound[b] = x.wallS;
+                std::printf("%-8d %-10s %10.2f %12.1f %10.2f %8.2f %14.0f\n", r + 1, b == 0 ? "this" : "baseline", x.wallS,
+                            audioS / x.wallS, x.cpuS, x.cpuS / x.wallS, x.rssMiB);
+            }
+            if (bins.size() > 1) ratios.push_back(wallThisRound[1] / wallThisRound[0]);
         }
-        std::printf("%-8s %10.2f %12.1f\n", "median", median(walls), audioS / median(walls));
+        for (std::size_t b = 0; b < bins.size(); ++b)
+            std::printf("%-8s %-10s %10.2f %12.1f %10.2f %8.2f\n", "median", b == 0 ? "this" : "baseline", median(walls[b]),
+                        audioS / median(walls[b]), median(cpus[b]), median(cpus[b]) / median(walls[b]));
+        if (!ratios.empty()) std::printf("median per-round ratio baseline / this (wall): %.2fx\n", median(ratios));
         return 0;
     }
 
@@ -256,7 +274,9 @@ int main(int argc, char** argv) {
     std::printf("chain: one %.2f-minute 96 kHz stereo track; %d rounds, order rotating\n", minutes, rounds);
     std::map<std::string, std::vector<Run>> runs;
     std::vector<double> ffRatio, soxRatio, ffCpuRatio, soxCpuRatio;  // peer / lacquer, per round
-    const std::vector<std::string> tools = {"lacquer", "ffmpeg", "sox"};
+    std::vector<std::string> tools = {"lacquer", "ffmpeg", "sox"};
+    if (!baseline.empty()) tools.push_back("baseline");
+    std::vector<double> baseRatio;
     for (int r = 0; r < rounds; ++r) {
         std::map<std::string, Run> got;
         for (std::size_t k = 0; k < tools.size(); ++k) {
@@ -265,6 +285,9 @@ int main(int argc, char** argv) {
             if (tool == "lacquer") {
                 fs::remove_all(dir / "out");
                 x = run(lacquer, dir / "lacquer.log");
+            } else if (tool == "baseline") {
+                fs::remove_all(dir / "out");
+                x = run("'" + baseline + "'" + lacquer.substr(lacquer.find(' ')), dir / "baseline.log");
             } else if (tool == "ffmpeg") {
                 const Run pass1 = run(ffmpeg + "\"" + graph + ",loudnorm=I=-14:TP=-1:LRA=20:print_format=json\" -f null -",
                                       dir / "ffmpeg-1.log");
@@ -285,7 +308,7 @@ int main(int argc, char** argv) {
             } else {
                 x = run(sox, dir / "sox.log");
             }
-            if (x.exitCode != 0 && !(tool == "lacquer" && x.exitCode == 1)) {
+            if (x.exitCode != 0 && !((tool == "lacquer" || tool == "baseline") && x.exitCode == 1)) {
                 std::fprintf(stderr, "%s failed (exit %d):\n%s\n", tool.c_str(), x.exitCode,
                              x.output.substr(x.output.size() > 3000 ? x.output.size() - 3000 : 0).c_str());
                 if (!keepGoing) return 1;
@@ -295,6 +318,7 @@ int main(int argc, char** argv) {
         }
         ffRatio.push_back(got["ffmpeg"].wallS / got["lacquer"].wallS);
         soxRatio.push_back(got["sox"].wallS / got["lacquer"].wallS);
+        if (!baseline.empty()) baseRatio.push_back(got["baseline"].wallS / got["lacquer"].wallS);
         ffCpuRatio.push_back(got["ffmpeg"].cpuS / got["lacquer"].cpuS);
         soxCpuRatio.push_back(got["sox"].cpuS / got["lacquer"].cpuS);
         std::printf("round %d: wall lacquer %.2f s, ffmpeg %.2f s (%.2fx), sox %.2f s (%.2fx); CPU lacquer %.2f s, "
@@ -312,8 +336,16 @@ int main(int argc, char** argv) {
             c.push_back(x.cpuS);
             rss = std::max(rss, x.rssMiB);
         }
-        const double ratio = tool == "ffmpeg" ? median(ffRatio) : tool == "sox" ? median(soxRatio) : 1.0;
+        const double ratio = tool == "ffmpeg"     ? median(ffRatio)
+                             : tool == "sox"      ? median(soxRatio)
+                             : tool == "baseline" ? median(baseRatio)
+                                                  : 1.0;
         const double cpuRatio = tool == "ffmpeg" ? median(ffCpuRatio) : tool == "sox" ? median(soxCpuRatio) : 1.0;
+        if (tool == "baseline") {  // before/after: the wall ratio baseline / this
+            std::printf("%-10s %12.2f %12.1f %12.2f %8.2f %14.0f %13.2fx %14s\n", tool.c_str(), median(w), audioS / median(w),
+                        median(c), median(c) / median(w), rss, ratio, "-");
+            continue;
+        }
         std::printf("%-10s %12.2f %12.1f %12.2f %8.2f %14.0f %13.2fx %13.2fx\n", tool.c_str(), median(w),
                     audioS / median(w), median(c), median(c) / median(w), rss, ratio, cpuRatio);
     }

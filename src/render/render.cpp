@@ -919,13 +919,13 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                 bool under = *m.loudness.truePeakDbtp <= ceiling;
                 std::string detail = fmt2(*m.loudness.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP";
                 if (!under) {
-                    // libebur128's 4x meter over-reads dense content near Nyquist (within EBU Tech
-                    // 3341's meter tolerance): read the file again 8x oversampled before failing it.
+                    // A 4x meter may over-read dense content near Nyquist (within EBU Tech 3341's
+                    // meter tolerance): read the file again 8x oversampled before failing it.
                     const auto ref = loudness::referenceTruePeakDbtp(io::FileSource(files[i], io::Channels::Native));
                     under = ref && *ref <= ceiling;
                     tracks.back()["true_peak_8x_dbtp"] = report::numberOrNull(ref);
                     detail = "8x oversampled " + (ref ? fmt2(*ref) : std::string("n/a")) + " dBTP vs ceiling " + fmt2(ceiling) +
-                             " dBTP (libebur128's 4x meter reads " + fmt2(*m.loudness.truePeakDbtp) + ")";
+                             " dBTP (the 4x meter reads " + fmt2(*m.loudness.truePeakDbtp) + ")";
                 }
                 checks.push_back(check(who + " true peak under ceiling", under, detail));
             } else if (m.loudness.samplePeakDbfs) {
