@@ -285,6 +285,10 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     history.truePeak = loudness::TruePeak::Off;
     loudness::Meter shortTerm(channels, rate, history);
     m.spectrumAfter = std::make_shared<report::SpectrumAverager>(rate);
+    // The track files' loudness and peaks (ReplayGain tags), measured in this pass over every
+    // quantised sample rather than in a pass of their own.
+    auto trackMeters = std::make_shared<std::vector<loudness::Meter>>();
+    for (std::size_t i = 0; i < n; ++i) trackMeters->emplace_back(channels, rate);
     constexpr std::size_t kBlock = 64 * dither::Quantiser::kSilenceBlockFrames;
     AudioBuffer block(channels, kBlock, rate);
     for (std::size_t at = 0; at < solved.frames; at += kBlock) {
@@ -295,7 +299,12 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
         m.timeline->write(at, v);
         shortTerm.add(v);
         m.spectrumAfter->add(v);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t a = std::max(at, m.marks[i]), b = std::min(at + v.frames, m.fileEnd(i));
+            if (a < b) (*trackMeters)[i].add(v.slice(a - at, b - a));
+        }
     }
+    m.trackMeters = std::move(trackMeters);
     m.shortTermLufs = report::shortTermLoudnessJson(shortTerm.result(), 1.0);
     return m;
 }
@@ -810,18 +819,24 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         }
     }
 
-    // ReplayGain 2.0 values come from the quantised audio, which is what gets written.
+    // ReplayGain 2.0 values come from the quantised audio, which is what gets written: metered by
+    // masterVariant's quantisation pass, or here for a CD (files cut from the programme).
     std::vector<loudness::Meter> meters;
-    for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
     std::vector<loudness::Measurement> inMemory(n);
-    parallelFor(n, [&](std::size_t i) {
-        throwIfCancelled();
-        const auto& [from, to] = parts.ranges[i];
-        forEachBlock(*parts.source, from, to, [&](const BlockView& v) { meters[i].add(v); });
-        inMemory[i] = meters[i].result();
-    });
     std::vector<const loudness::Meter*> meterPtrs;
-    for (const auto& m : meters) meterPtrs.push_back(&m);
+    if (ex.format != ExportFormat::Cd && master.trackMeters && master.trackMeters->size() == n) {
+        for (const auto& m : *master.trackMeters) meterPtrs.push_back(&m);
+        for (std::size_t i = 0; i < n; ++i) inMemory[i] = meterPtrs[i]->result();
+    } else {
+        for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
+        parallelFor(n, [&](std::size_t i) {
+            throwIfCancelled();
+            const auto& [from, to] = parts.ranges[i];
+            forEachBlock(*parts.source, from, to, [&](const BlockView& v) { meters[i].add(v); });
+            inMemory[i] = meters[i].result();
+        });
+        for (const auto& m : meters) meterPtrs.push_back(&m);
+    }
     const auto albumLufs = loudness::Meter::combinedIntegratedLufs(meterPtrs);
     double albumPeak = 0;
     for (const auto& m : inMemory)
