@@ -200,9 +200,32 @@ struct Meter::Impl {
         }
     }
 
+    // Sample peak and NaN check only (true peak off, or 176.4 kHz and up).
+    void samplePeakOnly(std::size_t ch, const float* x, std::size_t n) {
+        V4f peak = {0, 0, 0, 0};
+        V4i finite = {-1, -1, -1, -1};
+        const V4f big = {kFloatMax, kFloatMax, kFloatMax, kFloatMax};
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            const V4f v = absV4f(loadV4f(x + i));
+            finite &= (v <= big);
+            peak = maxV4f(peak, v);
+        }
+        float scalarPeak = horizontalMax(peak);
+        bool allFinite = (finite[0] & finite[1] & finite[2] & finite[3]) != 0;
+        for (; i < n; ++i) {
+            const float a = std::fabs(x[i]);
+            allFinite &= a <= kFloatMax;
+            scalarPeak = std::max(scalarPeak, a);
+        }
+        nonFiniteInput |= !allFinite;
+        samplePeak[ch] = std::max(samplePeak[ch], scalarPeak);
+    }
+
     // Sample peak, NaN check and true peak of one channel's chunk.
     void peaks(int c, const float* x, std::size_t n) {
         const auto ch = static_cast<std::size_t>(c);
+        if (phases.empty()) return samplePeakOnly(ch, x, n);
         float* w = window.data();
         std::copy(history[ch].begin(), history[ch].end(), w);
         // Copy, |x| max and the finiteness test in one pass; |x| <= FLT_MAX fails exactly for NaN/Inf.
@@ -226,7 +249,7 @@ struct Meter::Impl {
         }
         nonFiniteInput |= !allFinite;
         samplePeak[ch] = std::max(samplePeak[ch], scalarPeak);
-        if (!phases.empty()) truePeak[ch] = std::max(truePeak[ch], interpolatedPeak(w, n));
+        truePeak[ch] = std::max(truePeak[ch], interpolatedPeak(w, n));
         std::copy(w + n, w + n + kHistory, history[ch].begin());
     }
 
