@@ -348,7 +348,7 @@ void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool fo
     }
     MapView h(c_, node, "codec_headroom", {"mode", "max_decoded_dbtp"}, "in codec_headroom");
     if (!h.valid()) return;
-    const std::optional<std::size_t> mode = h.choice("mode", {"check", "lower"});
+    const std::optional<std::size_t> mode = h.choice("mode", {"check", "lower", "off"});
     const std::optional<double> maxDbtp = h.number("max_decoded_dbtp", kCeilingDbtp);
     if (mode && *mode == 1 && !variant.limiter) {
         c_.error(*h.get("mode"),
@@ -358,6 +358,7 @@ void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool fo
     }
     if (!flac) return;
     if (mode) variant.lowerCeilingForCodecs = *mode == 1;
+    if (mode) variant.codecRoundTrips = *mode != 2;
     if (maxDbtp) variant.maxDecodedDbtp = *maxDbtp;
 }
 

@@ -31,6 +31,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/report/settings.hpp"
 #include "render/spill.hpp"
+#include "render/stage_times.hpp"
 #include "render/steps.hpp"
 
 namespace lacquer::render {
@@ -141,6 +142,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
 
     // Shared stages, once per track and distinct chain (a variant's own `chain:` makes another),
     // all in parallel.
+    StageTimes times;  // report.json "timing": wall and CPU seconds per stage
+    std::optional<StageTimes::Scope> stage;
+    stage.emplace(times, "decode and shared chain");
     const std::size_t n = plan.tracks.size();
     std::vector<TrackPlan> jobs;                           // a track with the chain to run
     std::vector<std::vector<std::size_t>> jobOf(variants.size(), std::vector<std::size_t>(n));
@@ -193,18 +197,26 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     bool allOk = true;
     // Every variant is mastered before anything is written, so the Red Book checks of a CD
     // variant (they need the final track lengths) can stop the render with nothing written.
-    std::vector<VariantMaster> masters;
+    std::vector<VariantMaster> masters(variants.size());
     std::vector<Diagnostic> cdErrors;
     std::vector<json> cdWarnings(variants.size(), json::array());
-    for (std::size_t k = 0; k < variants.size(); ++k) {
+    stage.reset();
+    stage.emplace(times, "master");
+    // Variants master in parallel: each streams through spill files (its working set is a few
+    // blocks and the limiter's state), so two at once cost little memory. Each variant's result
+    // depends only on its own inputs: the bytes do not depend on the schedule.
+    parallelFor(variants.size(), [&](std::size_t k) {
         const auto* v = variants[k];
         log::progress("variant " + v->name + ": loudness and limiting");
-        masters.push_back(masterVariant(plan, *v, processedFor(k), &scratch));
+        masters[k] = masterVariant(plan, *v, processedFor(k), &scratch);
         if (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac)
-            masters.back() = masterForCodecs(plan, *v, processedFor(k), scratch, std::move(masters.back()));
+            masters[k] = masterForCodecs(plan, *v, processedFor(k), scratch, std::move(masters[k]));
+    });
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+        const auto* v = variants[k];
         if (v->exportSpec.format != ExportFormat::Cd) continue;
-        const auto& tl = masters.back().timeline;
-        const auto layout = delivery::cdLayout(masters.back().marks, masters.back().trackFrames, tl->frames());
+        const auto& tl = masters[k].timeline;
+        const auto layout = delivery::cdLayout(masters[k].marks, masters[k].trackFrames, tl->frames());
         auto rb = delivery::checkRedBook(layout, cdDisc(plan), cdTracks(plan));
         for (auto& d : rb.errors) {
             d.where = v->name + (d.where.empty() ? "" : ": " + d.where);
@@ -217,11 +229,19 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     }
     if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
     for (auto& p : done) p.audio.reset();  // every variant's timeline holds what it needs
+    stage.reset();
+    stage.emplace(times, "write and measure");
+    // Variants write in parallel too (each its own folder and files; the report is assembled in
+    // variant order afterwards).
+    std::vector<json> sections(variants.size());
+    parallelFor(variants.size(), [&](std::size_t k) {
+        const auto* v = variants[k];
+        log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
+        sections[k] = writeVariant(plan, *v, masters[k], processedFor(k), options.outDir, scratch.dir());
+    });
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
-        const VariantMaster& master = masters[k];
-        log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
-        json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
+        json section = std::move(sections[k]);
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         // --strict: a warning (report.json "severity": "warn") fails the render too.
         for (const auto& c : section["checks"])
@@ -229,6 +249,8 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
         report["variants"][v->name] = std::move(section);
     }
     log::endProgress();
+    stage.reset();
+    report["timing"] = times.toJson();
     io::writeTextFile(options.outDir / "report.json", report.dump(2) + "\n");
     io::writeTextFile(options.outDir / "report.md", report::toMarkdown(report));
     io::writeTextFile(options.outDir / "report.html", report::toHtml(report));

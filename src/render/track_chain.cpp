@@ -11,6 +11,7 @@
 #include "lacquer/loudness/analysis.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/blocks.hpp"
+#include "render/block_pipe.hpp"
 #include "render/quality_pass.hpp"
 #include "render/spill.hpp"
 
@@ -59,11 +60,14 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     dynamics::Chain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo});
     auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
     std::size_t at = 0;
-    auto toStore = [&](const BlockView& b) {
+    // Dynamics and the spill write run on a second core behind decode, resampling and convolution
+    // (render/block_pipe.hpp: the same blocks in the same order, so the same bytes).
+    BlockPipe pipe(channels, [&](std::size_t, const BlockView& b) {
         dynamics.process(b);
         store->write(at, b);
         at += b.frames;
-    };
+    });
+    auto toStore = [&](const BlockView& b) { pipe.push(0, b); };
     auto toConvolver = [&](const BlockView& b) {
         out.sourceSpectrum->add(b);
         sourceMeter.add(b);
@@ -78,6 +82,7 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     });
     resampler.finish(toConvolver);
     if (convolver) convolver->finish(toStore);
+    pipe.finish();
     throwIfCancelled();
     if (!dynamics.empty()) {
         const dynamics::ChainReport rep = dynamics.report();

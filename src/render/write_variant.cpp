@@ -134,7 +134,10 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
     // Lossy round trips, tracks in parallel. Each streams its part in blocks (a few MiB of codec
     // state per worker, however long the track), so no memory budget limits the workers.
     std::vector<delivery::CodecResult> vorbis = master.vorbisRoundTrips, opus = master.opusRoundTrips;
-    if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
+    if (!variant.codecRoundTrips) {  // codec_headroom: { mode: off }
+        vorbis.clear();
+        opus.clear();
+    } else if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
         vorbis.assign(parts.size(), {});
         opus.assign(parts.size(), {});
         // One job per track and codec, so even a one-track album keeps two cores busy.
@@ -149,7 +152,7 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
         });
     }
     json codec = json::array();
-    for (std::size_t i = 0; i < parts.size(); ++i) {
+    for (std::size_t i = 0; i < vorbis.size(); ++i) {
         codec.push_back({{"number", plan.tracks[i].number},
                          {"vorbis_true_peak_dbtp", report::numberOrNull(vorbis[i].decodedTruePeakDbtp)},
                          {"vorbis_kbps", report::numberOrNull(vorbis[i].bitrateKbps, 0)},
@@ -277,24 +280,37 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         }
     }
 
-    // ReplayGain 2.0 values come from the quantised audio, which is what gets written.
+    // ReplayGain 2.0 values come from the quantised audio, which is what gets written: metered by
+    // masterVariant's quantisation pass, or here for a CD (files cut from the programme).
     std::vector<loudness::Meter> meters;
-    for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
     std::vector<loudness::Measurement> inMemory(n);
     std::vector<loudness::SoundStats> masterStats(n);  // what the chain did: after (quality_pass)
-    parallelFor(n, [&](std::size_t i) {
-        throwIfCancelled();
-        const auto& [from, to] = parts.ranges[i];
-        loudness::SoundMeter sound(tl.channels(), rate, loudness::SoundMeter::Loudness::Off);
-        forEachBlock(*parts.source, from, to, [&](const BlockView& v) {
-            meters[i].add(v);
-            sound.add(v);
-        });
-        inMemory[i] = meters[i].result();
-        masterStats[i] = sound.result(inMemory[i]);
-    });
     std::vector<const loudness::Meter*> meterPtrs;
-    for (const auto& m : meters) meterPtrs.push_back(&m);
+    if (ex.format != ExportFormat::Cd && master.trackMeters && master.trackMeters->size() == n) {
+        for (const auto& m : *master.trackMeters) meterPtrs.push_back(&m);
+        for (std::size_t i = 0; i < n; ++i) inMemory[i] = meterPtrs[i]->result();
+        parallelFor(n, [&](std::size_t i) {
+            throwIfCancelled();
+            const auto& [from, to] = parts.ranges[i];
+            loudness::SoundMeter sound(tl.channels(), rate, loudness::SoundMeter::Loudness::Off);
+            forEachBlock(*parts.source, from, to, [&](const BlockView& v) { sound.add(v); });
+            masterStats[i] = sound.result(inMemory[i]);
+        });
+    } else {
+        for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
+        parallelFor(n, [&](std::size_t i) {
+            throwIfCancelled();
+            const auto& [from, to] = parts.ranges[i];
+            loudness::SoundMeter sound(tl.channels(), rate, loudness::SoundMeter::Loudness::Off);
+            forEachBlock(*parts.source, from, to, [&](const BlockView& v) {
+                meters[i].add(v);
+                sound.add(v);
+            });
+            inMemory[i] = meters[i].result();
+            masterStats[i] = sound.result(inMemory[i]);
+        });
+        for (const auto& m : meters) meterPtrs.push_back(&m);
+    }
     const auto albumLufs = loudness::Meter::combinedIntegratedLufs(meterPtrs);
     double albumPeak = 0;
     for (const auto& m : inMemory)

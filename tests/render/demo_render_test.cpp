@@ -140,6 +140,27 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
     }
 }
 
+TEST_F(DemoRender, ReportSaysWhereTheTimeWent) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    const json r = report();
+    ASSERT_TRUE(r.contains("timing")) << "no timing section";
+    const auto& stages = r["timing"]["stages"];
+    ASSERT_FALSE(stages.empty());
+    EXPECT_EQ(stages[0]["stage"], "decode and shared chain");
+    double wall = 0;
+    for (const auto& s : stages) {
+        EXPECT_GE(s["wall_s"].get<double>(), 0.0) << s.dump();
+        EXPECT_GE(s["cpu_s"].get<double>(), 0.0) << s.dump();
+        wall += s["wall_s"].get<double>();
+    }
+    // The variants master, then write, in parallel: one stage each for all of them.
+    std::vector<std::string> names;
+    for (const auto& s : stages) names.push_back(s["stage"].get<std::string>());
+    EXPECT_EQ(names, (std::vector<std::string>{"decode and shared chain", "master", "write and measure"}));
+    // 0.002 s: the total is the sum of the stages, each rounded to 1 ms.
+    EXPECT_NEAR(r["timing"]["total"]["wall_s"].get<double>(), wall, 0.002 * static_cast<double>(stages.size()));
+}
+
 TEST_F(DemoRender, TwoRendersWriteIdenticalBytes) {
     ASSERT_LE(renderExit_, 1) << renderOutput_;  // files written (1: a check failed, asserted above)
     // The fixture rendered the same manifest a second time into demo-render-2.

@@ -125,6 +125,9 @@ struct VariantPlan {
     // a limiter); other variants keep the field defaults and get no codec check.
     bool lowerCeilingForCodecs = false;
     double maxDecodedDbtp = -1.0;
+    // false = `codec_headroom: { mode: off }`: no Vorbis/Opus round trips at all (they are most of
+    // a streaming variant's write time); the report's streaming section then has no codec rows.
+    bool codecRoundTrips = true;
     VinylSideOrder sideOrder = VinylSideOrder::Planned;  // vinyl with planned sides only
 };
 

@@ -15,6 +15,7 @@
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
+#include "lacquer/loudness/meter.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/checks/quality.hpp"
 #include "lacquer/loudness/sound_meter.hpp"
@@ -85,6 +86,9 @@ struct VariantMaster {
     // Lossy round trips of this master's tracks (decoded audio dropped), when codec_headroom
     // already made them; empty otherwise (the report then makes them).
     std::vector<delivery::CodecResult> vorbisRoundTrips, opusRoundTrips;
+    // Each track file's range of the quantised timeline [marks[i], fileEnd(i)), metered in the
+    // quantisation pass (for the ReplayGain tags; a CD, cut from its programme, meters its own).
+    std::shared_ptr<const std::vector<loudness::Meter>> trackMeters;
 };
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
