@@ -18,6 +18,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/manifest/codes.hpp"
 #include "manifest/checker.hpp"
+#include "manifest/spectral.hpp"
 #include "manifest/yaml_tree.hpp"
 
 namespace lacquer {
@@ -102,6 +103,7 @@ std::optional<int> sampleRate(Checker& c, const MapView& m, std::string_view key
 // given"; an inner nullopt means "off".
 struct ChainSpec {
     std::optional<eq::Bands> eq;
+    std::optional<std::optional<eq::MatchParams>> match;
     std::optional<std::optional<reverb::Params>> reverb;
     std::optional<std::optional<dynamics::MultibandParams>> multiband;
     std::optional<std::optional<dynamics::StereoParams>> stereo;
@@ -111,6 +113,7 @@ struct ChainSpec {
 
 ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
     if (spec.eq) base.eq = *spec.eq;
+    if (spec.match) base.match = *spec.match;
     if (spec.reverb) base.reverb = *spec.reverb;
     if (spec.multiband) base.multiband = *spec.multiband;
     if (spec.stereo) base.stereo = *spec.stereo;
@@ -206,6 +209,7 @@ private:
     std::optional<eq::Bands> readEq(const Node& v);
     std::optional<eq::Band> readBand(const Node& v);
     std::optional<reverb::Params> readReverb(const Node& v, int trackIndex);
+    std::optional<eq::MatchParams> readMatch(const Node& v) { return detail::readMatch(c_, v); }
     std::optional<dynamics::MultibandParams> readMultiband(const Node& v);
     std::optional<dynamics::CompressorParams> readCompressor(const Node& v);
     std::optional<dynamics::StereoParams> readStereo(const Node& v);
@@ -352,7 +356,8 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     const std::string name = level == ChainLevel::Track     ? "track chain"
                              : level == ChainLevel::Variant ? "variant chain"
                                                             : "chain";
-    MapView m(c_, node, name, {"eq", "reverb", "multiband", "stereo", "deesser", "limiter"}, "in " + name);
+    MapView m(c_, node, name, {"eq", "match", "reverb", "multiband", "stereo", "deesser", "limiter"},
+              "in " + name);
     if (!m.valid()) return spec;
     if (const Node* v = m.get("eq")) spec.eq = readEq(*v);
     if (const Node* v = m.get("reverb")) {
@@ -362,6 +367,7 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
             spec.reverb = r;
         }
     }
+    spec.match = offOr(m.get("match"), &Resolver::readMatch);
     spec.multiband = offOr(m.get("multiband"), &Resolver::readMultiband);
     spec.stereo = offOr(m.get("stereo"), &Resolver::readStereo);
     spec.deesser = offOr(m.get("deesser"), &Resolver::readDeesser);
@@ -975,6 +981,8 @@ std::string inputKey(InputRef::Kind kind) {
             return "ir";
         case InputRef::Kind::Cover:
             return "cover";
+        case InputRef::Kind::Reference:
+            return "reference";
     }
     return "file";
 }

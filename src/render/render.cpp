@@ -36,6 +36,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
+#include "render/spectral.hpp"
 #include "render/spill.hpp"
 
 namespace lacquer::render {
@@ -131,7 +132,7 @@ IrCache loadImpulseResponses(const AlbumPlan& plan) {
 }
 
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs,
-                            Scratch* scratch) {
+                            Scratch* scratch, const SpectralInputs& spectral) {
     // The track streams, kStreamBlockFrames at a time: decoded (checked as it is read), resampled
     // to the processing rate, into the source spectrum, through the convolution (a few overlap-save
     // blocks at a time) and the dynamics chain, into its spill file. Memory is the stages' state
@@ -151,8 +152,9 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
     const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
     std::optional<convolution::Stream> convolver;
-    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) {
-        convolver.emplace(engine, engine.kernelFor(rate, channels, chain.eq, rv, ir), channels, rate,
+    if (spectral.match) out.matchedSpectrum = std::make_shared<eq::SpectrumMeter>(rate);
+    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0) || spectral.match) {
+        convolver.emplace(engine, engine.kernelFor(rate, channels, chain.eq, rv, ir, spectral.match), channels, rate,
                           resampler.outputFrames());
         ++out.convolutionRuns;
     }
@@ -160,6 +162,7 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
     std::size_t at = 0;
     auto toStore = [&](const BlockView& b) {
+        if (out.matchedSpectrum) out.matchedSpectrum->add(b);
         dynamics.process(b);
         store->write(at, b);
         at += b.frames;
@@ -394,6 +397,13 @@ json settingsJson(const ChainParams& c) {
         eqs.push_back({{"type", kTypes[static_cast<int>(b.type)]}, {"freq_hz", b.freqHz}, {"gain_db", b.gainDb}, {"q", b.q},
                        {"slope_db_oct", b.slopeDbOct}});
     json j = {{"eq", eqs}};
+    if (c.match) {
+        json refs = json::array();
+        for (const auto& r : c.match->references) refs.push_back(r.filename().string());
+        j["match"] = {{"references", refs}, {"amount", c.match->amount}, {"smoothing_oct", c.match->smoothingOct},
+                      {"max_boost_db", c.match->maxBoostDb}, {"max_cut_db", c.match->maxCutDb}, {"low_hz", c.match->lowHz},
+                      {"high_hz", c.match->highHz}, {"scope", c.match->scope == eq::MatchScope::Album ? "album" : "track"}};
+    }
     if (c.reverb)
         j["reverb"] = {{"ir", c.reverb->irPath.filename().string()}, {"mix", c.reverb->mix}, {"predelay_ms", c.reverb->predelayMs},
                        {"wet_lowcut_hz", c.reverb->wetLowCutHz}, {"wet_highcut_hz", c.reverb->wetHighCutHz}};
@@ -1043,9 +1053,12 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     // growth; on the CPU a few MiB to ~250 MiB for long reverbs on many cores), libsoxr's state
     // and a few blocks — not the track.
     constexpr double perJob = 384.0 * 1024 * 1024;
+    const std::vector<SpectralJob> spectral = prepareSpectral(jobs);  // src/render/spectral.cpp
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
-        done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);
+        SpectralInputs in;
+        if (spectral[j].match) in.match = &*spectral[j].match;
+        done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch, in);
         log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
     if (stats) {
@@ -1067,6 +1080,11 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
     report["chains"] = chainsJson(plan);
+    report["spectral"] = spectralJson(jobs, spectral, [&] {
+        std::vector<std::shared_ptr<eq::SpectrumMeter>> r;
+        for (const auto& p : done) r.push_back(p.matchedSpectrum);
+        return r;
+    }());
     report["variants"] = json::object();
     bool allOk = true;
     // Every variant is mastered before anything is written, so the Red Book checks of a CD

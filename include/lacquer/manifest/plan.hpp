@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lacquer/dynamics/params.hpp"
+#include "lacquer/eq/match.hpp"
 #include "lacquer/eq/params.hpp"
 #include "lacquer/limiter/params.hpp"
 #include "lacquer/reverb/params.hpp"
@@ -28,6 +29,7 @@ struct SourceLoc {
 // `reverb:`/`multiband:`/... replace their whole block).
 struct ChainParams {
     eq::Bands eq;                                       // empty = no EQ
+    std::optional<eq::MatchParams> match;               // reference match, joins the EQ kernel
     std::optional<reverb::Params> reverb;
     std::optional<dynamics::MultibandParams> multiband;
     std::optional<dynamics::StereoParams> stereo;

@@ -13,6 +13,7 @@
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
+#include "lacquer/eq/match.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/sequence/timeline.hpp"
@@ -44,6 +45,12 @@ struct ProcessedTrack {
     double multibandTraceS = 0.0;
     int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
     std::shared_ptr<report::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
+    std::shared_ptr<eq::SpectrumMeter> matchedSpectrum;  // after the convolution, when a match ran
+};
+
+// What the spectral stages of one track need, measured before its chain runs (src/render/spectral.hpp).
+struct SpectralInputs {
+    const eq::MagnitudeCurve* match = nullptr;  // reference-match curve, joins the EQ kernel
 };
 
 // The mastered album of one variant, before it is split and written.
@@ -78,7 +85,7 @@ IrCache loadImpulseResponses(const AlbumPlan& plan);
 // Runs the shared chain on one track: decode, resample, EQ + reverb on `engine`, dynamics.
 // With `scratch`, the result is spilled there (the render); without, it stays in memory.
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine,
-                            const IrCache& irs, Scratch* scratch = nullptr);
+                            const IrCache& irs, Scratch* scratch = nullptr, const SpectralInputs& spectral = {});
 
 // Parses --device: "auto", "cpu", or a Vulkan device index. Throws Error(Usage) otherwise.
 convolution::DeviceRequest parseDevice(const std::string& text);

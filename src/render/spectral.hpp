@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Private to src/render: what the spectral stages need measured before a track's shared chain
+// runs. Reference match: the references' and the album's (or each track's) gated spectra,
+// measured by streaming each file once (eq::SpectrumMeter: memory flat in length), and the match
+// curve per job. Each job's measured result spectrum comes back from processTrack for the report.
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lacquer/eq/match.hpp"
+#include "lacquer/manifest/plan.hpp"
+
+namespace lacquer::render {
+
+struct SpectralJob {
+    std::optional<eq::MagnitudeCurve> match;           // the match curve (absent: no match)
+    std::shared_ptr<const eq::MatchResult> matchDesign;  // source/reference spectra, for the report
+    std::shared_ptr<const eq::LogSpectrum> reference;    // the references' average, unsmoothed
+    int matchGroup = -1;  // jobs sharing one album-scope curve share a group (report aggregation)
+};
+
+// One entry per job (a track with its resolved chain). Throws Error(Input) for unreadable audio.
+std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs);
+
+// report.json "spectral": per match curve, the source, reference and measured result spectra
+// (1/6 octave), the curve, and the result's residual against the reference per octave band.
+// `results[j]` is job j's measured output spectrum (after the convolution), or null.
+nlohmann::json spectralJson(const std::vector<TrackPlan>& jobs, const std::vector<SpectralJob>& spectral,
+                            const std::vector<std::shared_ptr<eq::SpectrumMeter>>& results);
+
+}  // namespace lacquer::render
