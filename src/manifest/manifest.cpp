@@ -104,6 +104,7 @@ std::optional<int> sampleRate(Checker& c, const MapView& m, std::string_view key
 struct ChainSpec {
     std::optional<eq::Bands> eq;
     std::optional<std::optional<eq::MatchParams>> match;
+    std::optional<std::optional<denoise::Params>> denoise;
     std::optional<std::optional<reverb::Params>> reverb;
     std::optional<std::optional<dynamics::MultibandParams>> multiband;
     std::optional<std::optional<dynamics::StereoParams>> stereo;
@@ -114,6 +115,7 @@ struct ChainSpec {
 ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
     if (spec.eq) base.eq = *spec.eq;
     if (spec.match) base.match = *spec.match;
+    if (spec.denoise) base.denoise = *spec.denoise;
     if (spec.reverb) base.reverb = *spec.reverb;
     if (spec.multiband) base.multiband = *spec.multiband;
     if (spec.stereo) base.stereo = *spec.stereo;
@@ -210,6 +212,7 @@ private:
     std::optional<eq::Band> readBand(const Node& v);
     std::optional<reverb::Params> readReverb(const Node& v, int trackIndex);
     std::optional<eq::MatchParams> readMatch(const Node& v) { return detail::readMatch(c_, v); }
+    std::optional<denoise::Params> readDenoise(const Node& v) { return detail::readDenoise(c_, v); }
     std::optional<dynamics::MultibandParams> readMultiband(const Node& v);
     std::optional<dynamics::CompressorParams> readCompressor(const Node& v);
     std::optional<dynamics::StereoParams> readStereo(const Node& v);
@@ -356,7 +359,7 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     const std::string name = level == ChainLevel::Track     ? "track chain"
                              : level == ChainLevel::Variant ? "variant chain"
                                                             : "chain";
-    MapView m(c_, node, name, {"eq", "match", "reverb", "multiband", "stereo", "deesser", "limiter"},
+    MapView m(c_, node, name, {"denoise", "eq", "match", "reverb", "multiband", "stereo", "deesser", "limiter"},
               "in " + name);
     if (!m.valid()) return spec;
     if (const Node* v = m.get("eq")) spec.eq = readEq(*v);
@@ -368,6 +371,7 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
         }
     }
     spec.match = offOr(m.get("match"), &Resolver::readMatch);
+    spec.denoise = offOr(m.get("denoise"), &Resolver::readDenoise);
     spec.multiband = offOr(m.get("multiband"), &Resolver::readMultiband);
     spec.stereo = offOr(m.get("stereo"), &Resolver::readStereo);
     spec.deesser = offOr(m.get("deesser"), &Resolver::readDeesser);
@@ -983,6 +987,8 @@ std::string inputKey(InputRef::Kind kind) {
             return "cover";
         case InputRef::Kind::Reference:
             return "reference";
+        case InputRef::Kind::NoiseProfile:
+            return "profile file";
     }
     return "file";
 }

@@ -174,8 +174,30 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         else
             toStore(b);
     };
-    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
-    resampler.finish(toConvolver);
+    // Noise reduction first (aligned, the same length): src/denoise/.
+    std::optional<denoise::Stream> denoiser;
+    std::function<void(const BlockView&)> toDenoiser = toConvolver;
+    if (chain.denoise && spectral.noise) {
+        denoiser.emplace(spectral.denoiseBackend, *chain.denoise, *spectral.noise, channels, rate, resampler.outputFrames(),
+                         spectral.vulkanIndex);
+        out.denoiseBackend = denoiser->backendName();
+        out.noiseBefore = std::make_shared<denoise::NoiseMeter>(rate, denoise::NoiseMeter::Mode::Quietest);
+        out.noiseAfter = std::make_shared<denoise::NoiseMeter>(rate, denoise::NoiseMeter::Mode::Quietest);
+        toDenoiser = [&](const BlockView& b) {
+            out.noiseBefore->add(b);
+            denoiser->push(b, [&](const BlockView& d) {
+                out.noiseAfter->add(d);
+                toConvolver(d);
+            });
+        };
+    }
+    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toDenoiser); });
+    resampler.finish(toDenoiser);
+    if (denoiser)
+        denoiser->finish([&](const BlockView& d) {
+            out.noiseAfter->add(d);
+            toConvolver(d);
+        });
     if (convolver) convolver->finish(toStore);
     throwIfCancelled();
     if (!dynamics.empty()) {
@@ -397,6 +419,13 @@ json settingsJson(const ChainParams& c) {
         eqs.push_back({{"type", kTypes[static_cast<int>(b.type)]}, {"freq_hz", b.freqHz}, {"gain_db", b.gainDb}, {"q", b.q},
                        {"slope_db_oct", b.slopeDbOct}});
     json j = {{"eq", eqs}};
+    if (c.denoise)
+        j["denoise"] = {{"reduction_db", c.denoise->reductionDb}, {"sensitivity_db", c.denoise->sensitivityDb},
+                        {"time_smoothing", c.denoise->timeSmoothing},
+                        {"profile", c.denoise->autoProfile ? json("auto")
+                                                           : json{{"file", c.denoise->profileFile.filename().string()},
+                                                                  {"start_s", c.denoise->profileStartS},
+                                                                  {"end_s", c.denoise->profileEndS}}}};
     if (c.match) {
         json refs = json::array();
         for (const auto& r : c.match->references) refs.push_back(r.filename().string());
@@ -1058,6 +1087,10 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         throwIfCancelled();
         SpectralInputs in;
         if (spectral[j].match) in.match = &*spectral[j].match;
+        in.noise = spectral[j].noise.get();
+        // The denoiser follows the convolution's backend (on the same Vulkan device).
+        in.denoiseBackend = engine->backendName() == "vulkan" ? denoise::Backend::Vulkan : denoise::Backend::CpuFloat;
+        in.vulkanIndex = options.device.vulkanIndex;
         done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch, in);
         log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
@@ -1081,8 +1114,8 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["backend"] = engine->backendName();
     report["chains"] = chainsJson(plan);
     report["spectral"] = spectralJson(jobs, spectral, [&] {
-        std::vector<std::shared_ptr<eq::SpectrumMeter>> r;
-        for (const auto& p : done) r.push_back(p.matchedSpectrum);
+        std::vector<SpectralResults> r;
+        for (const auto& p : done) r.push_back({p.matchedSpectrum, p.noiseBefore, p.noiseAfter, p.denoiseBackend});
         return r;
     }());
     report["variants"] = json::object();

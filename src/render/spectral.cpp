@@ -2,11 +2,15 @@
 #include "render/spectral.hpp"
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/parallel.hpp"
+#include "lacquer/common/error.hpp"
 #include "lacquer/io/decode.hpp"
+
+#include <fmt/format.h>
 
 namespace lacquer::render {
 namespace {
@@ -35,10 +39,44 @@ json dbSeries(const std::vector<double>& db, std::size_t step) {
     return out;
 }
 
+// The profile a job's denoiser uses: the quietest frames of its own file, or a stated region.
+std::shared_ptr<const denoise::NoiseProfile> measureNoise(const TrackPlan& job) {
+    const denoise::Params& p = *job.chain.denoise;
+    const std::filesystem::path& path = p.autoProfile || p.profileFile.empty() ? job.file : p.profileFile;
+    const io::FileSource file(path, io::Channels::Stereo);
+    const double rate = file.sampleRateHz();
+    const auto start = static_cast<std::size_t>(std::llround(p.profileStartS * rate));
+    const auto end = static_cast<std::size_t>(std::llround(p.profileEndS * rate));
+    denoise::NoiseMeter meter(rate, p.autoProfile ? denoise::NoiseMeter::Mode::Quietest : denoise::NoiseMeter::Mode::Region,
+                              start, end);
+    // A region needs only its own frames; auto reads the whole file.
+    const std::size_t to = p.autoProfile ? file.frames() : std::min(file.frames(), end);
+    AudioBuffer block(file.channels(), kBlockFrames, rate);
+    for (std::size_t at = 0; at < to; at += kBlockFrames) {
+        throwIfCancelled();
+        const BlockView v = block.view().slice(0, std::min(kBlockFrames, to - at));
+        file.read(at, v);
+        meter.add(v);
+    }
+    auto profile = std::make_shared<denoise::NoiseProfile>(meter.profile());
+    if (profile->empty())
+        throw Error(ErrorKind::Input, job.title,
+                    p.autoProfile ? "denoise found no audio to learn the noise from (the track is digital silence)"
+                                  : fmt::format("the denoise profile region {}..{} s of '{}' holds no whole analysis frame "
+                                                "(the file is {:.2f} s long)",
+                                                p.profileStartS, p.profileEndS, path.filename().string(),
+                                                static_cast<double>(file.frames()) / rate),
+                    "state a region of noise alone inside the file, or use profile: auto");
+    return profile;
+}
+
 }  // namespace
 
 std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs) {
     std::vector<SpectralJob> out(jobs.size());
+    parallelFor(jobs.size(), [&](std::size_t k) {
+        if (jobs[k].chain.denoise) out[k].noise = measureNoise(jobs[k]);
+    });
     // Every file to measure once: each source track and each reference.
     std::vector<std::filesystem::path> files;
     std::map<std::filesystem::path, std::size_t> index;
@@ -98,7 +136,49 @@ std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs) {
 }
 
 json spectralJson(const std::vector<TrackPlan>& jobs, const std::vector<SpectralJob>& spectral,
-                  const std::vector<std::shared_ptr<eq::SpectrumMeter>>& results) {
+                  const std::vector<SpectralResults>& results) {
+    json denoised = json::array();
+    for (std::size_t k = 0; k < jobs.size(); ++k) {
+        const auto& r = results[k];
+        if (!spectral[k].noise || !r.noiseBefore || !r.noiseAfter) continue;
+        const auto& p = *jobs[k].chain.denoise;
+        const denoise::NoiseProfile before = r.noiseBefore->profile(), after = r.noiseAfter->profile();
+        json f = json::array(), b = json::array(), a = json::array(), prof = json::array();
+        double pb = 0, pa = 0;
+        for (double fc = 25; fc < 20000; fc *= std::pow(2.0, 1.0 / 3)) {
+            // Mean-square per 1/3-octave band (dB re full scale), from the densities per Hz.
+            auto band = [&](const denoise::NoiseProfile& n) {
+                if (n.empty()) return std::numeric_limits<double>::quiet_NaN();
+                double s = 0;
+                const double lo = fc / std::pow(2.0, 1.0 / 6), hi = fc * std::pow(2.0, 1.0 / 6);
+                for (double g = lo; g < hi; g += 1.0) s += n.densityAt(g);
+                return s;
+            };
+            const double vb = band(before), va = band(after), vp = band(*spectral[k].noise);
+            pb += std::isfinite(vb) ? vb : 0;
+            pa += std::isfinite(va) ? va : 0;
+            f.push_back(std::round(fc * 10) / 10);
+            auto db = [](double v) { return std::isfinite(v) && v > 0 ? json(std::round(100 * 10 * std::log10(v)) / 100) : json(nullptr); };
+            b.push_back(db(vb));
+            a.push_back(db(va));
+            prof.push_back(db(vp));
+        }
+        denoised.push_back({{"track", jobs[k].number},
+                            {"backend", r.denoiseBackend},
+                            {"reduction_db", p.reductionDb},
+                            {"sensitivity_db", p.sensitivityDb},
+                            {"time_smoothing", p.timeSmoothing},
+                            {"profile", p.autoProfile ? json("auto")
+                                                      : json{{"file", (p.profileFile.empty() ? jobs[k].file : p.profileFile).filename().string()},
+                                                             {"start_s", p.profileStartS},
+                                                             {"end_s", p.profileEndS}}},
+                            {"freqs_hz", f},
+                            {"profile_db", prof},
+                            {"noise_floor_before_db", b},
+                            {"noise_floor_after_db", a},
+                            {"noise_floor_reduction_db",
+                             pb > 0 && pa > 0 ? json(std::round(100 * 10 * std::log10(pb / pa)) / 100) : json(nullptr)}});
+    }
     json matches = json::array();
     // 1/6 octave for the plots: every 8th cell of the 1/48-octave grid.
     constexpr std::size_t kStep = 8;
@@ -106,7 +186,7 @@ json spectralJson(const std::vector<TrackPlan>& jobs, const std::vector<Spectral
     std::vector<std::vector<std::size_t>> members;
     std::map<int, std::size_t> groupEntry;
     for (std::size_t k = 0; k < jobs.size(); ++k) {
-        if (!spectral[k].matchDesign || !results[k]) continue;
+        if (!spectral[k].matchDesign || !results[k].matched) continue;
         const int g = spectral[k].matchGroup;
         if (g >= 0 && groupEntry.count(g)) {
             members[groupEntry[g]].push_back(k);
@@ -123,7 +203,7 @@ json spectralJson(const std::vector<TrackPlan>& jobs, const std::vector<Spectral
         eq::SpectrumMeter merged(48000.0);
         json tracks = json::array();
         for (std::size_t k : jobsOf) {
-            merged.merge(*results[k]);
+            merged.merge(*results[k].matched);
             tracks.push_back(jobs[k].number);
         }
         const eq::LogSpectrum result = merged.spectrum();
@@ -152,7 +232,7 @@ json spectralJson(const std::vector<TrackPlan>& jobs, const std::vector<Spectral
                            {"curve_db", dbSeries(d.curveDb, kStep)},
                            {"residual_octaves", residuals}});
     }
-    return json{{"match", matches}};
+    return json{{"match", matches}, {"denoise", denoised}};
 }
 
 }  // namespace lacquer::render

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lacquer/denoise/denoise.hpp"
 #include "lacquer/eq/match.hpp"
 #include "lacquer/manifest/plan.hpp"
 
@@ -20,15 +21,22 @@ struct SpectralJob {
     std::shared_ptr<const eq::MatchResult> matchDesign;  // source/reference spectra, for the report
     std::shared_ptr<const eq::LogSpectrum> reference;    // the references' average, unsmoothed
     int matchGroup = -1;  // jobs sharing one album-scope curve share a group (report aggregation)
+    std::shared_ptr<const denoise::NoiseProfile> noise;  // the denoiser's profile (absent: no denoise)
 };
 
 // One entry per job (a track with its resolved chain). Throws Error(Input) for unreadable audio.
 std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs);
 
-// report.json "spectral": per match curve, the source, reference and measured result spectra
+// report.json "spectral": "denoise": per track, the noise floor (the quietest tenth of the frames,
+// 1/3 octave) before and after and the profile used; "match": per match curve, the source, reference and measured result spectra
 // (1/6 octave), the curve, and the result's residual against the reference per octave band.
 // `results[j]` is job j's measured output spectrum (after the convolution), or null.
+struct SpectralResults {
+    std::shared_ptr<eq::SpectrumMeter> matched;                       // after the convolution
+    std::shared_ptr<denoise::NoiseMeter> noiseBefore, noiseAfter;     // around the denoiser
+    std::string denoiseBackend;
+};
 nlohmann::json spectralJson(const std::vector<TrackPlan>& jobs, const std::vector<SpectralJob>& spectral,
-                            const std::vector<std::shared_ptr<eq::SpectrumMeter>>& results);
+                            const std::vector<SpectralResults>& results);
 
 }  // namespace lacquer::render

@@ -136,10 +136,44 @@ std::string matchBlock(const json& m) {
     return h;
 }
 
+std::string denoiseBlock(const json& d) {
+    std::vector<double> f;
+    for (const auto& v : member(d, "freqs_hz"))
+        if (v.is_number()) f.push_back(v.get<double>());
+    if (f.size() < 2) return "";
+    const json& profile = member(d, "profile");
+    const std::string from = profile.is_string() ? "auto (the quietest tenth of the track)"
+                                                 : fmt::format("{} {}–{} s", esc(member(profile, "file").is_string() ? member(profile, "file").get<std::string>() : ""),
+                                                               member(profile, "start_s").dump(), member(profile, "end_s").dump());
+    const json& red = member(d, "noise_floor_reduction_db");
+    std::string h = "<h3>Noise reduction, track " + esc(member(d, "track").dump()) + "</h3><p class=\"note\">" +
+                    esc(member(d, "backend").is_string() ? member(d, "backend").get<std::string>() : "") +
+                    fmt::format("; reduction up to {} dB, sensitivity {} dB, profile: {}; noise floor (quietest tenth) lowered by <b>{}</b></p>",
+                                member(d, "reduction_db").dump(), member(d, "sensitivity_db").dump(), from,
+                                red.is_number() ? fmt::format("{:.1f} dB", red.get<double>()) : "—");
+    double lo = 1e9, hi = -1e9;
+    for (const char* k : {"noise_floor_before_db", "noise_floor_after_db", "profile_db"})
+        for (const auto& v : values(member(d, k)))
+            if (v) lo = std::min(lo, *v), hi = std::max(hi, *v);
+    if (lo <= hi) {
+        hi = std::ceil((hi + 3) / 10) * 10;
+        lo = std::max(hi - 100, std::floor((lo - 3) / 10) * 10);
+        h += "<figure>" + plot("Noise floor before and after", f,
+                               {{"before (quietest tenth)", "#8a8a8a", values(member(d, "noise_floor_before_db"))},
+                                {"after", "#3b6ea8", values(member(d, "noise_floor_after_db"))},
+                                {"noise profile", "#d1495b", values(member(d, "profile_db")), true}},
+                               lo, hi, "level per 1/3 oct (dB)") +
+             "<figcaption>Mean-square level per third octave of the quietest tenth of the frames, before and after "
+             "the denoiser</figcaption></figure>";
+    }
+    return h;
+}
+
 }  // namespace
 
 std::string spectralSection(const json& spectral) {
     std::string body;
+    for (const auto& d : member(spectral, "denoise")) body += denoiseBlock(d);
     for (const auto& m : member(spectral, "match")) body += matchBlock(m);
     if (body.empty()) return "";
     return "<section id=\"spectral\"><h2>Spectral stages</h2>" + body + "</section>\n";

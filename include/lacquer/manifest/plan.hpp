@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/denoise/denoise.hpp"
 #include "lacquer/dynamics/params.hpp"
 #include "lacquer/eq/match.hpp"
 #include "lacquer/eq/params.hpp"
@@ -28,6 +29,7 @@ struct SourceLoc {
 // `chain:` and then by a track's `chain:` (`eq:` replaces the whole band list;
 // `reverb:`/`multiband:`/... replace their whole block).
 struct ChainParams {
+    std::optional<denoise::Params> denoise;             // noise reduction, before the EQ kernel
     eq::Bands eq;                                       // empty = no EQ
     std::optional<eq::MatchParams> match;               // reference match, joins the EQ kernel
     std::optional<reverb::Params> reverb;

@@ -13,6 +13,7 @@
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
+#include "lacquer/denoise/denoise.hpp"
 #include "lacquer/eq/match.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/report/html.hpp"
@@ -46,11 +47,16 @@ struct ProcessedTrack {
     int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
     std::shared_ptr<report::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
     std::shared_ptr<eq::SpectrumMeter> matchedSpectrum;  // after the convolution, when a match ran
+    std::shared_ptr<denoise::NoiseMeter> noiseBefore, noiseAfter;  // quietest frames around the denoiser
+    std::string denoiseBackend;                          // "cpu-fftw-float", "vulkan"; empty: no denoise
 };
 
 // What the spectral stages of one track need, measured before its chain runs (src/render/spectral.hpp).
 struct SpectralInputs {
     const eq::MagnitudeCurve* match = nullptr;  // reference-match curve, joins the EQ kernel
+    const denoise::NoiseProfile* noise = nullptr;  // the denoiser's profile (chain.denoise)
+    denoise::Backend denoiseBackend = denoise::Backend::CpuFloat;
+    int vulkanIndex = -1;                          // for denoise::Backend::Vulkan
 };
 
 // The mastered album of one variant, before it is split and written.
