@@ -47,11 +47,12 @@ std::size_t nextPow2(double x) {
 
 // K-weighted power (dB) of a spectrum in dB over the cells valid in every `masks` spectrum within
 // 20 Hz .. 20 kHz.
-double kPowerDb(const std::vector<double>& db, const std::vector<const std::vector<double>*>& all) {
+double kPowerDb(const std::vector<double>& db, const std::vector<const std::vector<double>*>& all,
+                double lowHz = kNormLowHz, double highHz = kNormHighHz) {
     const auto& f = matchGridHz();
     double p = 0;
     for (std::size_t i = 0; i < f.size(); ++i) {
-        if (f[i] < kNormLowHz || f[i] > kNormHighHz) continue;
+        if (f[i] < lowHz || f[i] > highHz) continue;
         bool valid = true;
         for (const auto* s : all) valid = valid && std::isfinite((*s)[i]);
         if (valid) p += std::pow(10.0, db[i] / 10.0) * kWeightPower(f[i]) * cellWidthHz(f[i]);
@@ -345,7 +346,10 @@ std::vector<OctaveResidual> octaveResiduals(const LogSpectrum& result, const Log
     if (result.empty() || reference.empty()) return out;
     const auto& f = matchGridHz();
     const std::vector<const std::vector<double>*> both{&result.densityDb, &reference.densityDb};
-    const double resOffset = -kPowerDb(result.densityDb, both), refOffset = -kPowerDb(reference.densityDb, both);
+    // Normalised over the compared range only: a level difference outside it (the faded edges)
+    // must not read as a residual in every band.
+    const double lo = std::max(lowHz, kNormLowHz), hi = std::min(highHz, kNormHighHz);
+    const double resOffset = -kPowerDb(result.densityDb, both, lo, hi), refOffset = -kPowerDb(reference.densityDb, both, lo, hi);
     for (int k = -5; k <= 4; ++k) {
         const double fc = 1000.0 * std::pow(2.0, k);
         const double lo = fc / std::sqrt(2.0), hi = fc * std::sqrt(2.0);

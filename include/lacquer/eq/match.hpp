@@ -101,7 +101,8 @@ struct OctaveResidual {
     double centreHz = 0;
     double residualDb = 0;  // result − reference, band power of the normalised spectra
 };
-// `result` against `reference`, both loudness-normalised over their common cells first.
+// `result` against `reference`, both loudness-normalised (K-weighted) over their common cells
+// within [lowHz, highHz] first, so the residual shows the shape, not a level.
 std::vector<OctaveResidual> octaveResiduals(const LogSpectrum& result, const LogSpectrum& reference, double lowHz,
                                             double highHz);
 
