@@ -135,6 +135,25 @@ std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs) {
     return out;
 }
 
+SpectralInputs spectralInputs(const SpectralJob& job, const convolution::Engine& engine,
+                              const convolution::DeviceRequest& device) {
+    SpectralInputs in;
+    if (job.match) in.match = &*job.match;
+    in.noise = job.noise.get();
+    in.denoiseBackend = engine.backendName() == "vulkan" ? denoise::Backend::Vulkan : denoise::Backend::CpuFloat;
+    in.vulkanIndex = device.vulkanIndex;
+    return in;
+}
+
+std::vector<ProcessedTrack> processTracks(const AlbumPlan& plan, convolution::Engine& engine, const IrCache& irs,
+                                          const convolution::DeviceRequest& device) {
+    const std::vector<SpectralJob> spectral = prepareSpectral(plan.tracks);
+    std::vector<ProcessedTrack> out;
+    for (std::size_t i = 0; i < plan.tracks.size(); ++i)
+        out.push_back(processTrack(plan, plan.tracks[i], engine, irs, nullptr, spectralInputs(spectral[i], engine, device)));
+    return out;
+}
+
 json spectralJson(const std::vector<TrackPlan>& jobs, const std::vector<SpectralJob>& spectral,
                   const std::vector<SpectralResults>& results) {
     json denoised = json::array();

@@ -13,6 +13,7 @@
 #include "lacquer/denoise/denoise.hpp"
 #include "lacquer/eq/match.hpp"
 #include "lacquer/manifest/plan.hpp"
+#include "lacquer/render/render.hpp"
 
 namespace lacquer::render {
 
@@ -26,6 +27,11 @@ struct SpectralJob {
 
 // One entry per job (a track with its resolved chain). Throws Error(Input) for unreadable audio.
 std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs);
+
+// processTrack's view of a job's spectral stages: the denoiser follows the convolution's backend
+// (the same Vulkan device when it is "vulkan").
+SpectralInputs spectralInputs(const SpectralJob& job, const convolution::Engine& engine,
+                              const convolution::DeviceRequest& device);
 
 // report.json "spectral": "denoise": per track, the noise floor (the quietest tenth of the frames,
 // 1/3 octave) before and after and the profile used; "match": per match curve, the source, reference and measured result spectra

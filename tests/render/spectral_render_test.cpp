@@ -50,7 +50,8 @@ variants:
     render::RenderOptions options;
     options.outDir = dir / "out";
     options.device.mode = convolution::DeviceRequest::Mode::Cpu;
-    ASSERT_EQ(render::renderAlbum(plan, options), 0);
+    const render::RenderResult result = render::renderAlbum(plan, options);
+    ASSERT_TRUE(result.checksPassed);
     const auto report = nlohmann::json::parse(std::ifstream(dir / "out/report.json"));
     const auto& match = report["spectral"]["match"];
     ASSERT_EQ(match.size(), 1u);  // one album-scope curve for both tracks
