@@ -10,7 +10,7 @@
 #include <fftw3.h>
 
 #include "denoise/engine.hpp"
-#include "lacquer/convolution/fftw_lock.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 
 namespace lacquer::denoise {
 namespace {
@@ -71,7 +71,7 @@ struct NoiseMeter::Impl {
 
     ~Impl() {
         if (plan) {
-            std::lock_guard lock(convolution::fftwPlannerMutex());
+            std::lock_guard lock(fftwPlannerMutex());
             fftw_destroy_plan(plan);
         }
         fftw_free(in);
@@ -121,7 +121,7 @@ NoiseMeter::NoiseMeter(double sampleRateHz, Mode mode, std::size_t startFrame, s
     m.sum.assign(m.n / 2 + 1, 0.0);
     m.in = fftw_alloc_real(m.n);
     m.out = fftw_alloc_complex(m.n / 2 + 1);
-    std::lock_guard lock(convolution::fftwPlannerMutex());
+    std::lock_guard lock(fftwPlannerMutex());
     m.plan = fftw_plan_dft_r2c_1d(static_cast<int>(m.n), m.in, m.out, FFTW_ESTIMATE);
 }
 

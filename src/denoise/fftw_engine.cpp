@@ -8,7 +8,7 @@
 #include <fftw3.h>
 
 #include "denoise/engine.hpp"
-#include "lacquer/convolution/fftw_lock.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 
 namespace lacquer::denoise::detail {
 namespace {
@@ -52,7 +52,7 @@ public:
         spectra_ = static_cast<Complex*>(F::alloc(sizeof(Complex) * binStride_ * rowsCount_));
         std::fill(rows_, rows_ + s.n * rowsCount_, Real(0));
         {
-            std::lock_guard lock(convolution::fftwPlannerMutex());
+            std::lock_guard lock(fftwPlannerMutex());
             forward_ = F::r2c(static_cast<int>(s.n), rows_, spectra_);
             inverse_ = F::c2r(static_cast<int>(s.n), spectra_, rows_);
         }
@@ -63,7 +63,7 @@ public:
     }
     ~FftwEngine() override {
         {
-            std::lock_guard lock(convolution::fftwPlannerMutex());
+            std::lock_guard lock(fftwPlannerMutex());
             F::destroy(forward_);
             F::destroy(inverse_);
         }

@@ -10,7 +10,7 @@
 
 #include <fftw3.h>
 
-#include "lacquer/convolution/fftw_lock.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 
 namespace lacquer::eq {
 namespace {
@@ -120,7 +120,7 @@ struct SpectrumMeter::Impl {
 
     ~Impl() {
         if (plan) {
-            std::lock_guard lock(convolution::fftwPlannerMutex());
+            std::lock_guard lock(fftwPlannerMutex());
             fftw_destroy_plan(plan);
         }
         fftw_free(in);
@@ -196,7 +196,7 @@ SpectrumMeter::SpectrumMeter(double sampleRateHz)
     }
     m.in = fftw_alloc_real(m.n);
     m.out = fftw_alloc_complex(bins);
-    std::lock_guard lock(convolution::fftwPlannerMutex());
+    std::lock_guard lock(fftwPlannerMutex());
     m.plan = fftw_plan_dft_r2c_1d(static_cast<int>(m.n), m.in, m.out, FFTW_ESTIMATE);
 }
 
