@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
     diffCmd->add_option("report_a", diffA, "report.json of the first render")->required();
     diffCmd->add_option("report_b", diffB, "report.json of the second render")->required();
 
+    auto* catalogCmd = lacquer::app::addCatalogCommand(app);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
         if (*devicesCmd) return lacquer::app::runDevices();
         if (*verifyCmd) return lacquer::app::runVerify(verify);
         if (*diffCmd) return lacquer::app::runDiff(diffA, diffB);
+        if (*catalogCmd) return lacquer::app::runCatalog();
     } catch (const lacquer::Error& e) {
         printError(e);
         return lacquer::exitCodeFor(e.kind());

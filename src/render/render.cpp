@@ -5,6 +5,8 @@
 // through the limiter, quantisation, the codec-headroom step), write_variant.cpp (files, checks,
 // the variant's report section).
 #include "lacquer/render/render.hpp"
+#include "lacquer/render/budget.hpp"
+#include "lacquer/render/job_key.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -93,9 +95,8 @@ void prepareOutputFolder(const fs::path& dir, bool force) {
     if (ec) throw Error(ErrorKind::Io, dir.string(), "cannot create the output folder: " + ec.message(), "check the path and permissions");
 }
 
-// Working memory the shared chain's streams may hold at once (see perJob in renderAlbum): tracks
-// run in parallel only while their estimated working sets fit.
-constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
+// kTrackMemoryBudgetBytes (lacquer/render/budget.hpp): tracks run in parallel only while their
+// estimated working sets (perJob in renderAlbum) fit.
 
 unsigned workersFor(double bytesPerJob) {
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -121,6 +122,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     }
     if (options.variants.empty())
         for (const auto& v : plan.variants) variants.push_back(&v);
+
+    // The job key and every input's SHA-256, hashed before anything is written (report.json "job").
+    const JobIdentity identity = jobIdentity(plan, options.variants, deviceText(options.device));
 
     // A render already running in the folder refuses us on its lock before its files look foreign.
     std::optional<OutputLock> lock;
@@ -182,6 +186,7 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
     report["lacquer_build"] = LACQUER_BUILD;  // commit as of the last configure
+    report["job"] = identity.toJson(plan.manifestPath.parent_path());
     report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
