@@ -15,6 +15,10 @@ std::string inputKey(InputRef::Kind kind) {
             return "ir";
         case InputRef::Kind::Cover:
             return "cover";
+        case InputRef::Kind::Reference:
+            return "reference";
+        case InputRef::Kind::NoiseProfile:
+            return "profile file";
     }
     return "file";
 }
@@ -81,8 +85,9 @@ void Resolver::checkInputs() {
             diags.add(in.line, in.column,
                       fmt::format("{} '{}' has {} channels; lacquer takes mono or stereo", key, in.written,
                                   info.channels),
-                      in.kind == InputRef::Kind::Track ? "export a stereo mix"
-                                                       : "use a mono or stereo impulse response");
+                      in.kind == InputRef::Kind::Track             ? "export a stereo mix"
+                      : in.kind == InputRef::Kind::ImpulseResponse ? "use a mono or stereo impulse response"
+                                                                   : "use a mono or stereo file");
             continue;
         }
         if (in.kind == InputRef::Kind::ImpulseResponse && info.durationS() > kMaxImpulseResponseS) {

@@ -30,6 +30,8 @@ std::optional<int> sampleRate(Checker& c, const MapView& m, std::string_view key
 
 ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
     if (spec.eq) base.eq = *spec.eq;
+    if (spec.match) base.match = *spec.match;
+    if (spec.denoise) base.denoise = *spec.denoise;
     if (spec.reverb) base.reverb = *spec.reverb;
     if (spec.multiband) base.multiband = *spec.multiband;
     if (spec.stereo) base.stereo = *spec.stereo;
@@ -42,7 +44,8 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     const std::string name = level == ChainLevel::Track     ? "track chain"
                              : level == ChainLevel::Variant ? "variant chain"
                                                             : "chain";
-    MapView m(c_, node, name, {"eq", "reverb", "multiband", "stereo", "deesser", "limiter"}, "in " + name);
+    MapView m(c_, node, name, {"denoise", "eq", "match", "reverb", "multiband", "stereo", "deesser", "limiter"},
+              "in " + name);
     if (!m.valid()) return spec;
     if (const Node* v = m.get("eq")) spec.eq = readEq(*v);
     if (const Node* v = m.get("reverb")) {
@@ -52,6 +55,8 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
             spec.reverb = r;
         }
     }
+    spec.match = offOr(m.get("match"), &Resolver::readMatch);
+    spec.denoise = offOr(m.get("denoise"), &Resolver::readDenoise);
     spec.multiband = offOr(m.get("multiband"), &Resolver::readMultiband);
     spec.stereo = offOr(m.get("stereo"), &Resolver::readStereo);
     spec.deesser = offOr(m.get("deesser"), &Resolver::readDeesser);

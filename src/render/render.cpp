@@ -30,6 +30,7 @@
 #include "lacquer/report/html.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/report/settings.hpp"
+#include "render/spectral.hpp"
 #include "render/spill.hpp"
 #include "render/stage_times.hpp"
 #include "render/steps.hpp"
@@ -168,9 +169,10 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     // growth; on the CPU a few MiB to ~250 MiB for long reverbs on many cores), libsoxr's state
     // and a few blocks — not the track.
     constexpr double perJob = 384.0 * 1024 * 1024;
+    const std::vector<SpectralJob> spectral = prepareSpectral(jobs);  // src/render/spectral.cpp
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
-        done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);
+        done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch, spectralInputs(spectral[j], *engine, options.device));
         log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
     if (stats) {
@@ -193,6 +195,11 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
     report["chains"] = report::chainsJson(plan);
+    report["spectral"] = spectralJson(jobs, spectral, [&] {
+        std::vector<SpectralResults> r;
+        for (const auto& p : done) r.push_back({p.matchedSpectrum, p.noiseBefore, p.noiseAfter, p.denoiseBackend});
+        return r;
+    }());
     report["variants"] = json::object();
     bool allOk = true;
     // Every variant is mastered before anything is written, so the Red Book checks of a CD

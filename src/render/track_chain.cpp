@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The per-track chain, shared by every variant: decode, resample to the processing rate, EQ +
-// reverb in one convolution, the track's dynamics, into a scratch file.
+// reverb in one convolution, the track's dynamics, into a scratch file. With chain.denoise the
+// noise reducer runs before the convolution; a reference-match curve joins the EQ kernel.
+#include <functional>
 #include <optional>
 
 #include "lacquer/common/cancel.hpp"
@@ -30,7 +32,7 @@ IrCache loadImpulseResponses(const AlbumPlan& plan) {
 }
 
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs,
-                            Scratch* scratch) {
+                            Scratch* scratch, const SpectralInputs& spectral) {
     // The track streams, kStreamBlockFrames at a time: decoded (checked as it is read), resampled
     // to the processing rate, into the source spectrum, through the convolution (a few overlap-save
     // blocks at a time) and the dynamics chain, into its spill file. Memory is the stages' state
@@ -52,8 +54,9 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
     const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
     std::optional<convolution::Stream> convolver;
-    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) {
-        convolver.emplace(engine, engine.kernelFor(rate, channels, chain.eq, rv, ir), channels, rate,
+    if (spectral.match) out.matchedSpectrum = std::make_shared<eq::SpectrumMeter>(rate);
+    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0) || spectral.match) {
+        convolver.emplace(engine, engine.kernelFor(rate, channels, chain.eq, rv, ir, spectral.match), channels, rate,
                           resampler.outputFrames());
         ++out.convolutionRuns;
     }
@@ -63,6 +66,7 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     // Dynamics and the spill write run on a second core behind decode, resampling and convolution
     // (render/block_pipe.hpp: the same blocks in the same order, so the same bytes).
     BlockPipe pipe(channels, [&](std::size_t, const BlockView& b) {
+        if (out.matchedSpectrum) out.matchedSpectrum->add(b);
         dynamics.process(b);
         store->write(at, b);
         at += b.frames;
@@ -76,11 +80,33 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         else
             toStore(b);
     };
+    // Noise reduction first (aligned, the same length): src/denoise/.
+    std::optional<denoise::Stream> denoiser;
+    std::function<void(const BlockView&)> toDenoiser = toConvolver;
+    if (chain.denoise && spectral.noise) {
+        denoiser.emplace(spectral.denoiseBackend, *chain.denoise, *spectral.noise, channels, rate, resampler.outputFrames(),
+                         spectral.vulkanIndex);
+        out.denoiseBackend = denoiser->backendName();
+        out.noiseBefore = std::make_shared<denoise::NoiseMeter>(rate, denoise::NoiseMeter::Mode::Quietest);
+        out.noiseAfter = std::make_shared<denoise::NoiseMeter>(rate, denoise::NoiseMeter::Mode::Quietest);
+        toDenoiser = [&](const BlockView& b) {
+            out.noiseBefore->add(b);
+            denoiser->push(b, [&](const BlockView& d) {
+                out.noiseAfter->add(d);
+                toConvolver(d);
+            });
+        };
+    }
     forEachBlock(file, 0, file.frames(), [&](const BlockView& v) {
         clips.add(v);
-        resampler.push(v, toConvolver);
+        resampler.push(v, toDenoiser);
     });
-    resampler.finish(toConvolver);
+    resampler.finish(toDenoiser);
+    if (denoiser)
+        denoiser->finish([&](const BlockView& d) {
+            out.noiseAfter->add(d);
+            toConvolver(d);
+        });
     if (convolver) convolver->finish(toStore);
     pipe.finish();
     throwIfCancelled();

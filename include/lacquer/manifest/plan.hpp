@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "lacquer/manifest/checks_config.hpp"
+#include "lacquer/denoise/denoise.hpp"
 #include "lacquer/dither/kind.hpp"
 #include "lacquer/dynamics/params.hpp"
+#include "lacquer/eq/match.hpp"
 #include "lacquer/eq/params.hpp"
 #include "lacquer/limiter/params.hpp"
 #include "lacquer/reverb/params.hpp"
@@ -31,7 +33,9 @@ struct SourceLoc {
 // `chain:` and then by a track's `chain:` (`eq:` replaces the whole band list;
 // `reverb:`/`multiband:`/... replace their whole block).
 struct ChainParams {
+    std::optional<denoise::Params> denoise;             // noise reduction, before the EQ kernel
     eq::Bands eq;                                       // empty = no EQ
+    std::optional<eq::MatchParams> match;               // reference match, joins the EQ kernel
     std::optional<reverb::Params> reverb;
     std::optional<dynamics::MultibandParams> multiband;
     std::optional<dynamics::StereoParams> stereo;
