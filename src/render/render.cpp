@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/render/render.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,6 +34,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
+#include "render/output_folder.hpp"
 #include "render/spill.hpp"
 
 namespace lacquer::render {
@@ -299,43 +298,6 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
 
 namespace {
 
-// Holds an exclusive lock on DIR/.lacquer.lock for the render's lifetime: a second render into
-// the same folder refuses instead of interleaving files.
-class OutputLock {
-public:
-    explicit OutputLock(const fs::path& dir) {
-        const auto path = dir / ".lacquer.lock";
-        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw Error(ErrorKind::Io, dir.string(), "cannot create the lock file", "check permissions on the output folder");
-        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd_);
-            throw Error(ErrorKind::Usage, dir.string(), "another lacquer render is writing into this folder",
-                        "wait for it to finish or choose another --out");
-        }
-    }
-    ~OutputLock() { ::close(fd_); }
-    OutputLock(const OutputLock&) = delete;
-    OutputLock& operator=(const OutputLock&) = delete;
-
-private:
-    int fd_ = -1;
-};
-
-void prepareOutputFolder(const fs::path& dir, bool force) {
-    std::error_code ec;
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-        throw Error(ErrorKind::Usage, dir.string(), "exists and is not a folder", "choose another --out");
-    // report.json or the lock file: a folder lacquer rendered into, finished or interrupted.
-    if (fs::exists(dir, ec) && !force && !fs::exists(dir / "report.json", ec) && !fs::exists(dir / ".lacquer.lock", ec)) {
-        for (const auto& e : fs::directory_iterator(dir, ec)) {
-            if (e.path().filename() == ".lacquer.lock") continue;
-            throw Error(ErrorKind::Usage, dir.string(), "the output folder holds files lacquer did not write",
-                        "choose an empty or new folder with --out, or pass --force");
-        }
-    }
-    fs::create_directories(dir, ec);
-    if (ec) throw Error(ErrorKind::Io, dir.string(), "cannot create the output folder: " + ec.message(), "check the path and permissions");
-}
 
 std::string extensionFor(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
 
