@@ -3,21 +3,39 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <iterator>
 
 #include "app/commands.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
 
 namespace {
 
-extern "C" void onSignal(int sig) { lacquer::requestCancel(sig); }
+// The render checks the flag between blocks and stops cleanly (temporaries removed, exit 130). A
+// second signal while it winds down ends the process at once.
+extern "C" void onSignal(int sig) {
+    if (lacquer::cancelRequested()) {
+        static const char kLine[] = "error: interrupted again — stopped at once; temporary files may be left\n";
+        (void)!::write(STDERR_FILENO, kLine, sizeof kLine - 1);
+        ::_exit(130);
+    }
+    lacquer::requestCancel(sig);
+}
 
 void printError(const lacquer::Error& e) {
-    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "error: %s\n", d.line().c_str());
+    for (const auto& d : e.diagnostics())
+        std::fprintf(stderr, "error: %s\n", lacquer::text::forTerminal(d.line()).c_str());
 }
+
+constexpr const char* kCommands[] = {"render", "validate", "analyze", "devices", "verify", "diff"};
 
 }  // namespace
 
@@ -59,6 +77,15 @@ int main(int argc, char** argv) {
     diffCmd->add_option("report_a", diffA, "report.json of the first render")->required();
     diffCmd->add_option("report_b", diffB, "report.json of the second render")->required();
 
+    // A first word that is not an option and not a command: say so (CLI11 would answer "a
+    // subcommand is required").
+    if (argc > 1 && argv[1][0] != '-' &&
+        std::none_of(std::begin(kCommands), std::end(kCommands), [&](const char* c) { return std::strcmp(c, argv[1]) == 0; })) {
+        std::fprintf(stderr, "error: command line: unknown command '%s' — use one of render, validate, analyze, devices, verify, diff "
+                             "(lacquer --help)\n",
+                     lacquer::text::forTerminal(argv[1]).c_str());
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -68,7 +95,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "error: command line: %s — run `lacquer --help`\n", e.what());
+        std::fprintf(stderr, "error: command line: %s — run `lacquer --help`\n", lacquer::text::forTerminal(e.what()).c_str());
         return 2;
     }
 
@@ -87,8 +114,12 @@ int main(int argc, char** argv) {
     } catch (const lacquer::Error& e) {
         printError(e);
         return lacquer::exitCodeFor(e.kind());
+    } catch (const nlohmann::json::exception& e) {
+        // The JSON library's text quotes raw input: only its error number is shown.
+        std::fprintf(stderr, "error: internal: unexpected JSON (nlohmann::json error %d) — please report this as a bug\n", e.id);
+        return 3;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: internal: %s — please report this as a bug\n", e.what());
+        std::fprintf(stderr, "error: internal: %s — please report this as a bug\n", lacquer::text::forTerminal(e.what()).c_str());
         return 3;
     }
     return 0;

@@ -18,7 +18,9 @@
 #include "io/output_stream.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/io/atomic_file.hpp"
+#include "lacquer/io/input_file.hpp"
 
 namespace lacquer::io {
 namespace fs = std::filesystem;
@@ -63,6 +65,7 @@ void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
     TagLib::Ogg::XiphComment* x = file.xiphComment(true);
     // addField(replace=true) per key: setProperties() would replace the whole tag map.
     auto put = [&](const char* key, const std::string& value) {
+        if (const std::string why = text::tagProblem(value); !why.empty()) ioFail(display, std::string("tag ") + key + " " + why);
         if (!value.empty()) x->addField(key, TagLib::String(value, TagLib::String::UTF8), true);
     };
     auto putInt = [&](const char* key, int v) {
@@ -87,9 +90,9 @@ void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
     if (t.albumPeak) put("REPLAYGAIN_ALBUM_PEAK", fmtDouble(*t.albumPeak, "%.6f"));
     if (t.trackGainDb || t.albumGainDb) put("REPLAYGAIN_REFERENCE_LOUDNESS", "-18.00 LUFS");
     if (t.cover) {
-        std::ifstream in(*t.cover, std::ios::binary);
-        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in.good() && !in.eof()) ioFail(*t.cover, "cannot read the cover image");
+        // A regular file, opened without blocking; the render checked its size against FLAC's
+        // picture block before processing (render/limits.hpp).
+        const std::string bytes = readInputFile(*t.cover, ErrorKind::Input, 16u << 20);
         auto* pic = new TagLib::FLAC::Picture;  // owned by `file` after addPicture
         pic->setType(TagLib::FLAC::Picture::FrontCover);
         const auto ext = t.cover->extension().string();
@@ -103,7 +106,8 @@ void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
 
 void setWavStrings(SNDFILE* f, const Tags& t) {
     auto put = [&](int id, const std::string& v) {
-        if (!v.empty()) sf_set_string(f, id, v.c_str());
+        // A NUL would cut the string here; the manifest refuses such text (text::tagProblem).
+        if (!v.empty() && text::tagProblem(v).empty()) sf_set_string(f, id, v.c_str());
     };
     put(SF_STR_TITLE, t.title);
     put(SF_STR_ARTIST, t.artist);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -15,7 +17,9 @@
 #include <set>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/output_names.hpp"
 #include "lacquer/io/decode.hpp"
+#include "lacquer/io/input_file.hpp"
 #include "lacquer/manifest/codes.hpp"
 #include "manifest/checker.hpp"
 #include "manifest/yaml_tree.hpp"
@@ -734,6 +738,11 @@ void Resolver::readVariants(const Node* node) {
                      "use only letters, digits, '.', '_' and '-' (it names the output folder)");
             continue;
         }
+        if (const std::string why = output_names::reservedBecause(name); !why.empty()) {
+            c_.error(key, fmt::format("variant name '{}' {}", name, why),
+                     "rename the variant (it names its folder in the output folder)");
+            continue;
+        }
         std::string lower = name;
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char ch) { return std::tolower(ch); });
@@ -1002,10 +1011,26 @@ void Resolver::checkInputs() {
                       "name the file inside it");
             continue;
         }
+        if (!fs::is_regular_file(status)) {
+            // A FIFO, socket or device: opening or reading it could block forever.
+            struct stat st{};
+            const bool known = ::stat(in.path.c_str(), &st) == 0;
+            diags.add(in.line, in.column,
+                      fmt::format("{} '{}' is {}, not a regular file", key, in.written,
+                                  known ? io::describeFileType(st.st_mode) : "not a regular file"),
+                      "name a regular file (save a stream to a file first)");
+            continue;
+        }
         if (in.kind == InputRef::Kind::Cover) {
-            std::ifstream f(in.path, std::ios::binary);
             std::array<unsigned char, 8> head{};
-            if (!f || !f.read(reinterpret_cast<char*>(head.data()), head.size())) {
+            bool read = false;
+            try {
+                io::InputFile f(in.path, ErrorKind::Manifest);
+                read = ::read(f.fd(), head.data(), head.size()) == static_cast<ssize_t>(head.size());
+            } catch (const Error&) {
+                read = false;
+            }
+            if (!read) {
                 diags.add(in.line, in.column, fmt::format("cover '{}' cannot be read", in.written),
                           "check that the file is a complete image and readable by you");
                 continue;
@@ -1150,20 +1175,21 @@ AlbumPlan load(const fs::path& manifestPath, CheckInputs checkInputs) {
         throw Error(ErrorKind::Manifest, display, "the manifest is not a regular file",
                     "name the YAML file itself");
     }
-    const std::uintmax_t size = fs::file_size(manifestPath, ec);
-    if (!ec && size > kMaxBytes) {
-        throw Error(ErrorKind::Manifest, display,
-                    fmt::format("the manifest is {} bytes, over the {} byte limit", size, kMaxBytes),
-                    "a manifest is a short hand-written file; check that this is the right file");
+    // Opened without blocking and checked again on the open file (it may have been replaced by a
+    // FIFO since it was looked at).
+    std::string text;
+    try {
+        text = io::readInputFile(manifestPath, ErrorKind::Manifest, kMaxBytes);
+    } catch (const Error& e) {
+        const std::string& what = e.diagnostics().front().what;
+        if (what.rfind("is ", 0) == 0 && what.find(" bytes, over the limit") != std::string::npos)
+            throw Error(ErrorKind::Manifest, display,
+                        fmt::format("the manifest is {} bytes, over the {} byte limit", fs::file_size(manifestPath, ec), kMaxBytes),
+                        "a manifest is a short hand-written file; check that this is the right file");
+        if (what.find("not a regular file") != std::string::npos)
+            throw Error(ErrorKind::Manifest, display, "the manifest is not a regular file", "name the YAML file itself");
+        throw;
     }
-    std::ifstream in(manifestPath, std::ios::binary);
-    if (!in)
-        throw Error(ErrorKind::Manifest, display, "the manifest cannot be opened", "check its permissions");
-    // Read at most one byte past the limit: the file may have grown since it was measured.
-    std::string text(static_cast<std::size_t>(kMaxBytes + 1), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (in.bad()) throw Error(ErrorKind::Manifest, display, "the manifest cannot be read", "check the file");
-    text.resize(static_cast<std::size_t>(in.gcount()));
     const fs::path absolute = fs::absolute(manifestPath).lexically_normal();
     AlbumPlan plan = parseImpl(text, display, absolute.parent_path(), checkInputs);
     plan.manifestPath = absolute;

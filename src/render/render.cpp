@@ -30,6 +30,7 @@
 #include "lacquer/io/encode.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/loudness/reference_peak.hpp"
+#include "lacquer/render/limits.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
@@ -966,14 +967,13 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     if (options.variants.empty())
         for (const auto& v : plan.variants) variants.push_back(&v);
 
-    // A render already running in the folder refuses us on its lock before its files look foreign.
-    std::optional<OutputLock> lock;
-    if (std::error_code ec; fs::exists(options.outDir / ".lacquer.lock", ec)) lock.emplace(options.outDir);
-    prepareOutputFolder(options.outDir, options.force);
-    if (!lock) lock.emplace(options.outDir);
+    // What the manifest already decides is checked before anything is processed or written; the
+    // output folder's rules (output_folder.hpp) before the folder is touched.
+    checkLimits(plan, variants);
+    OutputFolder folder(options.outDir, options.force, inputsOf(plan), plannedOutputs(plan, variants));
 
     // Scratch files of the album pass, inside the locked output folder; removed on every exit.
-    Scratch scratch(options.scratchDir.empty() ? options.outDir / ".lacquer-scratch"
+    Scratch scratch(options.scratchDir.empty() ? folder.scratchDir()
                                                : options.scratchDir / ("lacquer-" + std::to_string(::getpid())));
 
     // One engine for the whole render: FFT plans and kernels are made once and reused.
@@ -1110,6 +1110,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     io::writeTextFile(options.outDir / "report.json", report.dump(2) + "\n");
     io::writeTextFile(options.outDir / "report.md", report::toMarkdown(report));
     io::writeTextFile(options.outDir / "report.html", report::toHtml(report));
+    folder.finish(writtenFiles(report));  // the previous render's files this one did not write
     log::info(report::summaryTable(report));
     return allOk ? 0 : 1;
 }

@@ -2,6 +2,10 @@
 #include "lacquer/report/report.hpp"
 
 #include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +16,8 @@
 #include <vector>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
+#include "lacquer/io/input_file.hpp"
 
 namespace lacquer::report {
 namespace fs = std::filesystem;
@@ -48,13 +54,17 @@ std::string fmt(const json& v, const char* format = "%.2f") {
 }  // namespace
 
 std::string sha256File(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Io, file.string(), "cannot be read to hash it", "check the output folder");
+    const io::InputFile in(file, ErrorKind::Io);  // a regular file, opened without blocking
     return digestHex([&](EVP_MD_CTX* ctx) {
         std::vector<char> buf(1 << 16);
-        while (in) {
-            in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-            EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
+        for (;;) {
+            const ssize_t n = ::read(in.fd(), buf.data(), buf.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0)
+                throw Error(ErrorKind::Io, file.string(), std::string("cannot be read to hash it: ") + std::strerror(errno),
+                            "check the disk");
+            if (n == 0) break;
+            EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(n));
         }
     });
 }
@@ -91,7 +101,7 @@ json numberOrNull(const std::optional<double>& v, int decimals) {
 
 std::string toMarkdown(const json& r) {
     std::string md = "# lacquer render report\n\n";
-    md += "- manifest: `" + r.value("manifest", "") + "`\n";
+    md += "- manifest: " + text::forMarkdown(r.value("manifest", "")) + "\n";
     md += "- lacquer: " + r.value("lacquer_version", "") + "\n";
     md += "- device: " + r.value("device", "") + "\n\n";
     for (const auto& [name, v] : r["variants"].items()) {
@@ -105,20 +115,25 @@ std::string toMarkdown(const json& r) {
         md += "| # | title | start s | length s | LUFS | LRA LU | dBTP | sample peak dBFS | gain dB | file |\n";
         md += "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
         for (const auto& tr : v["tracks"]) {
-            md += "| " + std::to_string(tr["number"].get<int>()) + " | " + tr["title"].get<std::string>() + " | " +
+            md += "| " + std::to_string(tr["number"].get<int>()) + " | " + text::forMarkdown(tr["title"].get<std::string>()) + " | " +
                   fmt(tr["start_s"], "%.3f") + " | " + fmt(tr["duration_s"], "%.3f") + " | " + fmt(tr["integrated_lufs"]) +
                   " | " + fmt(tr["loudness_range_lu"], "%.1f") + " | " + fmt(tr["true_peak_dbtp"]) + " | " +
-                  fmt(tr["sample_peak_dbfs"]) + " | " + fmt(tr["gain_db"]) + " | `" + tr["file"].get<std::string>() + "` |\n";
+                  fmt(tr["sample_peak_dbfs"]) + " | " + fmt(tr["gain_db"]) + " | " + text::forMarkdown(tr["file"].get<std::string>()) + " |\n";
         }
         md += "\n| check | result | detail |\n|---|---|---|\n";
         for (const auto& c : v["checks"])
-            md += "| " + c["name"].get<std::string>() + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
-                  c["detail"].get<std::string>() + " |\n";
+            md += "| " + text::forMarkdown(c["name"].get<std::string>()) + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
+                  text::forMarkdown(c["detail"].get<std::string>()) + " |\n";
         md += "\n";
         if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";
         if (v.contains("cd")) {
             md += "### CD: PQ sheet\n\n" + v["cd"].value("pq_sheet_markdown", "") + "\n";
-            md += "### CD: CUE sheet\n\n```\n" + v["cd"].value("cue", "") + "```\n\n";
+            // A fence longer than any run of backticks in the sheet, so it cannot close early.
+            const std::string cue = v["cd"].value("cue", "");
+            std::size_t run = 0, longest = 0;
+            for (const char c : cue) longest = std::max(longest, run = c == '`' ? run + 1 : 0);
+            const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+            md += "### CD: CUE sheet\n\n" + fence + "\n" + cue + fence + "\n\n";
         }
         if (v.contains("vinyl")) md += "### Vinyl: cutting sheet\n\n" + v["vinyl"].value("cutting_sheet_markdown", "") + "\n";
     }
@@ -137,7 +152,7 @@ std::string summaryTable(const json& r) {
         out += line;
         for (const auto& tr : v["tracks"]) {
             std::snprintf(line, sizeof line, "  %3d  %-28.28s %8s %7s %8s %7ss\n", tr["number"].get<int>(),
-                          tr["title"].get<std::string>().c_str(), fmt(tr["integrated_lufs"]).c_str(),
+                          text::forTerminal(tr["title"].get<std::string>()).c_str(), fmt(tr["integrated_lufs"]).c_str(),
                           fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
             out += line;
         }
@@ -149,7 +164,7 @@ std::string summaryTable(const json& r) {
         for (const auto& c : v["checks"])
             if (!c["ok"].get<bool>()) {
                 ++failed;
-                out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
+                out += "  FAIL " + text::forTerminal(c["name"].get<std::string>()) + ": " + text::forTerminal(c["detail"].get<std::string>()) + "\n";
             }
         out += failed ? "" : "  all " + std::to_string(v["checks"].size()) + " checks passed\n";
     }
