@@ -99,8 +99,12 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    // Only render stops cleanly on a signal (it checks between blocks and removes its temporaries);
+    // every other command writes nothing, so the default action (end at once) is the right one.
+    if (*renderCmd) {
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
     // Past RLIMIT_FSIZE, write() must fail with EFBIG (a clean I/O error, temporaries removed)
     // instead of the default SIGXFSZ action killing the process mid-file.
     std::signal(SIGXFSZ, SIG_IGN);

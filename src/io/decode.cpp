@@ -8,6 +8,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -108,10 +109,21 @@ SndfilePtr openForRead(const fs::path& file, SF_INFO& sfinfo) {
         if (at) {
             const char* eol = std::strchr(at + 1, '\n');
             const std::string line(at + 1, eol ? eol : at + std::strlen(at));
-            if (line.find("should be") != std::string::npos)
+            if (line.find("should be") != std::string::npos) {
+                // libsndfile's log line ("data : 352800 (should be 348800)") in words: the header's
+                // size of the audio data and what the file holds.
+                long long promised = -1, there = -1;
+                const auto colon = line.find(':');
+                const auto should = line.find("should be");
+                if (colon != std::string::npos) promised = std::atoll(line.c_str() + colon + 1);
+                there = std::atoll(line.c_str() + should + 9);
                 throw Error(ErrorKind::Input, file.string(),
-                            "truncated or corrupt: the audio data is shorter than its header says (" + line + ")",
+                            promised > 0 && there >= 0
+                                ? "truncated or corrupt: its header promises " + std::to_string(promised) +
+                                      " bytes of audio data, the file holds " + std::to_string(there)
+                                : std::string("truncated or corrupt: the audio data is shorter than its header says"),
                             "re-export or re-copy the file");
+            }
         }
     }
     // A WAV or AIFF over 4 GiB cannot describe itself: its 32-bit chunk sizes wrap, and libsndfile

@@ -32,6 +32,11 @@ InputFile::InputFile(const fs::path& file, ErrorKind kind) : path_(file), kind_(
         const int err = errno;
         if (err == ENOENT)
             throw Error(kind, file.string(), "does not exist", "check the path");
+        // A socket cannot be opened at all (ENXIO): say what it is rather than the errno's words.
+        struct stat st{};
+        if (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+            throw Error(kind, file.string(), "is " + describeFileType(st.st_mode) + ", not a regular file",
+                        "name a regular file (save the stream to a file first)");
         throw Error(kind, file.string(), std::string("cannot be opened: ") + std::strerror(err),
                     err == EACCES || err == EPERM ? "check its permissions" : "check the file");
     }

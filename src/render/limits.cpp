@@ -69,8 +69,8 @@ void checkLimits(const AlbumPlan& plan, const std::vector<const VariantPlan*>& v
             const std::string ext = plan.album.cover->extension().string();
             const bool png = ext == ".png" || ext == ".PNG";
             if (!ec && bytes > maxFlacCoverBytes(png))
-                errors.push_back({plan.manifestPath.filename().string() + ": cover '" + plan.album.cover->filename().string() + "'",
-                                  "is " + mib(bytes) + " (" + std::to_string(bytes) + " bytes); a FLAC file holds a cover of at most " +
+                errors.push_back({plan.manifestPath.string(),
+                                  "cover '" + plan.album.cover->filename().string() + "' is " + mib(bytes) + " (" + std::to_string(bytes) + " bytes); a FLAC file holds a cover of at most " +
                                       std::to_string(maxFlacCoverBytes(png)) + " bytes (its 16 MiB picture block)",
                                   "use a smaller cover image (a 3000×3000 JPEG is about 2 MiB)"});
         }
