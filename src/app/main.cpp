@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     renderCmd->add_option("--out,-o", render.outDir, "output folder (default: ./out)");
     renderCmd->add_option("--variant", render.variants, "render only this variant (repeatable)");
     renderCmd->add_option("--device", render.device, "convolution device: auto, cpu or a Vulkan device index from `lacquer devices`");
-    renderCmd->add_flag("--force", render.force, "allow an output folder that holds files lacquer did not write");
+    renderCmd->add_flag("--force", render.force, "allow an output folder that holds files lacquer did not write (they are never replaced)");
     renderCmd->add_option("--scratch", render.scratchDir,
                           "folder for the render's temporary audio (about twice the album as 32-bit float; "
                           "default: inside the output folder)");

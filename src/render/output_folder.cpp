@@ -307,6 +307,21 @@ std::vector<std::string> OutputFolder::finish(const std::vector<std::string>& wr
         removed.push_back(rel);
         for (fs::path p = file.parent_path(); p != dir_ && p.has_relative_path(); p = p.parent_path()) folders.insert(p);
     }
+    // Temporaries a killed render left beside the files this one wrote: AtomicFile names them
+    // ".<name>.part-<pid>-<n>" after the file they were to become.
+    std::map<fs::path, std::set<std::string>> namesIn;
+    for (const auto& rel : wrote)
+        if (isInsideRelativePath(rel)) namesIn[(dir_ / rel).parent_path()].insert(fs::path(rel).filename().string());
+    for (const auto& [folder, names] : namesIn) {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(folder, ec)) {
+            const std::string n = e.path().filename().string();
+            const auto part = n.rfind(".part-");
+            if (n.size() < 2 || n[0] != '.' || part == std::string::npos || !names.count(n.substr(1, part - 1))) continue;
+            if (!fs::is_regular_file(fs::symlink_status(e.path(), ec)) || inputAt(e.path())) continue;
+            if (fs::remove(e.path(), ec)) removed.push_back(fs::relative(e.path(), dir_, ec).generic_string());
+        }
+    }
     // Folders the removals left empty, deepest first (fs::remove deletes only an empty folder).
     std::vector<fs::path> byDepth(folders.begin(), folders.end());
     std::sort(byDepth.begin(), byDepth.end(), [](const fs::path& a, const fs::path& b) {

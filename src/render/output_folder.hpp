@@ -14,7 +14,10 @@
 //   refused, --force or not; --force only lets the render write beside files it did not write.
 // - When a render has written its report, what the previous render recorded and this one did not
 //   write is deleted — only while it still holds the bytes recorded for it (its SHA-256), and
-//   never an input. Folders that this leaves empty go too. Nothing else is touched.
+//   never an input. Folders that this leaves empty go too, and the hidden temporaries
+//   (".<name>.part-<pid>-<n>") a killed render left beside a file this render wrote. Nothing else
+//   is touched. A render of some variants (--variant) holds those variants only when it is done,
+//   as its report.json says.
 #include <cstdint>
 #include <filesystem>
 #include <map>

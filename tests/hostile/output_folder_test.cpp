@@ -201,11 +201,16 @@ TEST(HostileOutputFolder, FilesAnUnfinishedRenderJournaledAreLacquersAndAreRepla
                                          "streaming/01 - Alpha.flac\nstreaming/02 - Beta.flac\n");
     writeText(dir / "out/streaming/01 - Alpha.flac", "half a render");
     writeText(dir / "out/old/01 - Gone.flac", "a master of a variant since removed");
+    // What SIGKILL leaves: AtomicFile's temporary beside the file it was to become. A hidden file
+    // of the user's, named otherwise, stays.
+    writeText(dir / "out/streaming/.02 - Beta.flac.part-99999-0", "a killed render's temporary");
+    writeText(dir / "out/streaming/.user-notes", "the user's");
     const auto inputs = snapshot(dir / "mixes");
     std::string out;
     ASSERT_EQ(render(dir, &out), 0) << out;
-    EXPECT_EQ(leftoverFiles(dir / "out"), (std::vector<std::string>{"report.html", "report.json", "report.md",
-                                                                    "streaming/01 - Alpha.flac", "streaming/02 - Beta.flac"}));
+    EXPECT_EQ(leftoverFiles(dir / "out"),
+              (std::vector<std::string>{"report.html", "report.json", "report.md", "streaming/.user-notes",
+                                        "streaming/01 - Alpha.flac", "streaming/02 - Beta.flac"}));
     EXPECT_FALSE(fs::exists(dir / "out/old"));  // emptied by the clean-up, then removed
     std::ifstream lock(dir / "out/.lacquer.lock");
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(lock), {}), "");  // the journal is cleared
