@@ -95,9 +95,6 @@ std::vector<std::string> writtenFiles(const nlohmann::json& report) {
 OutputFolder::OutputFolder(const fs::path& dir, bool force, const std::vector<InputFileRef>& inputs,
                            const std::vector<std::string>& planned)
     : dir_(dir), inputs_(inputs), planned_(planned.begin(), planned.end()) {
-    for (const auto& in : inputs_)
-        if (auto id = idOf(in.path)) inputIds_.push_back(*id);
-
     std::error_code ec;
     const auto status = fs::status(dir_, ec);
     const bool existed = fs::exists(status);
@@ -257,13 +254,9 @@ void OutputFolder::writeJournal(const std::set<std::string>& paths) {
 }
 
 const InputFileRef* OutputFolder::inputAt(const fs::path& file) const {
-    if (auto id = idOf(file)) {
-        for (std::size_t i = 0, k = 0; i < inputs_.size(); ++i) {
-            const auto inId = idOf(inputs_[i].path);
-            if (inId && *inId == *id) return &inputs_[i];
-            (void)k;
-        }
-    }
+    if (auto id = idOf(file))
+        for (const auto& in : inputs_)
+            if (const auto inId = idOf(in.path); inId && *inId == *id) return &in;
     std::error_code ec;
     const fs::path want = fs::weakly_canonical(file, ec);
     for (const auto& in : inputs_)

@@ -76,7 +76,6 @@ private:
 
     std::filesystem::path dir_;
     std::vector<InputFileRef> inputs_;
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> inputIds_;  // (st_dev, st_ino) per input
     std::map<std::string, std::string> recorded_;                  // previous report.json: path → sha256
     std::set<std::string> journal_;                                // an unfinished render's claims
     std::set<std::string> planned_;
