@@ -13,6 +13,7 @@
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
 #include "lacquer/common/output_names.hpp"
+#include "lacquer/delivery/ddp.hpp"
 #include "lacquer/delivery/vinyl.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/read_report.hpp"
@@ -70,7 +71,7 @@ std::vector<std::string> plannedOutputs(const AlbumPlan& plan, const std::vector
         if (ex.format == ExportFormat::Cd) {
             out.push_back(dir + "album.wav");
             out.push_back(dir + "album.cue");
-            for (const char* f : {"DDPID", "DDPMS", "CDTEXT.BIN", "PQDESCR", "IMAGE.DAT"}) out.push_back(dir + "ddp/" + f);
+            for (const char* f : delivery::kDdpFileNames) out.push_back(dir + "ddp/" + f);
         }
         if (!v->vinylDisc.empty()) {
             if (!v->sides.empty()) {

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "hostile_support.hpp"
+#include "lacquer/manifest/manifest.hpp"
+#include "render/output_folder.hpp"
 
 namespace lacquer::hostile {
 namespace {
@@ -290,6 +292,30 @@ TEST(HostileOutputFolder, AReportListingPathsOutsideTheFolderDeletesNothingThere
     ASSERT_EQ(render(dir, &out), 0) << out;
     EXPECT_TRUE(fs::exists(dir / "victim.txt"));
     EXPECT_EQ(snapshot(dir / "mixes"), before);
+}
+
+TEST(HostileOutputFolder, EveryFileARenderWritesWasCheckedBeforeTheRenderBegan) {
+    // The rules are applied to plannedOutputs() before any audio is processed; a file written
+    // outside that list would escape them. A FLAC, a CD and a vinyl variant write every kind of
+    // file lacquer makes (tracks, album.wav/.cue, DDP, sides, reports).
+    const auto dir = test::scratchDir();
+    writeMix(dir / "mixes/a.wav", 4.5, 1);
+    writeMix(dir / "mixes/b.wav", 4.5, 2);
+    writeText(dir / "album.yaml",
+              manifestText("  - { file: mixes/a.wav, title: Alpha }\n  - { file: mixes/b.wav, title: Beta }\n", "",
+                           kStreaming + "  cd: { export: { format: cd } }\n  vinyl: { disc: 12in-33, export: { format: wav } }\n"));
+    std::string out;
+    ASSERT_EQ(render(dir, &out), 0) << out;
+    const AlbumPlan plan = manifest::load(dir / "album.yaml");
+    std::vector<const VariantPlan*> variants;
+    for (const auto& v : plan.variants) variants.push_back(&v);
+    const auto planned = render::plannedOutputs(plan, variants);
+    const std::set<std::string> plannedSet(planned.begin(), planned.end());
+    std::ifstream in(dir / "out/report.json");
+    const auto written = render::writtenFiles(json::parse(in));
+    EXPECT_GE(written.size(), 3u + 2 + 2 + 2 + 5 + 2 + 1);  // reports, tracks ×3 variants, CD image, DDP, a side
+    for (const auto& w : written) EXPECT_TRUE(plannedSet.count(w)) << w << " was written but not checked first";
+    for (const auto& f : leftoverFiles(dir / "out")) EXPECT_TRUE(plannedSet.count(f)) << f;
 }
 
 }  // namespace
