@@ -204,8 +204,10 @@ OutputFolder::OutputFolder(const fs::path& dir, bool force, const std::vector<In
     writeJournal(claims);
 }
 
-OutputFolder::~OutputFolder() {
-    if (lockFd_ >= 0) ::close(lockFd_);
+OutputFolder::~OutputFolder() = default;
+
+OutputFolder::LockFd::~LockFd() {
+    if (fd >= 0) ::close(fd);
 }
 
 fs::path OutputFolder::scratchDir() const { return dir_ / output_names::kScratch; }

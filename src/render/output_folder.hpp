@@ -79,7 +79,15 @@ private:
     std::map<std::string, std::string> recorded_;                  // previous report.json: path → sha256
     std::set<std::string> journal_;                                // an unfinished render's claims
     std::set<std::string> planned_;
-    int lockFd_ = -1;
+    // The lock's descriptor, closed (and the lock released) also when the constructor throws.
+    struct LockFd {
+        int fd = -1;
+        LockFd() = default;
+        LockFd(const LockFd&) = delete;
+        LockFd& operator=(const LockFd&) = delete;
+        ~LockFd();
+    } lock_;
+    int& lockFd_ = lock_.fd;
 };
 
 }  // namespace lacquer::render
