@@ -3,8 +3,7 @@
 #   fuzz_decode    io::probe + io::decode on an arbitrary file
 #   fuzz_report    report::parseReport (diff's and verify's reader) + report::diffReports
 # tools/fuzz configures build-fuzz and runs them. The code they reach (manifest, decode, the
-# report reader and diff, common)
-# is compiled again into lacquer_fuzz_core with coverage instrumentation, ASan and UBSan; the
+# report reader and diff, common) is compiled again into lacquer_fuzz_core with coverage instrumentation, ASan and UBSan; the
 # rest of the project is not needed by them and is left uninstrumented.
 if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   message(FATAL_ERROR "LACQUER_FUZZ needs clang: configure with CC=clang CXX=clang++ (tools/fuzz does)")

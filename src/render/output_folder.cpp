@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/digest.hpp"
 #include "lacquer/common/log.hpp"
 #include "lacquer/common/output_names.hpp"
 #include "lacquer/delivery/ddp.hpp"
@@ -287,7 +288,7 @@ std::vector<std::string> OutputFolder::finish(const std::vector<std::string>& wr
         if (sha != recorded_.end() && !sha->second.empty()) {
             std::string now;
             try {
-                now = report::sha256File(file);
+                now = sha256File(file);
             } catch (const Error&) {
                 continue;
             }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "support/audio_files.hpp"
-#include "lacquer/report/report.hpp"
+#include "lacquer/common/digest.hpp"
 #include "support/paths.hpp"
 
 namespace lacquer::hostile {
@@ -82,7 +82,7 @@ inline std::map<std::string, std::string> snapshot(const fs::path& dir) {
     std::map<std::string, std::string> files;
     for (const auto& e : fs::recursive_directory_iterator(dir))
         if (e.is_regular_file() && !e.is_symlink())
-            files[fs::relative(e.path(), dir).generic_string()] = report::sha256File(e.path());
+            files[fs::relative(e.path(), dir).generic_string()] = sha256File(e.path());
     return files;
 }
 

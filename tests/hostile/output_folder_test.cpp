@@ -282,7 +282,7 @@ TEST(HostileOutputFolder, AReportListingPathsOutsideTheFolderDeletesNothingThere
     std::ifstream in(dir / "out/report.json");
     json r = json::parse(in);
     in.close();
-    const std::string sha = report::sha256File(dir / "victim.txt");
+    const std::string sha = sha256File(dir / "victim.txt");
     const std::vector<std::string> outside = {"../victim.txt", "link/victim.txt", (dir / "victim.txt").string(),
                                               "streaming/../../victim.txt"};
     for (const auto& p : outside)
