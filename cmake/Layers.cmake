@@ -29,7 +29,8 @@ set(LACQUER_LAYERS
   "checks         common io loudness manifest delivery"
   "report         common io loudness manifest delivery eq checks"
   "render         common io resample loudness eq dynamics limiter reverb dither sequence convolution manifest delivery checks report"
-  "verify         common io loudness manifest delivery checks report")
+  "verify         common io loudness manifest delivery checks report"
+  "catalog        common io manifest convolution render")
 
 # Build information for every layer (the render certificate's version and build).
 add_library(lacquer_build_info INTERFACE)

@@ -3,6 +3,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace lacquer::app {
 
 struct RenderArgs {
@@ -25,5 +29,7 @@ int runAnalyze(const std::vector<std::string>& files, bool json);
 int runDevices();
 int runVerify(const VerifyArgs& args);                               // verify_cmd.cpp
 int runDiff(const std::string& reportA, const std::string& reportB);  // diff_cmd.cpp
+CLI::App* addCatalogCommand(CLI::App& app);                          // catalog_cmd.cpp
+int runCatalog();                                                    // catalog_cmd.cpp
 
 }  // namespace lacquer::app

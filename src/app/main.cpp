@@ -35,7 +35,7 @@ void printError(const lacquer::Error& e) {
         std::fprintf(stderr, "error: %s\n", lacquer::text::forTerminal(d.line()).c_str());
 }
 
-constexpr const char* kCommands[] = {"render", "validate", "analyze", "devices", "verify", "diff"};
+constexpr const char* kCommands[] = {"render", "validate", "analyze", "devices", "verify", "diff", "catalog"};
 
 }  // namespace
 
@@ -77,11 +77,13 @@ int main(int argc, char** argv) {
     diffCmd->add_option("report_a", diffA, "report.json of the first render")->required();
     diffCmd->add_option("report_b", diffB, "report.json of the second render")->required();
 
+    auto* catalogCmd = lacquer::app::addCatalogCommand(app);
+
     // A first word that is not an option and not a command: say so (CLI11 would answer "a
     // subcommand is required").
     if (argc > 1 && argv[1][0] != '-' &&
         std::none_of(std::begin(kCommands), std::end(kCommands), [&](const char* c) { return std::strcmp(c, argv[1]) == 0; })) {
-        std::fprintf(stderr, "error: command line: unknown command '%s' — use one of render, validate, analyze, devices, verify, diff "
+        std::fprintf(stderr, "error: command line: unknown command '%s' — use one of render, validate, analyze, devices, verify, diff, catalog "
                              "(lacquer --help)\n",
                      lacquer::text::forTerminal(argv[1]).c_str());
         return 2;
@@ -115,6 +117,7 @@ int main(int argc, char** argv) {
         if (*devicesCmd) return lacquer::app::runDevices();
         if (*verifyCmd) return lacquer::app::runVerify(verify);
         if (*diffCmd) return lacquer::app::runDiff(diffA, diffB);
+        if (*catalogCmd) return lacquer::app::runCatalog();
     } catch (const lacquer::Error& e) {
         printError(e);
         return lacquer::exitCodeFor(e.kind());

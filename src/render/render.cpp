@@ -5,6 +5,8 @@
 // through the limiter, quantisation, the codec-headroom step), write_variant.cpp (files, checks,
 // the variant's report section).
 #include "lacquer/render/render.hpp"
+#include "lacquer/render/budget.hpp"
+#include "lacquer/render/job_key.hpp"
 
 #include <unistd.h>
 
@@ -83,6 +85,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     if (options.variants.empty())
         for (const auto& v : plan.variants) variants.push_back(&v);
 
+    // The job key and every input's SHA-256, hashed before anything is written (report.json "job").
+    const JobIdentity identity = jobIdentity(plan, options.variants, deviceText(options.device));
+
     // What the manifest already decides is checked before anything is processed or written; the
     // output folder's rules (output_folder.hpp) before the folder is touched.
     checkLimits(plan, variants);
@@ -141,6 +146,7 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
     report["lacquer_build"] = LACQUER_BUILD;  // commit as of the last configure
+    report["job"] = identity.toJson(plan.manifestPath.parent_path());
     report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();

@@ -26,6 +26,7 @@
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/report/read_report.hpp"
 #include "lacquer/report/report.hpp"
+#include "verify/inputs.hpp"
 #include "verify/tags.hpp"
 
 namespace lacquer::verify {
@@ -509,6 +510,7 @@ Result verifyRender(const AlbumPlan& plan, const fs::path& outDir) {
                        name, "variant in report.json is not in the manifest", "no such variant", "rendered");
     result.checks += top.checks;
     result.violations = std::move(top.violations);
+    result.checks += checkInputs(plan, report, result.violations);  // verify/inputs.hpp
 
     for (const auto& v : plan.variants)
         if (variants && variants->contains(v.name)) checkVariant(plan, v, (*variants)[v.name], outDir, result);

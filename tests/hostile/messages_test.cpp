@@ -14,7 +14,7 @@ TEST(HostileMessages, AnUnknownCommandIsNamed) {
         std::string out;
         EXPECT_EQ(runCommand(cli() + " " + word + " album.yaml", &out), 2) << out;
         EXPECT_EQ(out, "error: command line: unknown command '" + word +
-                           "' — use one of render, validate, analyze, devices, verify, diff (lacquer --help)\n");
+                           "' — use one of render, validate, analyze, devices, verify, diff, catalog (lacquer --help)\n");
     }
     std::string out;
     EXPECT_EQ(runCommand(cli() + " $'ren\\x1b[2Jder'", &out), 2) << out;
