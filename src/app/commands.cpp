@@ -9,11 +9,11 @@
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
 #include "lacquer/common/parallel.hpp"
-#include "lacquer/delivery/cd.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/io/decode.hpp"
-#include "lacquer/sequence/timeline.hpp"
 #include "lacquer/gpu/device.hpp"
 #include "lacquer/manifest/manifest.hpp"
+#include "lacquer/render/limits.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
 
@@ -34,37 +34,12 @@ int runRender(const RenderArgs& args) {
     return renderExitCode(result.checksPassed);
 }
 
-// Red Book rules for the CD variants, on the timeline the sources make (the reverb tail can only
-// lengthen tracks; render re-checks the final lengths before writing).
-void precheckCd(const AlbumPlan& plan) {
-    std::vector<Diagnostic> errors;
-    for (const auto& v : plan.variants) {
-        if (v.exportSpec.format != ExportFormat::Cd) continue;
-        std::vector<std::size_t> frames;
-        std::vector<sequence::TrackPlacement> placements;
-        for (const auto& t : plan.tracks) {
-            frames.push_back(static_cast<std::size_t>(std::llround(io::probe(t.file).durationS() * delivery::kCdRateHz)));
-            sequence::TrackPlacement p;
-            p.crossfadeS = t.crossfadeS;
-            p.gapAfterS = t.gapAfterS.value_or(plan.sequence.gapS);
-            placements.push_back(p);
-        }
-        std::size_t total = 0;
-        const auto marks = sequence::layoutMarks(frames, placements, delivery::kCdRateHz, &total);
-        const auto rb = delivery::checkRedBook(delivery::cdLayout(marks, frames, total), render::cdDisc(plan), render::cdTracks(plan));
-        for (auto d : rb.errors) {
-            d.where = v.name + (d.where.empty() ? "" : ": " + d.where);
-            errors.push_back(d);
-        }
-        for (const auto& d : rb.warnings) log::warning(v.name, d.line());
-    }
-    if (!errors.empty()) throw Error(ErrorKind::Manifest, errors);
-}
-
 int runValidate(const std::string& manifestPath) {
     const AlbumPlan plan = manifest::load(manifestPath, manifest::CheckInputs::Yes);
-    precheckCd(plan);
-    std::printf("%s: ok — %zu tracks, %zu variants\n", manifestPath.c_str(), plan.tracks.size(), plan.variants.size());
+    std::vector<const VariantPlan*> all;
+    for (const auto& v : plan.variants) all.push_back(&v);
+    render::checkLimits(plan, all);  // the limits render checks before it processes anything
+    std::printf("%s: ok — %zu tracks, %zu variants\n", text::forTerminal(manifestPath).c_str(), plan.tracks.size(), plan.variants.size());
     return 0;
 }
 
@@ -88,7 +63,7 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
                            {"sample_rate", m.info.sampleRateHz},
                            {"channels", m.info.channels}});
         }
-        std::printf("%s\n", out.dump(2).c_str());
+        std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace).c_str());
         return 0;
     }
     auto f = [](const std::optional<double>& v, const char* format) {
@@ -103,7 +78,7 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
         std::printf("%8s %7s %8s %9s %9.3f %7d %3d  %s\n", f(m.loudness.integratedLufs, "%.2f").c_str(),
                     f(m.loudness.loudnessRangeLu, "%.1f").c_str(), f(m.loudness.truePeakDbtp, "%.2f").c_str(),
                     f(m.loudness.samplePeakDbfs, "%.2f").c_str(), m.info.durationS(), m.info.sampleRateHz, m.info.channels,
-                    files[i].c_str());
+                    text::forTerminal(files[i]).c_str());
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/report/report.hpp"
 
 namespace lacquer::app {
@@ -40,7 +41,7 @@ std::string summaryTable(const json& r) {
         out += line;
         for (const auto& tr : v["tracks"]) {
             std::snprintf(line, sizeof line, "  %3d  %-28.28s %8s %7s %8s %7ss\n", tr["number"].get<int>(),
-                          tr["title"].get<std::string>().c_str(), fmt(tr["integrated_lufs"]).c_str(),
+                          text::forTerminal(tr["title"].get<std::string>()).c_str(), fmt(tr["integrated_lufs"]).c_str(),
                           fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
             out += line;
         }
@@ -52,7 +53,8 @@ std::string summaryTable(const json& r) {
         for (const auto& c : v["checks"])
             if (!c["ok"].get<bool>()) {
                 ++failed;
-                out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
+                out += "  FAIL " + text::forTerminal(c["name"].get<std::string>()) + ": " +
+                       text::forTerminal(c["detail"].get<std::string>()) + "\n";
             }
         // Warnings: passed checks an engineer must hear about (quality, vinyl, codec, Red Book).
         for (const auto& c : v["checks"])

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/commands.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/verify/verify.hpp"
 
@@ -12,7 +13,7 @@ int runVerify(const VerifyArgs& args) {
     // The mixes need not be present: verify checks what was written, possibly on another machine.
     const AlbumPlan plan = manifest::load(args.manifest, manifest::CheckInputs::No);
     const verify::Result result = verify::verifyRender(plan, args.outDir);
-    for (const auto& v : result.violations) std::printf("%s\n", v.line().c_str());
+    for (const auto& v : result.violations) std::printf("%s\n", text::forTerminal(v.line()).c_str());
     std::printf("%s\n", result.summaryLine().c_str());
     return result.ok() ? 0 : 1;
 }

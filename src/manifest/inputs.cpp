@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Probing the files a manifest names (mixes, impulse responses, the cover) with CheckInputs::Yes:
 // a missing or unreadable input is a manifest error before anything is written.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "lacquer/io/decode.hpp"
+#include "lacquer/io/input_file.hpp"
 #include "manifest/resolver.hpp"
 
 namespace lacquer::manifest::detail {
@@ -48,10 +52,26 @@ void Resolver::checkInputs() {
                       "name the file inside it");
             continue;
         }
+        if (!fs::is_regular_file(status)) {
+            // A FIFO, socket or device: opening or reading it could block forever.
+            struct stat st{};
+            const bool known = ::stat(in.path.c_str(), &st) == 0;
+            diags.add(in.line, in.column,
+                      fmt::format("{} '{}' is {}, not a regular file", key, in.written,
+                                  known ? io::describeFileType(st.st_mode) : "not a regular file"),
+                      "name a regular file (save a stream to a file first)");
+            continue;
+        }
         if (in.kind == InputRef::Kind::Cover) {
-            std::ifstream f(in.path, std::ios::binary);
             std::array<unsigned char, 8> head{};
-            if (!f || !f.read(reinterpret_cast<char*>(head.data()), head.size())) {
+            bool read = false;
+            try {
+                io::InputFile f(in.path, ErrorKind::Manifest);  // a regular file, opened without blocking
+                read = ::read(f.fd(), head.data(), head.size()) == static_cast<ssize_t>(head.size());
+            } catch (const Error&) {
+                read = false;
+            }
+            if (!read) {
                 diags.add(in.line, in.column, fmt::format("cover '{}' cannot be read", in.written),
                           "check that the file is a complete image and readable by you");
                 continue;

@@ -33,7 +33,7 @@ struct RenderOptions {
     std::filesystem::path outDir;
     std::vector<std::string> variants;  // empty = all
     convolution::DeviceRequest device;  // --device auto | cpu | N
-    bool force = false;                 // allow an output folder holding files lacquer did not write
+    bool force = false;                 // allow an output folder holding files lacquer did not write (never replaced)
     // Where the album pass keeps its temporary audio (a private subfolder is made and removed);
     // empty: DIR/.lacquer-scratch inside the output folder.
     std::filesystem::path scratchDir;
