@@ -18,6 +18,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/manifest/codes.hpp"
 #include "manifest/checker.hpp"
+#include "manifest/tool_keys.hpp"
 #include "manifest/yaml_tree.hpp"
 
 namespace lacquer {
@@ -106,6 +107,9 @@ struct ChainSpec {
     std::optional<std::optional<dynamics::MultibandParams>> multiband;
     std::optional<std::optional<dynamics::StereoParams>> stereo;
     std::optional<std::optional<dynamics::DeesserParams>> deesser;
+    std::optional<std::optional<dynamics::GlueCompressorParams>> compressor;
+    std::optional<std::optional<dynamics::SaturationParams>> saturation;
+    std::optional<std::optional<sequence::TrimParams>> trim;
     std::optional<limiter::Params> limiter;
 };
 
@@ -115,6 +119,9 @@ ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
     if (spec.multiband) base.multiband = *spec.multiband;
     if (spec.stereo) base.stereo = *spec.stereo;
     if (spec.deesser) base.deesser = *spec.deesser;
+    if (spec.compressor) base.compressor = *spec.compressor;
+    if (spec.saturation) base.saturation = *spec.saturation;
+    if (spec.trim) base.trim = *spec.trim;
     return base;
 }
 
@@ -210,6 +217,9 @@ private:
     std::optional<dynamics::CompressorParams> readCompressor(const Node& v);
     std::optional<dynamics::StereoParams> readStereo(const Node& v);
     std::optional<dynamics::DeesserParams> readDeesser(const Node& v);
+    std::optional<dynamics::GlueCompressorParams> readGlueCompressor(const Node& v) { return detail::readGlueCompressor(c_, v); }
+    std::optional<dynamics::SaturationParams> readSaturation(const Node& v) { return detail::readSaturation(c_, v); }
+    std::optional<sequence::TrimParams> readTrim(const Node& v) { return detail::readTrim(c_, v); }
     std::optional<limiter::Params> readLimiter(const Node& v, limiter::Params base);
     LoudnessParams readLoudness(const Node* node, LoudnessParams base, const std::string& name);
     void readTracks(const Node* node);
@@ -352,7 +362,8 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     const std::string name = level == ChainLevel::Track     ? "track chain"
                              : level == ChainLevel::Variant ? "variant chain"
                                                             : "chain";
-    MapView m(c_, node, name, {"eq", "reverb", "multiband", "stereo", "deesser", "limiter"}, "in " + name);
+    MapView m(c_, node, name,
+              {"eq", "reverb", "multiband", "stereo", "deesser", "compressor", "saturation", "trim", "limiter"}, "in " + name);
     if (!m.valid()) return spec;
     if (const Node* v = m.get("eq")) spec.eq = readEq(*v);
     if (const Node* v = m.get("reverb")) {
@@ -365,6 +376,14 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     spec.multiband = offOr(m.get("multiband"), &Resolver::readMultiband);
     spec.stereo = offOr(m.get("stereo"), &Resolver::readStereo);
     spec.deesser = offOr(m.get("deesser"), &Resolver::readDeesser);
+    spec.compressor = offOr(m.get("compressor"), &Resolver::readGlueCompressor);
+    spec.saturation = offOr(m.get("saturation"), &Resolver::readSaturation);
+    if (level == ChainLevel::Variant && m.get("trim")) {
+        c_.error(*m.keyOf("trim"), "trim cannot be set in a variant's chain",
+                 "trimming changes the tracks' lengths, which every variant shares: set it in the album or track chain");
+    } else {
+        spec.trim = offOr(m.get("trim"), &Resolver::readTrim);
+    }
     if (const Node* v = m.get("limiter")) {
         if (level == ChainLevel::Track) {
             c_.error(*m.keyOf("limiter"), "the limiter cannot be set per track",
@@ -1053,7 +1072,19 @@ void Resolver::checkInputs() {
                       "trim the impulse response's silent tail, or use a shorter one");
             continue;
         }
-        if (in.kind == InputRef::Kind::Track) trackDurationsS_[in.trackIndex] = info.durationS();
+        if (in.kind == InputRef::Kind::Track) {
+            // Explicit trim cuts are known now (auto cuts only after reading the audio: the render
+            // checks those lengths).
+            const double cutS = detail::explicitTrimS(plan_.tracks[static_cast<std::size_t>(in.trackIndex)].chain.trim);
+            if (cutS > 0 && cutS >= info.durationS()) {
+                diags.add(in.line, in.column,
+                          fmt::format("trim cuts {} s from '{}', which is {:.2f} s long", detail::num(cutS), in.written,
+                                      info.durationS()),
+                          "shorten the trim's head/tail cuts");
+                continue;
+            }
+            trackDurationsS_[in.trackIndex] = info.durationS() - cutS;
+        }
     }
 
     // Timing checks against the probed lengths.

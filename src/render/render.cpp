@@ -37,6 +37,7 @@
 #include "lacquer/resample/resample.hpp"
 #include "render/loudness_solve.hpp"
 #include "render/spill.hpp"
+#include "render/tool_report.hpp"
 
 namespace lacquer::render {
 namespace fs = std::filesystem;
@@ -143,7 +144,13 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     const double rate = plan.processingRateHz;
     out.sourceDurationS = static_cast<double>(file.frames()) / file.sampleRateHz();
     out.sourceRateHz = static_cast<int>(file.sampleRateHz());
-    StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
+    // chain.trim reads the file once more first (twice with dc: remove) and the track streams
+    // through the trim; otherwise the scan for the clean-up warnings rides along.
+    std::optional<sequence::TrimmedSource> trimmed;
+    if (track.chain.trim) trimmed.emplace(file, sequence::analyseTrim(file, *track.chain.trim, "track " + std::to_string(track.number) + " (" + track.title + ")"));
+    const AudioSource& source = trimmed ? static_cast<const AudioSource&>(*trimmed) : file;
+    sequence::SoundScan scan(channels, file.sampleRateHz(), file.frames(), sequence::TrimParams{}.thresholdDb);
+    StreamResampler resampler(channels, file.sampleRateHz(), rate, source.frames());
     out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(rate);
 
     const auto& chain = track.chain;
@@ -156,14 +163,14 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
                           resampler.outputFrames());
         ++out.convolutionRuns;
     }
-    dynamics::Chain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo});
+    dynamics::AlignedChain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo, chain.compressor, chain.saturation});
     auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
     std::size_t at = 0;
-    auto toStore = [&](const BlockView& b) {
-        dynamics.process(b);
+    auto write = [&](const BlockView& b) {
         store->write(at, b);
         at += b.frames;
     };
+    auto toStore = [&](const BlockView& b) { dynamics.push(b, write); };
     auto toConvolver = [&](const BlockView& b) {
         out.sourceSpectrum->add(b);
         if (convolver)
@@ -171,13 +178,20 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         else
             toStore(b);
     };
-    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
+    forEachBlock(source, 0, source.frames(), [&](const BlockView& v) {
+        if (!trimmed) scan.add(v);
+        resampler.push(v, toConvolver);
+    });
     resampler.finish(toConvolver);
     if (convolver) convolver->finish(toStore);
+    dynamics.finish(write);
     throwIfCancelled();
+    out.trimmed = trimmed.has_value();
+    out.trim = trimmed ? trimmed->trim() : scan.result();
     if (!dynamics.empty()) {
         const dynamics::ChainReport rep = dynamics.report();
         out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
+        out.compressorMaxReductionDb = rep.compressorMaxReductionDb;
         out.multibandMaxReductionDb = rep.bandMaxReductionDb;
         out.multibandTraceDb = rep.bandTraceDb;
         out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / rate;
@@ -410,6 +424,7 @@ json settingsJson(const ChainParams& c) {
     if (c.deesser)
         j["deesser"] = {{"freq_hz", c.deesser->freqHz}, {"threshold_db", c.deesser->thresholdDb},
                         {"max_reduction_db", c.deesser->maxReductionDb}};
+    addToolSettings(c, j);
     return j;
 }
 
@@ -432,10 +447,12 @@ json chainsJson(const AlbumPlan& plan) {
         if (c == albumSettings) c = json::object();
         c["number"] = t.number;
         c["eq_curve"] = curve(t.chain.eq);
+        addToolCurves(t.chain, c);
         tracks.push_back(c);
     }
     json album = settingsJson(plan.albumChain);
     album["eq_curve"] = curve(plan.albumChain.eq);
+    addToolCurves(plan.albumChain, album);
     if (plan.albumLimiter)
         album["limiter"] = {{"ceiling_dbtp", plan.albumLimiter->ceilingDbtp}, {"lookahead_ms", plan.albumLimiter->lookaheadMs},
                             {"release_ms", plan.albumLimiter->releaseMs}};
@@ -881,6 +898,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                           {"limiter_max_gain_reduction_db", report::numberOrNull(master.limiterMaxGrDb[i])},
                           {"multiband_max_gain_reduction_db", bandsJson(processed[i].multibandMaxReductionDb)},
                           {"deesser_max_reduction_db", report::numberOrNull(processed[i].deesserMaxReductionDb)},
+                          {"compressor_max_gain_reduction_db", report::numberOrNull(processed[i].compressorMaxReductionDb)},
                           {"loudness_offset_lu", t.loudnessOffsetLu}});
         filesJson.push_back({{"path", rel},
                              {"sha256", m.sha256},
@@ -891,6 +909,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"frames", m.info.frames}});
 
         const std::string who = "track " + std::to_string(t.number) + " (" + t.title + ")";
+        addTrimJson(processed[i], who, tracks.back(), checks);
         const bool lengthOk = static_cast<std::size_t>(m.info.frames) == parts.frames(i);
         checks.push_back(check(who + " file complete", lengthOk,
                                std::to_string(m.info.frames) + " frames written of " + std::to_string(parts.frames(i))));
@@ -1046,6 +1065,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
         done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);
+        for (const auto& w : done[j].trim.warnings()) log::warning("track " + std::to_string(jobs[j].number) + " (" + jobs[j].title + ")", w);
         log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
     if (stats) {
