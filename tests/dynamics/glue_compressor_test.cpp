@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <random>
 #include <vector>
@@ -106,6 +107,8 @@ TEST(GlueCompressor, AttackAndReleaseTimeConstantsAtEveryRate) {
         EXPECT_NEAR(g[on + len - 1], target, 1e-6) << fs;  // 20 time constants: settled
         const std::size_t release = crossing(g, on + len, target * std::exp(-1.0), false);
         EXPECT_NEAR(static_cast<double>(release), std::ceil(0.100 * fs), 1.0) << fs << " Hz release";
+        std::printf("%6.0f Hz: attack 1-1/e after %zu frames = %.4f ms (10 ms), release 1/e after %zu frames = %.4f ms (100 ms)\n", fs,
+                    attack, attack * 1e3 / fs, release, release * 1e3 / fs);
     }
 }
 
@@ -132,6 +135,8 @@ TEST(GlueCompressor, AutoReleaseIsFastAfterTransientsAndSlowAfterSustainedReduct
             const double expected = std::max(tauF, tauS * (1 + std::log(slowShare)));
             // 1 %: the fast follower's own residue at the crossing moves it by under 0.5 %.
             EXPECT_NEAR(t, expected, 0.01 * expected) << fs << " Hz, burst " << burstS << " s";
+            std::printf("auto release, %6.0f Hz, %.2f s burst: 1/e recovery in %.1f ms (predicted %.1f ms)\n", fs, burstS, t * 1e3,
+                        expected * 1e3);
         }
     }
 }
@@ -197,6 +202,9 @@ TEST(GlueCompressor, SidechainHighPassLowersTheDetectedLevelByItsResponse) {
             // of level, 0.03 dB of gain at slope 0.75), and the 5 ms gain follower passes about
             // a fifth of that: 0.05 dB covers the ripple's bias with room.
             EXPECT_NEAR(mean, expected, 0.05) << fs << " Hz, hpf " << hpf;
+            if (fs == 48000)
+                std::printf("40 Hz tone at -6 dBFS, SC HPF %3.0f Hz: mean gain %.3f dB (curve at the filtered level %.3f dB)\n", hpf, mean,
+                            expected);
         }
     }
 }
