@@ -21,11 +21,11 @@ void addTrimJson(const ProcessedTrack& p, const std::string& who, nlohmann::json
                          {"kept_s", report::numberOrNull(t.keptS(), 6)},
                          {"fade_in_s", report::numberOrNull(static_cast<double>(t.fadeInFrames) / t.sampleRateHz, 6)},
                          {"fade_out_s", report::numberOrNull(static_cast<double>(t.fadeOutFrames) / t.sampleRateHz, 6)},
-                         {"dc_offset", dc}};
+                         {"dc_offset", dc}};  // measured means, removed by the high-pass
         checks.push_back({{"name", who + " trimmed"},
                           {"ok", true},
                           {"detail", fmt::format("cut {:.3f} s of head and {:.3f} s of tail, kept {:.3f} s{}", t.headCutS(), t.tailCutS(),
-                                                 t.keptS(), t.dcOffset.empty() ? "" : ", DC removed")}});
+                                                 t.keptS(), t.dcOffset.empty() ? "" : ", DC removed (5 Hz high-pass)")}});
     }
     for (const auto& w : t.warnings()) checks.push_back({{"name", who + " clean-up warning"}, {"ok", true}, {"detail", w}});
 }

@@ -30,6 +30,23 @@ std::size_t framesOf(double seconds, double rateHz) {
 
 double peakDb(double v) { return v > 0 ? 20.0 * std::log10(v) : -999.0; }
 
+// 2nd-order Butterworth high-pass (bilinear, prewarped), TDF-II.
+struct HighPass {
+    double b0, b1, b2, a1, a2;
+    explicit HighPass(double rateHz) {
+        const double k = std::tan(std::numbers::pi * kDcHighPassHz / rateHz), n = 1 / (1 + std::numbers::sqrt2 * k + k * k);
+        b0 = n, b1 = -2 * n, b2 = n, a1 = 2 * (k * k - 1) * n, a2 = (1 - std::numbers::sqrt2 * k + k * k) * n;
+    }
+    // State for a constant input x0 held forever (output 0): the filter starts without a step.
+    void settle(double x0, double& s1, double& s2) const { s1 = -b0 * x0, s2 = b2 * x0; }
+    double run(double x, double& s1, double& s2) const {
+        const double y = b0 * x + s1;
+        s1 = b1 * x - a1 * y + s2;
+        s2 = b2 * x - a2 * y;
+        return y;
+    }
+};
+
 }  // namespace
 
 std::vector<std::string> TrimResult::warnings() const {
@@ -44,10 +61,9 @@ std::vector<std::string> TrimResult::warnings() const {
     return w;
 }
 
-SoundScan::SoundScan(int channels, double sampleRateHz, std::size_t totalFrames, double thresholdDb,
-                     std::vector<double> dcOffset)
-    : rate_(sampleRateHz), total_(totalFrames), threshold_(std::pow(10.0, thresholdDb / 20.0)), dc_(std::move(dcOffset)) {
-    if (dc_.empty()) dc_.assign(static_cast<std::size_t>(channels), 0.0);
+SoundScan::SoundScan(int channels, double sampleRateHz, std::size_t totalFrames, double thresholdDb, Dc dc)
+    : rate_(sampleRateHz), total_(totalFrames), threshold_(std::pow(10.0, thresholdDb / 20.0)), highPass_(dc == Dc::HighPass) {
+    hp_.assign(static_cast<std::size_t>(channels), {0.0, 0.0, 0.0});
     window_ = std::max<std::size_t>(1, framesOf(kScanWindowMs * 1e-3, sampleRateHz));
     r_.sampleRateHz = sampleRateHz;
     r_.sourceFrames = totalFrames;
@@ -75,10 +91,18 @@ void SoundScan::add(const BlockView& block) {
     // 10 ms window; edge peaks over the first and last window of the whole source.
     const std::size_t endEdge = total_ > window_ ? total_ - window_ : 0;
     double startPeak = startPeak_, endPeak = endPeak_;
+    const HighPass hp(rate_);
     for (std::size_t f = 0; f < block.frames; ++f) {
         double peak = 0;
-        for (int c = 0; c < block.channels; ++c)
-            peak = std::max(peak, std::abs(static_cast<double>(block.channel(c)[f]) - dc_[static_cast<std::size_t>(c)]));
+        for (int c = 0; c < block.channels; ++c) {
+            double x = block.channel(c)[f];
+            if (highPass_) {
+                auto& st = hp_[static_cast<std::size_t>(c)];
+                if (st[2] == 0.0) hp.settle(x, st[0], st[1]), st[2] = 1.0;
+                x = hp.run(x, st[0], st[1]);
+            }
+            peak = std::max(peak, std::abs(x));
+        }
         if (peak > threshold_) {
             if (!r_.firstSound) r_.firstSound = at_;
             r_.lastSound = at_;
@@ -96,33 +120,26 @@ void SoundScan::add(const BlockView& block) {
     r_.endsAbruptly = endPeak > threshold_;
 }
 
-TrimResult SoundScan::result() const {
-    TrimResult r = r_;
-    if (std::any_of(dc_.begin(), dc_.end(), [](double d) { return d != 0.0; })) r.dcOffset = dc_;
-    return r;
-}
+TrimResult SoundScan::result() const { return r_; }
 
 TrimResult analyseTrim(const AudioSource& source, const TrimParams& p, const std::string& where) {
     const double fs = source.sampleRateHz();
     const std::size_t n = source.frames();
-    std::vector<double> dc;
-    if (p.removeDc && n > 0) {
-        std::vector<double> sum(static_cast<std::size_t>(source.channels()), 0.0);
-        forEachBlock(source, [&](const BlockView& v) {
-            for (int c = 0; c < v.channels; ++c) {
-                double s = 0;
-                for (std::size_t f = 0; f < v.frames; ++f) s += v.channel(c)[f];
-                sum[static_cast<std::size_t>(c)] += s;
-            }
-        });
-        for (double& s : sum) s /= static_cast<double>(n);
-        dc = sum;
-    }
-    SoundScan scan(source.channels(), fs, n, p.thresholdDb, dc);
-    forEachBlock(source, [&](const BlockView& v) { scan.add(v); });
+    SoundScan scan(source.channels(), fs, n, p.thresholdDb, p.removeDc ? SoundScan::Dc::HighPass : SoundScan::Dc::Keep);
+    std::vector<double> sum(static_cast<std::size_t>(source.channels()), 0.0);
+    forEachBlock(source, [&](const BlockView& v) {
+        scan.add(v);
+        for (int c = 0; c < v.channels; ++c) {
+            double s = 0;
+            for (std::size_t f = 0; f < v.frames; ++f) s += v.channel(c)[f];
+            sum[static_cast<std::size_t>(c)] += s;
+        }
+    });
     TrimResult r = scan.result();
-    if (p.removeDc) r.dcOffset = dc.empty() ? std::vector<double>(static_cast<std::size_t>(source.channels()), 0.0) : dc;
-
+    if (p.removeDc) {
+        for (double& s : sum) s /= static_cast<double>(std::max<std::size_t>(n, 1));
+        r.dcOffset = sum;
+    }
     const std::size_t keep = framesOf(p.keepMs * 1e-3, fs), minFade = framesOf(kMinFadeMs * 1e-3, fs);
     std::size_t from = 0, to = n;
     if (p.head.automatic) {
@@ -159,14 +176,62 @@ TrimResult analyseTrim(const AudioSource& source, const TrimParams& p, const std
     return r;
 }
 
+TrimmedSource::TrimmedSource(const AudioSource& source, TrimResult trim) : source_(source), trim_(std::move(trim)) {
+    const auto warm = framesOf(kDcWarmUpS, source.sampleRateHz());
+    warmStart_ = trim_.from > warm ? trim_.from - warm : 0;
+    state_.assign(static_cast<std::size_t>(source.channels()), {0.0, 0.0});
+}
+
+// dst = high-passed source frames [from, from + dst.frames) (source frame numbers, >= warmStart_).
+void TrimmedSource::highPass(std::size_t from, const BlockView& dst) const {
+    const HighPass hp(source_.sampleRateHz());
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto runTo = [&](std::size_t at, const BlockView* out) {
+        // Reads [next_, at) or the block itself, advancing the state.
+        AudioBuffer scratch(dst.channels, std::min<std::size_t>(65536, std::max<std::size_t>(1, at - next_)), source_.sampleRateHz());
+        while (next_ < at) {
+            const std::size_t n = std::min(scratch.frames(), at - next_);
+            const BlockView v = scratch.view().slice(0, n);
+            source_.read(next_, v);
+            for (int c = 0; c < v.channels; ++c) {
+                auto& st = state_[static_cast<std::size_t>(c)];
+                for (std::size_t i = 0; i < n; ++i) hp.run(v.channel(c)[i], st[0], st[1]);
+            }
+            next_ += n;
+        }
+        if (!out) return;
+        source_.read(next_, *out);
+        for (int c = 0; c < out->channels; ++c) {
+            auto& st = state_[static_cast<std::size_t>(c)];
+            float* x = out->channel(c);
+            for (std::size_t i = 0; i < out->frames; ++i) x[i] = static_cast<float>(hp.run(x[i], st[0], st[1]));
+        }
+        next_ += out->frames;
+    };
+    if (!started_ || from < next_) {  // (re)start at warmStart_, settled on its first frame
+        AudioBuffer first(dst.channels, 1, source_.sampleRateHz());
+        source_.read(warmStart_, first.view());
+        for (int c = 0; c < dst.channels; ++c)
+            hp.settle(first.samples[static_cast<std::size_t>(c)][0], state_[static_cast<std::size_t>(c)][0], state_[static_cast<std::size_t>(c)][1]);
+        next_ = warmStart_;
+        started_ = true;
+    }
+    runTo(from, nullptr);
+    runTo(from, &dst);
+}
+
 void TrimmedSource::read(std::size_t from, const BlockView& dst) const {
     const std::size_t len = frames();
     // Read what lies inside [0, len) from the source, zeros past it.
     const std::size_t have = from < len ? std::min(dst.frames, len - from) : 0;
-    if (have > 0) source_.read(trim_.from + from, dst.slice(0, have));
+    if (have > 0) {
+        if (trim_.dcOffset.empty())
+            source_.read(trim_.from + from, dst.slice(0, have));
+        else
+            highPass(trim_.from + from, dst.slice(0, have));
+    }
     for (int c = 0; c < dst.channels; ++c) {
         float* x = dst.channel(c);
-        const double dc = trim_.dcOffset.empty() ? 0.0 : trim_.dcOffset[static_cast<std::size_t>(c)];
         for (std::size_t i = 0; i < have; ++i) {
             const std::size_t k = from + i;  // frame of the trimmed track
             double g = 1.0;
@@ -176,7 +241,7 @@ void TrimmedSource::read(std::size_t from, const BlockView& dst) const {
             const std::size_t back = len - 1 - k;
             if (back < trim_.fadeOutFrames)
                 g *= 0.5 - 0.5 * std::cos(std::numbers::pi * (static_cast<double>(back) + 0.5) / static_cast<double>(trim_.fadeOutFrames));
-            x[i] = static_cast<float>((static_cast<double>(x[i]) - dc) * g);
+            if (g != 1.0) x[i] = static_cast<float>(static_cast<double>(x[i]) * g);
         }
         for (std::size_t i = have; i < dst.frames; ++i) x[i] = 0.0f;
     }

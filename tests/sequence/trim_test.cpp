@@ -83,7 +83,7 @@ TEST(Trim, AnExplicitCutInsideTheSoundFadesWithoutAClick) {
     EXPECT_LT(step, 0.0655);
 }
 
-TEST(Trim, DcRemovalSubtractsEachChannelsMean) {
+TEST(Trim, DcRemovalTakesAConstantOffsetOutAndLeavesSilenceSilent) {
     AudioBuffer x = burst(0.5, 1.0, 0.5, 0.2);  // the tone holds whole cycles: mean 0
     for (std::size_t i = 0; i < x.frames(); ++i) x.samples[0][i] += 0.03f, x.samples[1][i] -= 0.01f;
     TrimParams p = autoTrim();
@@ -91,11 +91,49 @@ TEST(Trim, DcRemovalSubtractsEachChannelsMean) {
     const BufferSource src(x);
     const TrimResult r = analyseTrim(src, p, "t");
     ASSERT_EQ(r.dcOffset.size(), 2u);
-    // The mean of float samples summed in double: float rounding of 0.03 (1.9e-9).
+    // The measured means (reported): float rounding of 0.03 (1.9e-9).
     EXPECT_NEAR(r.dcOffset[0], 0.03, 1e-8);
     EXPECT_NEAR(r.dcOffset[1], -0.01, 1e-8);
-    // With the offset removed the silent head is silence again: the cut finds the tone.
+    // The high-pass starts settled on the first frame: the offset head reads as silence and the cut
+    // finds the tone.
+    ASSERT_TRUE(r.firstSound);
     EXPECT_EQ(*r.firstSound, 24000u);
+    const TrimmedSource t(src, r);
+    AudioBuffer out(2, t.frames(), kFs);
+    t.read(0, out.view());
+    double mean = 0;
+    for (std::size_t i = 4800; i < 4800 + 48000; ++i) mean += out.samples[0][i];
+    mean /= 48000;
+    // Offset removed: the tone's mean over whole cycles is 0; what is left is the 5 Hz high-pass's
+    // settling from the tone's start (under 1e-4 of the 0.2 tone after 100 ms).
+    EXPECT_LT(std::abs(mean), 2e-5);
+    // Reads in any order give the same samples (the filter re-runs from its warm-up start).
+    AudioBuffer part(2, 1000, kFs);
+    t.read(30000, part.view());
+    for (std::size_t i = 0; i < 1000; ++i) ASSERT_EQ(part.samples[1][i], out.samples[1][30000 + i]) << i;
+    t.read(100, part.view());
+    for (std::size_t i = 0; i < 1000; ++i) ASSERT_EQ(part.samples[0][i], out.samples[0][100 + i]) << i;
+}
+
+// A program whose own mean is not 0 (a rectified tone) between digital silences: subtracting its
+// mean would lift the silences to -24 dBFS; the high-pass keeps them silent and the cuts hold.
+TEST(Trim, DcRemovalOfAnAsymmetricProgramKeepsTheSilenceAroundIt) {
+    AudioBuffer x = burst(1.0, 2.0, 2.0, 0.2);
+    for (auto& ch : x.samples)
+        for (auto& v : ch) v = std::abs(v);
+    TrimParams p = autoTrim();
+    p.removeDc = true;
+    const TrimResult r = analyseTrim(BufferSource(x), p, "t");
+    EXPECT_NEAR(r.dcOffset[0], 0.2 * 2 / std::numbers::pi * 2 / 5, 1e-4);  // |cos| mean 2/π over 2 of 5 s
+    ASSERT_TRUE(r.firstSound && r.lastSound);
+    EXPECT_EQ(*r.firstSound, 48000u);
+    // The tone's end, late by the high-pass's ring-out: the program's mean m = 0.127 stops, and the
+    // 5 Hz Butterworth's step response (envelope √2·m·e^(-ωt/√2), ω/√2 = 22.2/s) stays over -60
+    // dBFS for ln(√2·m/0.001)/22.2 = 0.234 s at most.
+    EXPECT_GE(*r.lastSound, static_cast<std::size_t>(3.0 * kFs) - 1);
+    EXPECT_LE(*r.lastSound, static_cast<std::size_t>(3.234 * kFs));
+    EXPECT_FALSE(r.startsAbruptly);
+    EXPECT_FALSE(r.endsAbruptly);
 }
 
 TEST(Trim, WarnsOfLongInternalSilencesAndOfMixesThatStartOrEndAbruptly) {

@@ -11,7 +11,9 @@
 // Warnings: a silence (every 10 ms window under the threshold) of kLongSilenceS or more between
 // sounds, and a source whose first or last 10 ms is already above the threshold (it starts or
 // ends without fading from/to silence: the mix was cut).
+#include <array>
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,13 +26,19 @@ namespace lacquer::sequence {
 inline constexpr double kMinFadeMs = 5.0;
 inline constexpr double kLongSilenceS = 4.0;
 inline constexpr double kScanWindowMs = 10.0;
+inline constexpr double kDcHighPassHz = 5.0;      // -0.017 dB at 20 Hz
+inline constexpr double kDcWarmUpS = 1.0;         // the high-pass runs this long before the kept audio
 
 struct TrimResult {
     double sampleRateHz = 0;
     std::size_t sourceFrames = 0;
     std::size_t from = 0, to = 0;             // kept frames [from, to) of the source
     std::size_t fadeInFrames = 0, fadeOutFrames = 0;
-    std::vector<double> dcOffset;             // per channel, subtracted; empty = not removed
+    // dc: remove: each channel's mean over the file (as measured, for the report) and a 2nd-order
+    // Butterworth high-pass at kDcHighPassHz that removes it (a subtracted mean would turn digital
+    // silence around a program with an asymmetric mean into a -50 dBFS offset; the high-pass
+    // leaves silence silent). Empty dcOffset = not removed.
+    std::vector<double> dcOffset;
     std::optional<std::size_t> firstSound, lastSound;
     std::vector<std::pair<double, double>> longSilencesS;  // [start, end) in source seconds
     double startPeakDbfs = -999, endPeakDbfs = -999;        // first/last 10 ms of the source
@@ -46,8 +54,8 @@ struct TrimResult {
 // Streams blocks of a source in order and finds sound, silences and edge levels.
 class SoundScan {
 public:
-    SoundScan(int channels, double sampleRateHz, std::size_t totalFrames, double thresholdDb,
-              std::vector<double> dcOffset = {});
+    enum class Dc { Keep, HighPass };
+    SoundScan(int channels, double sampleRateHz, std::size_t totalFrames, double thresholdDb, Dc dc = Dc::Keep);
     void add(const BlockView& block);
     // The scan as a TrimResult that keeps everything (from 0 to the end, no fades).
     TrimResult result() const;
@@ -57,7 +65,8 @@ private:
     double rate_;
     std::size_t total_;
     double threshold_;
-    std::vector<double> dc_;
+    bool highPass_ = false;
+    std::vector<std::array<double, 3>> hp_;  // per channel: TDF-II state s1, s2 and "started"
     std::size_t window_;
     std::size_t at_ = 0;
     double windowPeak_ = 0;
@@ -74,9 +83,12 @@ private:
 TrimResult analyseTrim(const AudioSource& source, const TrimParams& params, const std::string& where);
 
 // The source seen through a TrimResult: frames [from, to), DC removed, fades at the new edges.
+// With DC removal the high-pass runs from kDcWarmUpS before the kept audio (its state starting
+// as if that first frame had always been there), so every read gives the same samples; reads in
+// order cost nothing extra, others re-run the filter from there (serialised by a mutex).
 class TrimmedSource final : public AudioSource {
 public:
-    TrimmedSource(const AudioSource& source, TrimResult trim) : source_(source), trim_(std::move(trim)) {}
+    TrimmedSource(const AudioSource& source, TrimResult trim);
     int channels() const override { return source_.channels(); }
     double sampleRateHz() const override { return source_.sampleRateHz(); }
     std::size_t frames() const override { return trim_.to - trim_.from; }
@@ -84,8 +96,14 @@ public:
     const TrimResult& trim() const { return trim_; }
 
 private:
+    void highPass(std::size_t from, const BlockView& dst) const;
     const AudioSource& source_;
     TrimResult trim_;
+    std::size_t warmStart_ = 0;  // source frame where the high-pass starts
+    mutable std::mutex mutex_;
+    mutable std::vector<std::array<double, 2>> state_;  // per channel, at source frame next_
+    mutable std::size_t next_ = 0;
+    mutable bool started_ = false;
 };
 
 }  // namespace lacquer::sequence
