@@ -116,8 +116,9 @@ void SoundScan::add(const BlockView& block) {
     startPeak_ = startPeak, endPeak_ = endPeak;
     r_.startPeakDbfs = peakDb(startPeak);
     r_.endPeakDbfs = peakDb(endPeak);
-    r_.startsAbruptly = startPeak > threshold_;
-    r_.endsAbruptly = endPeak > threshold_;
+    const double abrupt = std::max(threshold_, std::pow(10.0, kAbruptEdgeDbfs / 20.0));
+    r_.startsAbruptly = startPeak > abrupt;
+    r_.endsAbruptly = endPeak > abrupt;
 }
 
 TrimResult SoundScan::result() const { return r_; }

@@ -9,8 +9,8 @@
 // much. A new edge (one the trim made) gets a raised-cosine fade over the kept margin, at least
 // kMinFadeMs, so the cut makes no click; the file's own edges are left as they are.
 // Warnings: a silence (every 10 ms window under the threshold) of kLongSilenceS or more between
-// sounds, and a source whose first or last 10 ms is already above the threshold (it starts or
-// ends without fading from/to silence: the mix was cut).
+// sounds, and a source whose first or last 10 ms peaks above kAbruptEdgeDbfs (or the threshold,
+// if higher): it starts or ends without fading from/to silence (the mix was cut).
 #include <array>
 #include <cstddef>
 #include <mutex>
@@ -26,6 +26,9 @@ namespace lacquer::sequence {
 inline constexpr double kMinFadeMs = 5.0;
 inline constexpr double kLongSilenceS = 4.0;
 inline constexpr double kScanWindowMs = 10.0;
+// An edge this loud (or over the threshold, if that is higher) is a cut, not a fade: a step to
+// -40 dBFS is an audible tick on quiet playback; quieter starts (a fade's first notes) are not.
+inline constexpr double kAbruptEdgeDbfs = -40.0;
 inline constexpr double kDcHighPassHz = 5.0;      // -0.017 dB at 20 Hz
 inline constexpr double kDcWarmUpS = 1.0;         // the high-pass runs this long before the kept audio
 
