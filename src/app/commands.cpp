@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/commands.hpp"
+#include "app/render_cli.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -25,10 +26,12 @@ int runRender(const RenderArgs& args) {
     render::RenderOptions options;
     options.outDir = args.outDir;
     options.variants = args.variants;
-    options.device = render::parseDevice(args.device);
+    options.device = parseDevice(args.device);
     options.force = args.force;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
-    return render::renderAlbum(plan, options);
+    const render::RenderResult result = render::renderAlbum(plan, options);
+    log::info(summaryTable(result.report));
+    return renderExitCode(result.checksPassed);
 }
 
 // Red Book rules for the CD variants, on the timeline the sources make (the reverb tail can only

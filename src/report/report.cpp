@@ -125,35 +125,4 @@ std::string toMarkdown(const json& r) {
     return md;
 }
 
-std::string summaryTable(const json& r) {
-    std::string out;
-    char line[256];
-    for (const auto& [name, v] : r["variants"].items()) {
-        const auto& t = v["targets"];
-        std::snprintf(line, sizeof line, "%s: target %s LUFS (%s), ceiling %s dBTP\n", name.c_str(),
-                      fmt(t["integrated_lufs"], "%.1f").c_str(), t.value("mode", "").c_str(), fmt(t["true_peak_dbtp"], "%.1f").c_str());
-        out += line;
-        std::snprintf(line, sizeof line, "  %3s  %-28s %8s %7s %8s %8s\n", "#", "title", "LUFS", "dBTP", "gain dB", "length");
-        out += line;
-        for (const auto& tr : v["tracks"]) {
-            std::snprintf(line, sizeof line, "  %3d  %-28.28s %8s %7s %8s %7ss\n", tr["number"].get<int>(),
-                          tr["title"].get<std::string>().c_str(), fmt(tr["integrated_lufs"]).c_str(),
-                          fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
-            out += line;
-        }
-        const auto& a = v["album"];
-        std::snprintf(line, sizeof line, "  album %s LUFS, true peak %s dBTP\n", fmt(a["integrated_lufs"]).c_str(),
-                      fmt(a["true_peak_dbtp"]).c_str());
-        out += line;
-        int failed = 0;
-        for (const auto& c : v["checks"])
-            if (!c["ok"].get<bool>()) {
-                ++failed;
-                out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
-            }
-        out += failed ? "" : "  all " + std::to_string(v["checks"].size()) + " checks passed\n";
-    }
-    return out;
-}
-
 }  // namespace lacquer::report

@@ -18,6 +18,9 @@
 #include <optional>
 #include <string>
 
+#include <utility>
+#include <vector>
+
 #include "lacquer/common/audio.hpp"
 
 namespace lacquer::io {
@@ -29,6 +32,13 @@ struct Tags {
     std::optional<double> trackGainDb, trackPeak, albumGainDb, albumPeak;
     std::optional<std::filesystem::path> cover;  // front cover, PNG or JPEG
 };
+
+// The text fields each writer stores for `tags`, in the order it writes them, under the names
+// they read back as (FLAC: Vorbis comment names; WAV: the LIST/INFO strings as libsndfile names
+// them). Empty values are left out. `lacquer verify` compares a file's tags with the same lists.
+using TextFields = std::vector<std::pair<std::string, std::string>>;
+TextFields flacTextFields(const Tags& t);  // ReplayGain fields included; the cover is not text
+TextFields wavTextFields(const Tags& t);   // TITLE ARTIST ALBUM DATE GENRE SOFTWARE TRACKNUMBER COMMENT
 
 enum class WavSampleFormat { Pcm16, Pcm24, Float32 };
 
