@@ -4,17 +4,13 @@
 #include <cstdio>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/report/report.hpp"
 
 namespace lacquer::app {
 using nlohmann::json;
 
 namespace {
-std::string fmt(const json& v, const char* format = "%.2f") {
-    if (v.is_null()) return "—";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, format, v.get<double>());
-    return buf;
-}
+std::string fmt(const json& v, const char* format = "%.2f") { return report::formatNumber(v, format); }
 }  // namespace
 
 convolution::DeviceRequest parseDevice(const std::string& text) {

@@ -36,32 +36,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------
-// File names
-
-std::string trackFileName(int number, const std::string& title, const std::string& extension) {
-    std::string safe;
-    for (unsigned char c : title) {
-        if (c < 0x20 || c == 0x7f || std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos)
-            safe += '_';
-        else
-            safe += static_cast<char>(c);
-    }
-    // No leading dots or spaces (hidden files, "..") and no trailing dots or spaces (Windows).
-    while (!safe.empty() && (safe.front() == '.' || safe.front() == ' ')) safe.erase(safe.begin());
-    while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();
-    if (safe.size() > 120) {
-        // Cut at 120 bytes, or earlier at the start of the UTF-8 sequence that byte 120 continues.
-        std::size_t cut = 120;
-        while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
-        safe.resize(cut);
-    }
-    if (safe.empty()) safe = "Track";
-    char prefix[16];
-    std::snprintf(prefix, sizeof prefix, "%02d - ", number);
-    return prefix + safe + "." + extension;
-}
-
-// ---------------------------------------------------------------------------------------------
 // CD metadata from the plan
 
 delivery::CdDiscMeta cdDisc(const AlbumPlan& plan) {

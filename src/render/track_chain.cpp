@@ -8,7 +8,7 @@
 #include "lacquer/eq/design.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/render/render.hpp"
-#include "lacquer/report/html.hpp"
+#include "lacquer/loudness/analysis.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "lacquer/sequence/trim.hpp"
 #include "render/blocks.hpp"
@@ -48,7 +48,7 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     const AudioSource& source = trimmed ? static_cast<const AudioSource&>(*trimmed) : file;
     sequence::SoundScan scan(channels, file.sampleRateHz(), file.frames(), sequence::TrimParams{}.thresholdDb);
     StreamResampler resampler(channels, file.sampleRateHz(), rate, source.frames());
-    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(rate);
+    out.sourceSpectrum = std::make_shared<loudness::SpectrumAverager>(rate);
 
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.

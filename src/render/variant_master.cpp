@@ -13,6 +13,7 @@
 #include "lacquer/dynamics/apply.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/render/render.hpp"
+#include "lacquer/loudness/analysis.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/blocks.hpp"
@@ -101,7 +102,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     history.history = loudness::History::Every100Ms;
     history.truePeak = loudness::TruePeak::Off;
     loudness::Meter shortTerm(channels, rate, history);
-    m.spectrumAfter = std::make_shared<report::SpectrumAverager>(rate);
+    m.spectrumAfter = std::make_shared<loudness::SpectrumAverager>(rate);
     constexpr std::size_t kBlock = 64 * dither::Quantiser::kSilenceBlockFrames;
     AudioBuffer block(channels, kBlock, rate);
     for (std::size_t at = 0; at < solved.frames; at += kBlock) {

@@ -50,7 +50,7 @@ struct Parts {
 
 json fileEntry(const fs::path& file, const fs::path& outDir, const std::string& format) {
     const auto info = io::probe(file);
-    return {{"path", fs::relative(file, outDir).generic_string()}, {"sha256", report::sha256File(file)},
+    return {{"path", fs::relative(file, outDir).generic_string()}, {"sha256", sha256File(file)},
             {"format", format}, {"sample_rate", info.sampleRateHz}, {"bit_depth", info.bitDepth},
             {"channels", info.channels}, {"frames", info.frames}};
 }
@@ -81,12 +81,12 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
                                                                       std::string("lacquer ") + LACQUER_VERSION});
     io::writeTextFile(dir / "album.cue", cue);
     files.push_back({{"path", fs::relative(dir / "album.cue", outDir).generic_string()},
-                     {"sha256", report::sha256File(dir / "album.cue")}, {"format", "cue"}});
+                     {"sha256", sha256File(dir / "album.cue")}, {"format", "cue"}});
     const auto ddp = delivery::writeDdp(dir / "ddp", programme, layout, disc, tracks,
                                         {plan.album.catalog.empty() ? variant.name : plan.album.catalog, true});
     for (const auto& f : ddp.files)
         files.push_back({{"path", fs::relative(dir / "ddp" / f, outDir).generic_string()},
-                         {"sha256", report::sha256File(dir / "ddp" / f)}, {"format", "ddp"}});
+                         {"sha256", sha256File(dir / "ddp" / f)}, {"format", "ddp"}});
     const auto rows = delivery::pqSheet(layout, tracks);
     json pq = json::array();
     for (const auto& r : rows)
@@ -393,7 +393,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["tracks"] = tracks;
     v["files"] = filesJson;
     v["checks"] = checks;
-    v["export"] = {{"format", checks::formatName(ex.format)},
+    v["export"] = {{"format", std::string(exportFormatName(ex.format))},
                    {"sample_rate", ex.sampleRateHz},
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};

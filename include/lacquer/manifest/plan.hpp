@@ -6,12 +6,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "lacquer/dither/kind.hpp"
 #include "lacquer/dynamics/params.hpp"
 #include "lacquer/eq/params.hpp"
 #include "lacquer/limiter/params.hpp"
 #include "lacquer/reverb/params.hpp"
+#include "lacquer/sequence/fade.hpp"
 #include "lacquer/sequence/trim_params.hpp"
 
 namespace lacquer {
@@ -56,10 +59,11 @@ struct LoudnessParams {
     double maxLimitingDb = 6.0;
 };
 
-enum class FadeCurve { Linear, EqualPower, Logarithmic };
 
 enum class ExportFormat { Flac, Wav, Cd };
-enum class DitherKind { None, Tpdf, Shaped };
+
+// "flac", "wav", "cd": the manifest's word for a format (report.json's export format too).
+std::string_view exportFormatName(ExportFormat f);
 
 struct ExportSpec {
     ExportFormat format = ExportFormat::Flac;

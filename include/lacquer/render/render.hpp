@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/checks/files.hpp"
 #include "lacquer/common/audio.hpp"
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/delivery/cd.hpp"
@@ -18,7 +19,7 @@
 #include "lacquer/sequence/timeline.hpp"
 #include "lacquer/sequence/trim.hpp"
 
-namespace lacquer::report {
+namespace lacquer::loudness {
 class SpectrumAverager;
 }
 
@@ -53,7 +54,7 @@ struct ProcessedTrack {
     std::vector<std::vector<float>> multibandTraceDb;  // per band, max per multibandTraceS
     double multibandTraceS = 0.0;
     int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
-    std::shared_ptr<report::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
+    std::shared_ptr<loudness::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
 };
 
 // The mastered album of one variant, before it is split and written.
@@ -68,7 +69,7 @@ struct VariantMaster {
     std::vector<std::size_t> trackFrames;  // each track's own length at the export rate
     std::vector<float> limiterTraceDb;     // limiter gain reduction, max per plot period (~0.1 s, loudness_solve.hpp)
     nlohmann::json shortTermLufs;          // plots.short_term_lufs of the quantised timeline
-    std::shared_ptr<report::SpectrumAverager> spectrumAfter;  // of the quantised timeline
+    std::shared_ptr<loudness::SpectrumAverager> spectrumAfter;  // of the quantised timeline
     // The limiter ceiling per track this master was limited with: the one ceiling path, from the
     // codec-headroom step (which lowers it) to the limiter and the report. Empty: the variant's.
     std::vector<double> trackCeilingsDbtp;
@@ -118,8 +119,8 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
 delivery::CdDiscMeta cdDisc(const AlbumPlan& plan);
 std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan);
 
-// "NN - Title.ext" made safe as one path component: no separators, control characters,
-// Windows-reserved characters or names, leading dots; at most 120 bytes of title.
-std::string trackFileName(int number, const std::string& title, const std::string& extension);
+// The track files' names: the rule is checks::trackFileName (checks/files.hpp), which verify
+// expects too.
+using checks::trackFileName;
 
 }  // namespace lacquer::render
