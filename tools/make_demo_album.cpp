@@ -695,6 +695,27 @@ lacquer::AudioBuffer master(const Bus& bus, const Song& s) {
     return out;
 }
 
+// A mix as sessions deliver it (for chain.trim in albums/demo/album.yaml): 2 s of silence, a
+// count-in of four stick clicks on the beats, the song from the fifth beat (2 + 4·60/bpm s), and
+// 3 s of silence after its own tail.
+lacquer::AudioBuffer withCountIn(const lacquer::AudioBuffer& song, double bpm) {
+    const double fs = song.sampleRateHz, beatS = 60.0 / bpm;
+    const auto head = static_cast<std::size_t>(std::llround((2.0 + 4 * beatS) * fs)), tail = static_cast<std::size_t>(3.0 * fs);
+    lacquer::AudioBuffer out(song.channels(), head + song.frames() + tail, fs);
+    Rng rng{0xC0417u};
+    for (int k = 0; k < 4; ++k) {
+        const auto at = static_cast<std::size_t>(std::llround((2.0 + k * beatS) * fs));
+        for (std::size_t i = 0; i < static_cast<std::size_t>(0.03 * fs); ++i) {  // a 30 ms stick click, 2.5 kHz, decaying
+            const double t = static_cast<double>(i) / fs;
+            const double v = 0.25 * std::exp(-t / 0.006) * (std::sin(2 * 3.141592653589793 * 2500 * t) + 0.3 * rng.bipolar());
+            for (auto& ch : out.samples) ch[at + i] = static_cast<float>(v);
+        }
+    }
+    for (std::size_t c = 0; c < out.samples.size(); ++c)
+        std::copy(song.samples[c].begin(), song.samples[c].end(), out.samples[c].begin() + static_cast<std::ptrdiff_t>(head));
+    return out;
+}
+
 void writeAudio(const fs::path& file, const lacquer::AudioBuffer& audio, int sfFormat, std::uint64_t ditherSeed) {
     const fs::path tmp = file.string() + ".part";
     SF_INFO info{};
@@ -989,6 +1010,7 @@ int run(const fs::path& outDir, bool force) {
         const Rendered r = renderSong(s);
         auto audio = master(r.bus, s);
         if (s.file == std::string(kHissyMix)) addHiss(audio, s.seed * 13 + 5);
+        if (s.file == "05-overdrive.flac") audio = withCountIn(audio, s.bpm);
         writeAudio(file, audio, s.sfFormat, s.seed * 7 + 1);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::printf("wrote %s (%.1f s of audio in %.2f s)\n", file.c_str(), r.durationS, secs);

@@ -120,7 +120,19 @@ void Resolver::checkInputs() {
                       "trim the impulse response's silent tail, or use a shorter one");
             continue;
         }
-        if (in.kind == InputRef::Kind::Track) trackDurationsS_[in.trackIndex] = info.durationS();
+        if (in.kind == InputRef::Kind::Track) {
+            // Explicit trim cuts are known now (auto cuts only after reading the audio: the render
+            // checks those lengths).
+            const double cutS = detail::explicitTrimS(plan_.tracks[static_cast<std::size_t>(in.trackIndex)].chain.trim);
+            if (cutS > 0 && cutS >= info.durationS()) {
+                diags.add(in.line, in.column,
+                          fmt::format("trim cuts {} s from '{}', which is {:.2f} s long", detail::num(cutS), in.written,
+                                      info.durationS()),
+                          "shorten the trim's head/tail cuts");
+                continue;
+            }
+            trackDurationsS_[in.trackIndex] = info.durationS() - cutS;
+        }
     }
 
     // Timing checks against the probed lengths.

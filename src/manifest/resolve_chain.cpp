@@ -36,6 +36,9 @@ ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
     if (spec.multiband) base.multiband = *spec.multiband;
     if (spec.stereo) base.stereo = *spec.stereo;
     if (spec.deesser) base.deesser = *spec.deesser;
+    if (spec.compressor) base.compressor = *spec.compressor;
+    if (spec.saturation) base.saturation = *spec.saturation;
+    if (spec.trim) base.trim = *spec.trim;
     return base;
 }
 
@@ -44,7 +47,8 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     const std::string name = level == ChainLevel::Track     ? "track chain"
                              : level == ChainLevel::Variant ? "variant chain"
                                                             : "chain";
-    MapView m(c_, node, name, {"denoise", "eq", "match", "reverb", "multiband", "stereo", "deesser", "limiter"},
+    MapView m(c_, node, name,
+              {"denoise", "eq", "match", "reverb", "multiband", "stereo", "deesser", "compressor", "saturation", "trim", "limiter"},
               "in " + name);
     if (!m.valid()) return spec;
     if (const Node* v = m.get("eq")) spec.eq = readEq(*v);
@@ -60,6 +64,14 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     spec.multiband = offOr(m.get("multiband"), &Resolver::readMultiband);
     spec.stereo = offOr(m.get("stereo"), &Resolver::readStereo);
     spec.deesser = offOr(m.get("deesser"), &Resolver::readDeesser);
+    spec.compressor = offOr(m.get("compressor"), &Resolver::readGlueCompressor);
+    spec.saturation = offOr(m.get("saturation"), &Resolver::readSaturation);
+    if (level == ChainLevel::Variant && m.get("trim")) {
+        c_.error(*m.keyOf("trim"), "trim cannot be set in a variant's chain",
+                 "trimming changes the tracks' lengths, which every variant shares: set it in the album or track chain");
+    } else {
+        spec.trim = offOr(m.get("trim"), &Resolver::readTrim);
+    }
     if (const Node* v = m.get("limiter")) {
         if (level == ChainLevel::Track) {
             c_.error(*m.keyOf("limiter"), "the limiter cannot be set per track",

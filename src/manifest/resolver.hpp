@@ -22,6 +22,7 @@
 #include "lacquer/manifest/plan.hpp"
 #include "manifest/checker.hpp"
 #include "manifest/spectral.hpp"
+#include "manifest/tool_keys.hpp"
 #include "manifest/yaml_tree.hpp"
 
 namespace lacquer::manifest::detail {
@@ -76,6 +77,9 @@ struct ChainSpec {
     std::optional<std::optional<dynamics::MultibandParams>> multiband;
     std::optional<std::optional<dynamics::StereoParams>> stereo;
     std::optional<std::optional<dynamics::DeesserParams>> deesser;
+    std::optional<std::optional<dynamics::GlueCompressorParams>> compressor;
+    std::optional<std::optional<dynamics::SaturationParams>> saturation;
+    std::optional<std::optional<sequence::TrimParams>> trim;
     std::optional<limiter::Params> limiter;
 };
 
@@ -134,6 +138,9 @@ private:
     std::optional<dynamics::CompressorParams> readCompressor(const Node& v);
     std::optional<dynamics::StereoParams> readStereo(const Node& v);
     std::optional<dynamics::DeesserParams> readDeesser(const Node& v);
+    std::optional<dynamics::GlueCompressorParams> readGlueCompressor(const Node& v) { return detail::readGlueCompressor(c_, v); }
+    std::optional<dynamics::SaturationParams> readSaturation(const Node& v) { return detail::readSaturation(c_, v); }
+    std::optional<sequence::TrimParams> readTrim(const Node& v) { return detail::readTrim(c_, v); }
     std::optional<limiter::Params> readLimiter(const Node& v, limiter::Params base);
     LoudnessParams readLoudness(const Node* node, LoudnessParams base, const std::string& name);
     void readTracks(const Node* node);

@@ -11,6 +11,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/sequence/timeline.hpp"
+#include "lacquer/sequence/trim.hpp"
 
 namespace lacquer::render {
 namespace fs = std::filesystem;
@@ -31,7 +32,13 @@ void checkCd(const AlbumPlan& plan, const VariantPlan& v, std::vector<Diagnostic
     std::vector<std::size_t> frames;
     std::vector<sequence::TrackPlacement> placements;
     for (const auto& t : plan.tracks) {
-        frames.push_back(static_cast<std::size_t>(std::llround(io::probe(t.file).durationS() * delivery::kCdRateHz)));
+        // chain.trim shortens the track: its cut decided on the audio, as the render will.
+        double seconds = io::probe(t.file).durationS();
+        if (t.chain.trim) {
+            const io::FileSource file(t.file, io::Channels::Stereo);
+            seconds = sequence::analyseTrim(file, *t.chain.trim, "track " + std::to_string(t.number) + " (" + t.title + ")").keptS();
+        }
+        frames.push_back(static_cast<std::size_t>(std::llround(seconds * delivery::kCdRateHz)));
         sequence::TrackPlacement p;
         p.crossfadeS = t.crossfadeS;
         p.gapAfterS = t.gapAfterS.value_or(plan.sequence.gapS);

@@ -12,6 +12,7 @@
 #include "lacquer/render/render.hpp"
 #include "lacquer/loudness/analysis.hpp"
 #include "lacquer/resample/resample.hpp"
+#include "lacquer/sequence/trim.hpp"
 #include "render/blocks.hpp"
 #include "render/block_pipe.hpp"
 #include "render/quality_pass.hpp"
@@ -44,7 +45,13 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     const double rate = plan.processingRateHz;
     out.sourceDurationS = static_cast<double>(file.frames()) / file.sampleRateHz();
     out.sourceRateHz = static_cast<int>(file.sampleRateHz());
-    StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
+    // chain.trim reads the file once more first and the track streams through the trim;
+    // otherwise the scan for the clean-up warnings rides along.
+    std::optional<sequence::TrimmedSource> trimmed;
+    if (track.chain.trim) trimmed.emplace(file, sequence::analyseTrim(file, *track.chain.trim, "track " + std::to_string(track.number) + " (" + track.title + ")"));
+    const AudioSource& source = trimmed ? static_cast<const AudioSource&>(*trimmed) : file;
+    sequence::SoundScan scan(channels, file.sampleRateHz(), file.frames(), sequence::TrimParams{}.thresholdDb);
+    StreamResampler resampler(channels, file.sampleRateHz(), rate, source.frames());
     out.sourceSpectrum = std::make_shared<loudness::SpectrumAverager>(rate);
     loudness::SoundMeter sourceMeter(channels, rate);             // what the chain did: before
     checks::ClipDetector clips(channels, file.sampleRateHz());  // flat tops, at the source's rate
@@ -60,16 +67,18 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
                           resampler.outputFrames());
         ++out.convolutionRuns;
     }
-    dynamics::Chain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo});
+    dynamics::AlignedChain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo, chain.compressor, chain.saturation});
     auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
     std::size_t at = 0;
+    auto write = [&](const BlockView& b) {
+        store->write(at, b);
+        at += b.frames;
+    };
     // Dynamics and the spill write run on a second core behind decode, resampling and convolution
     // (render/block_pipe.hpp: the same blocks in the same order, so the same bytes).
     BlockPipe pipe(channels, [&](std::size_t, const BlockView& b) {
         if (out.matchedSpectrum) out.matchedSpectrum->add(b);
-        dynamics.process(b);
-        store->write(at, b);
-        at += b.frames;
+        dynamics.push(b, write);
     });
     auto toStore = [&](const BlockView& b) { pipe.push(0, b); };
     auto toConvolver = [&](const BlockView& b) {
@@ -97,8 +106,9 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
             });
         };
     }
-    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) {
+    forEachBlock(source, 0, source.frames(), [&](const BlockView& v) {
         clips.add(v);
+        if (!trimmed) scan.add(v);
         resampler.push(v, toDenoiser);
     });
     resampler.finish(toDenoiser);
@@ -109,10 +119,14 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         });
     if (convolver) convolver->finish(toStore);
     pipe.finish();
+    dynamics.finish(write);
     throwIfCancelled();
+    out.trimmed = trimmed.has_value();
+    out.trim = trimmed ? trimmed->trim() : scan.result();
     if (!dynamics.empty()) {
         const dynamics::ChainReport rep = dynamics.report();
         out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
+        out.compressorMaxReductionDb = rep.compressorMaxReductionDb;
         out.multibandMaxReductionDb = rep.bandMaxReductionDb;
         out.multibandTraceDb = rep.bandTraceDb;
         out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / rate;

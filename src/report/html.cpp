@@ -25,6 +25,48 @@ using nlohmann::json;
 namespace {
 using namespace html;
 
+// chain.compressor's static curve and chain.saturation's transfer curve (chains.*.compressor_curve,
+// saturation_curve): the album's, and each track's that differs from it. Empty when neither is set.
+std::string toolCurvePlots(const json& chains) {
+    auto collect = [&](const char* key) {
+        std::vector<std::pair<std::string, const json*>> curves;
+        const json& album = at(at(chains, "album"), key);
+        if (album.is_object()) curves.emplace_back("album", &album);
+        if (at(chains, "tracks").is_array())
+            for (const auto& t : at(chains, "tracks"))
+                if (at(t, key).is_object() && at(t, key) != album) curves.emplace_back("track " + str(at(t, "number")), &at(t, key));
+        return curves;
+    };
+    auto plot = [&](const char* key, const char* xKey, const char* yKey, const std::string& id, double lo, double hi,
+                    const std::string& xName, const std::string& yName, const std::string& title) -> std::string {
+        const auto curves = collect(key);
+        if (curves.empty()) return "";
+        Plot p(id, 1000, 296, 58, 18, 34);
+        p.xLinear(lo, hi);
+        p.yLinear(lo, hi);
+        const int dec = hi - lo > 10 ? 0 : 1;
+        p.axes(niceTicks(lo, hi, 7), [&](double v) { return fixed(v, dec); }, niceTicks(lo, hi, 6), [&](double v) { return fixed(v, dec); },
+               xName, yName);
+        p.line({{lo, lo}, {hi, hi}}, "#9aa5b1", 1.0, " stroke-dasharray=\"2 3\"");  // unity
+        std::vector<std::pair<std::string, std::string>> legend;
+        for (std::size_t i = 0; i < curves.size(); ++i) {
+            const auto x = numbers(at(*curves[i].second, xKey)), y = numbers(at(*curves[i].second, yKey));
+            if (x.size() < 2 || x.size() != y.size()) continue;
+            std::vector<std::pair<double, std::optional<double>>> pts;
+            for (std::size_t k = 0; k < x.size(); ++k) pts.emplace_back(x[k], std::clamp(y[k], lo, hi));
+            const std::string c = i == 0 ? "#3b6ea8" : colour(i + 1);
+            p.line(pts, c, i == 0 ? 2.2 : 1.4, i == 0 ? "" : " stroke-dasharray=\"5 3\"");
+            legend.emplace_back(c, curves[i].first);
+        }
+        p.legend(legend);
+        return figure(title, p.svg(title));
+    };
+    return plot("compressor_curve", "in_db", "out_db", "compressor-curve", -60, 0, "input level (dBFS)", "output level (dBFS)",
+                "Glue compressor static curve (steady level, with makeup and mix)") +
+           plot("saturation_curve", "in", "out", "saturation-curve", -2, 2, "input (full scale = 1)", "output",
+                "Saturation transfer curve (with drive, output gain and mix)");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tables
 
@@ -366,7 +408,7 @@ std::string toHtml(const json& r) {
 
     // The mastering chain.
     const json& chains = at(r, "chains");
-    h += "<section id=\"chain\"><h2>Mastering chain</h2>" + figure("Designed EQ curve", eqPlot(chains));
+    h += "<section id=\"chain\"><h2>Mastering chain</h2>" + figure("Designed EQ curve", eqPlot(chains)) + toolCurvePlots(chains);
     const json& albumChain = at(chains, "album");
     const bool albumSettings = albumChain.is_object() && albumChain.size() > (albumChain.contains("eq_curve") ? 1u : 0u);
     if (albumSettings) h += "<h3>Album chain</h3>" + settingsTable(albumChain);

@@ -3,6 +3,7 @@
 
 #include "lacquer/eq/design.hpp"
 #include "lacquer/report/report.hpp"
+#include "report/tool_settings.hpp"
 
 namespace lacquer::report {
 using nlohmann::json;
@@ -45,6 +46,7 @@ json settingsJson(const ChainParams& c) {
     if (c.deesser)
         j["deesser"] = {{"freq_hz", c.deesser->freqHz}, {"threshold_db", c.deesser->thresholdDb},
                         {"max_reduction_db", c.deesser->maxReductionDb}};
+    addToolSettings(c, j);
     return j;
 }
 
@@ -67,10 +69,12 @@ json chainsJson(const AlbumPlan& plan) {
         if (c == albumSettings) c = json::object();
         c["number"] = t.number;
         c["eq_curve"] = curve(t.chain.eq);
+        addToolCurves(t.chain, c);
         tracks.push_back(c);
     }
     json album = settingsJson(plan.albumChain);
     album["eq_curve"] = curve(plan.albumChain.eq);
+    addToolCurves(plan.albumChain, album);
     if (plan.albumLimiter)
         album["limiter"] = {{"ceiling_dbtp", plan.albumLimiter->ceilingDbtp}, {"lookahead_ms", plan.albumLimiter->lookaheadMs},
                             {"release_ms", plan.albumLimiter->releaseMs}};

@@ -18,6 +18,7 @@
 #include "lacquer/limiter/params.hpp"
 #include "lacquer/reverb/params.hpp"
 #include "lacquer/sequence/fade.hpp"
+#include "lacquer/sequence/trim_params.hpp"
 
 namespace lacquer {
 
@@ -40,6 +41,9 @@ struct ChainParams {
     std::optional<dynamics::MultibandParams> multiband;
     std::optional<dynamics::StereoParams> stereo;
     std::optional<dynamics::DeesserParams> deesser;
+    std::optional<dynamics::GlueCompressorParams> compressor;
+    std::optional<dynamics::SaturationParams> saturation;
+    std::optional<sequence::TrimParams> trim;  // album chain and track chains only (changes the length)
 
     // Member by member, so the render can run the shared stage once per distinct chain.
     bool operator==(const ChainParams&) const = default;

@@ -22,6 +22,7 @@
 #include "lacquer/checks/quality.hpp"
 #include "lacquer/loudness/sound_meter.hpp"
 #include "lacquer/sequence/timeline.hpp"
+#include "lacquer/sequence/trim.hpp"
 
 namespace lacquer::loudness {
 class SpectrumAverager;
@@ -50,6 +51,11 @@ struct ProcessedTrack {
     double sourceDurationS = 0.0;
     int sourceRateHz = 0;
     double deesserMaxReductionDb = 0.0;            // >= 0
+    double compressorMaxReductionDb = 0.0;         // >= 0, chain.compressor
+    // chain.trim's cut (trimmed) or, untrimmed, the scan of the source for the clean-up warnings
+    // (from 0 to the end).
+    sequence::TrimResult trim;
+    bool trimmed = false;
     std::vector<double> multibandMaxReductionDb;   // per band, >= 0; empty without multiband
     std::vector<std::vector<float>> multibandTraceDb;  // per band, max per multibandTraceS
     double multibandTraceS = 0.0;
