@@ -135,7 +135,6 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
         done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch, spectralInputs(spectral[j], *engine, options.device));
-        for (const auto& w : done[j].trim.warnings()) log::warning("track " + std::to_string(jobs[j].number) + " (" + jobs[j].title + ")", w);
         log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
     if (stats) {
