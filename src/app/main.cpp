@@ -102,9 +102,10 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    // Only render stops cleanly on a signal (it checks between blocks and removes its temporaries);
-    // every other command writes nothing, so the default action (end at once) is the right one.
-    if (*renderCmd) {
+    // render and catalog (whose jobs render and publish from a staging folder) stop cleanly on a
+    // signal: they check between blocks and remove their temporaries. Every other command writes
+    // nothing, so the default action (end at once) is the right one.
+    if (*renderCmd || *catalogCmd) {
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
     }
