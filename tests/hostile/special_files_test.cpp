@@ -5,6 +5,8 @@
 // `timeout`, so a regression fails the test instead of hanging it. After each case the album
 // folder (inputs included) is byte-for-byte what it was, and no output folder was made.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -95,17 +97,23 @@ TEST(HostileSpecialFiles, DevicesSocketsAndFoldersAreRefusedByAnalyze) {
     writeMix(dir / "a.wav", 1.0);
     expectRefused(dir, cli() + " analyze /dev/zero", 3, "/dev/zero: ", "is a character device, not a regular file");
     expectRefused(dir, cli() + " analyze " + q(dir / "a.wav") + " /dev/null", 3, "/dev/null: ", "is a character device");
-    // A UNIX socket (bound, then left in the folder).
+    // A UNIX socket (bound, then left in a folder). sun_path holds 108 bytes, and the scratch folder's
+    // path grows with the checkout's (CI's is longer than ours), so the socket lives in a short
+    // folder of its own under /tmp.
     const int s = ::socket(AF_UNIX, SOCK_STREAM, 0);
     ASSERT_GE(s, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    const std::string sock = (dir / "s.wav").string();
+    char tmpl[] = "/tmp/lacquer-sock-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    const fs::path sockDir = tmpl;
+    const std::string sock = (sockDir / "s.wav").string();
     ASSERT_LT(sock.size(), sizeof addr.sun_path);
     std::copy(sock.begin(), sock.end(), addr.sun_path);
     ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    expectRefused(dir, cli() + " analyze " + q(dir / "s.wav"), 3, sock + ": ", "is a socket, not a regular file");
+    expectRefused(dir, cli() + " analyze " + q(sockDir / "s.wav"), 3, sock + ": ", "is a socket, not a regular file");
     ::close(s);
+    fs::remove_all(sockDir);
     fs::create_directories(dir / "folder.wav");
     expectRefused(dir, cli() + " analyze " + q(dir / "folder.wav"), 3, (dir / "folder.wav").string() + ": ",
                   "is a folder, not an audio file");
