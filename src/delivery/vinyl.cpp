@@ -239,7 +239,6 @@ struct CuttingAnalyser::State {
     std::size_t win;
     double total = 0, top = 0;
     std::vector<double> winTotal, winBand;  // the windows the current block touches
-    HfReading hf;
     std::size_t frames = 0;
 
     State(double rate, int ch, double cutoffHz)
@@ -252,15 +251,24 @@ struct CuttingAnalyser::State {
             for (int c = 0; c < ch; ++c) bands.emplace_back(rate);
     }
 
-    // A 50 ms window is complete (or the programme ended in it): gate it and keep the brightest.
-    void closeWindow(HfReading& into, std::size_t index, double windowTotal, double windowBand,
+    // The loudest 50 ms window (full band) and the one with the most 5-10 kHz energy, as mean
+    // squares per channel: the sibilance reading is the second over the first (see HfReading).
+    struct Peaks {
+        double loudest = 0.0, brightest = 0.0;
+        double brightestAtS = 0.0;
+    };
+    Peaks peaks;
+
+    // A 50 ms window is complete (or the programme ended in it): gate it and keep the maxima.
+    void closeWindow(Peaks& into, std::size_t index, double windowTotal, double windowBand,
                      std::size_t windowFrames) const {
         const double gate = std::pow(10.0, -40.0 / 10.0);  // mean square of -40 dBFS RMS
-        if (windowTotal / (static_cast<double>(windowFrames) * channels) < gate) return;
-        const double share = 10.0 * std::log10(std::max(windowBand, 1e-30) / windowTotal);
-        if (!into.sibilanceShareDb || share > *into.sibilanceShareDb) {
-            into.sibilanceShareDb = share;
-            into.sibilanceAtS = static_cast<double>(index * win) / rateHz;
+        const double norm = static_cast<double>(windowFrames) * channels;
+        if (windowTotal / norm < gate) return;
+        into.loudest = std::max(into.loudest, windowTotal / norm);
+        if (windowBand / norm > into.brightest) {
+            into.brightest = windowBand / norm;
+            into.brightestAtS = static_cast<double>(index * win) / rateHz;
         }
     }
 };
@@ -314,7 +322,7 @@ void CuttingAnalyser::add(const BlockView& block) {
     // Close every window that ended inside this block; keep the open one (if any) at index 0.
     const bool lastOpen = s.frames % s.win != 0;
     const std::size_t closed = lastOpen ? count - 1 : count;
-    for (std::size_t w = 0; w < closed; ++w) s.closeWindow(s.hf, first + w, s.winTotal[w], s.winBand[w], s.win);
+    for (std::size_t w = 0; w < closed; ++w) s.closeWindow(s.peaks, first + w, s.winTotal[w], s.winBand[w], s.win);
     if (lastOpen) {
         s.winTotal = {s.winTotal[count - 1]};
         s.winBand = {s.winBand[count - 1]};
@@ -354,12 +362,16 @@ CorrelationReading CuttingAnalyser::correlation() const {
         windows.push_back(w);
         if (b + 1 >= blocks.size() - 1) break;  // last window reaches the end
     }
+    // Each window's side (vertical) energy against the loudest window's energy (CorrelationReading):
+    // 1 - 2 S / (M + S)_loudest, which is the window's own correlation at the loudest level.
     double loudest = 0.0;
     for (const auto& w : windows) loudest = std::max(loudest, w.ll + w.rr);
     for (std::size_t b = 0; b < windows.size(); ++b) {
         const auto& w = windows[b];
         if (w.ll + w.rr < loudest * 1e-3) continue;  // more than 30 dB below the loudest window
-        if (auto c = corr(w); c && (!r.minimum || *c < *r.minimum)) {
+        const double side = std::max(0.0, (w.ll + w.rr - 2.0 * w.lr) / 4.0);  // sum of ((L-R)/2)^2
+        const double c = 1.0 - 2.0 * side / (loudest / 2.0);                 // (M + S) = (ll + rr) / 2
+        if (!r.minimum || c < *r.minimum) {
             r.minimum = c;
             r.minimumAtS = static_cast<double>(b * s.hop) / s.rateHz;
         }
@@ -370,10 +382,15 @@ CorrelationReading CuttingAnalyser::correlation() const {
 HfReading CuttingAnalyser::hf() const {
     const State& s = *state_;
     assert(!s.bands.empty());  // a rate of at least 44.1 kHz
-    HfReading r = s.hf;
+    HfReading r;
     if (s.total > 1e-20) r.topOctaveShareDb = 10.0 * std::log10(std::max(s.top, 1e-30) / s.total);
+    State::Peaks p = s.peaks;
     if (!s.winTotal.empty())  // the programme ended inside a window
-        s.closeWindow(r, s.frames / s.win, s.winTotal[0], s.winBand[0], s.frames % s.win);
+        s.closeWindow(p, s.frames / s.win, s.winTotal[0], s.winBand[0], s.frames % s.win);
+    if (p.loudest > 0.0) {
+        r.sibilanceShareDb = 10.0 * std::log10(std::max(p.brightest, 1e-30) / p.loudest);
+        r.sibilanceAtS = p.brightestAtS;
+    }
     return r;
 }
 
@@ -413,7 +430,9 @@ std::vector<Diagnostic> cuttingWarnings(const std::string& where, const Correlat
             {where, buf,
              "make the bass more mono (mono_bass_hz) so the groove's vertical motion stays cuttable"});
     } else if (corr.minimum && *corr.minimum < kMinCorrelation) {
-        std::snprintf(buf, sizeof buf, "low-frequency stereo correlation falls to %+.2f at %s, below +0.5",
+        std::snprintf(buf, sizeof buf,
+                      "low-frequency stereo correlation falls to %+.2f at %s (its out-of-phase energy against "
+                      "the loudest passage's), below +0.5",
                       *corr.minimum, clock(corr.minimumAtS).c_str());
         d.push_back({where, buf, "make the bass more mono (mono_bass_hz) there"});
     }
@@ -426,8 +445,8 @@ std::vector<Diagnostic> cuttingWarnings(const std::string& where, const Correlat
     }
     if (hf.sibilanceShareDb && *hf.sibilanceShareDb > kSibilanceWarnDb) {
         std::snprintf(buf, sizeof buf,
-                      "5-10 kHz holds %.1f dB of the energy at %s, more than pink noise's -10 dB",
-                      *hf.sibilanceShareDb, clock(hf.sibilanceAtS).c_str());
+                      "5-10 kHz at %s holds %.1f dB of the energy of the loudest moment, more than pink noise's -10 dB",
+                      clock(hf.sibilanceAtS).c_str(), *hf.sibilanceShareDb);
         d.push_back({where, buf, "de-ess before the cut"});
     }
     return d;

@@ -158,6 +158,32 @@ TEST(VinylCorrelation, AShortAntiPhaseBurstIsFoundAndWarned) {
     EXPECT_TRUE(anyContains(w, "falls to -1.00"));
 }
 
+// The per-window reading is judged against the loudest passage (CorrelationReading::minimum):
+// 8 s of in-phase 60 Hz at 0.5, then 2 s of a quadrature (uncorrelated: own correlation 0) pair at
+// `amp`. The quadrature windows' side energy is half their energy, so they read 1 - (amp/0.5)^2:
+// 0.99 at -20 dB (a wide pad in a quiet outro), 0 at the loud level. Tolerance 0.02: the
+// 1 s windows straddling the change mix the two parts, and the 250 Hz filter's start.
+AudioBuffer inPhaseThenQuadrature(double amp) {
+    AudioBuffer b = twoTone(60, 0.5, 60, 0.5, 0.0, 10);
+    for (std::size_t i = 8 * 44100; i < b.frames(); ++i) {
+        const double t = static_cast<double>(i) / 44100.0;
+        b.samples[0][i] = static_cast<float>(amp * std::sin(2 * std::numbers::pi * 60.0 * t));
+        b.samples[1][i] = static_cast<float>(amp * std::cos(2 * std::numbers::pi * 60.0 * t));
+    }
+    return b;
+}
+
+TEST(VinylCorrelation, AWideQuietPassageDoesNotWarnButAWideLoudOneDoes) {
+    const auto quiet = lowFrequencyCorrelation(inPhaseThenQuadrature(0.05));
+    EXPECT_NEAR(*quiet.minimum, 0.99, 0.02);
+    EXPECT_TRUE(cuttingWarnings("t", quiet, {}).empty());
+    const auto loud = lowFrequencyCorrelation(inPhaseThenQuadrature(0.5));
+    EXPECT_GT(*loud.overall, 0.5);  // 8 s in phase, 2 s uncorrelated: about 0.8 energy-weighted
+    EXPECT_NEAR(*loud.minimum, 0.0, 0.02);
+    EXPECT_NEAR(loud.minimumAtS, 8.0, 0.51);  // windows start every 0.5 s
+    EXPECT_TRUE(anyContains(cuttingWarnings("t", loud, {}), "falls to"));
+}
+
 TEST(VinylHf, DarkProgrammeIsQuietAndBrightOneWarns) {
     // 200 Hz + 1 kHz with a 12 kHz tone 40 dB down: top-octave share about -43 dB
     AudioBuffer dark = twoTone(200, 0.3, 1000, 0.3, 0.0, 2);
@@ -200,6 +226,35 @@ TEST(VinylHf, SibilantBurstIsFoundAndWarned) {
     EXPECT_TRUE(anyContains(cuttingWarnings("t", {}, h), "de-ess"));
     const auto bed = hfEnergy(twoTone(100, 0.1, 100, 0.1, 0.0, 3));
     EXPECT_LT(*bed.sibilanceShareDb, -60.0);
+}
+
+// Sibilance is judged against the loudest moment (HfReading): 2 s of a loud 100 Hz bed at 0.5,
+// then 1 s of a 7 kHz tone alone at `level` dB under the bed. The tone's window is all 5-10 kHz
+// (its own share 0 dB, which the old rule warned on whatever its level); against the bed's window
+// it reads `level` dB, less the band filters' loss at 7 kHz (4th-order Butterworth edges at 5 and
+// 10 kHz: about -0.5 dB). Cases 1.5 dB either side of the -10 dB threshold cover that loss.
+AudioBuffer bedThenTone(double levelDb) {
+    const double rate = 44100;
+    AudioBuffer b(2, static_cast<std::size_t>(3 * rate), rate);
+    const double tone = 0.5 * std::pow(10.0, levelDb / 20.0);
+    for (std::size_t i = 0; i < b.frames(); ++i) {
+        const double t = static_cast<double>(i) / rate;
+        const double v = t < 2.0 ? 0.5 * std::sin(2 * std::numbers::pi * 100.0 * t)
+                                 : tone * std::sin(2 * std::numbers::pi * 7000.0 * t);
+        b.samples[0][i] = b.samples[1][i] = static_cast<float>(v);
+    }
+    return b;
+}
+
+TEST(VinylHf, ABrightMomentWarnsOnlyNearTheLoudPassagesLevel) {
+    const auto quiet = hfEnergy(bedThenTone(-20.0));  // a hi-hat in a quiet break
+    EXPECT_NEAR(*quiet.sibilanceShareDb, -20.0, 1.0);  // -0.5 dB band-filter loss, see above
+    EXPECT_GE(quiet.sibilanceAtS, 1.95);  // one of the tone's windows (they tie; 50 ms windows)
+    EXPECT_LT(quiet.sibilanceAtS, 3.0);
+    EXPECT_TRUE(cuttingWarnings("t", {}, quiet).empty());
+    EXPECT_TRUE(cuttingWarnings("t", {}, hfEnergy(bedThenTone(-11.5))).empty());  // just inside
+    EXPECT_TRUE(anyContains(cuttingWarnings("t", {}, hfEnergy(bedThenTone(-8.5))), "de-ess"));
+    EXPECT_TRUE(anyContains(cuttingWarnings("t", {}, hfEnergy(bedThenTone(0.0))), "loudest moment"));
 }
 
 TEST(CuttingSheet, StartsAccumulateAfterTheLeadIn) {

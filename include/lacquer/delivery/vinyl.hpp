@@ -84,9 +84,15 @@ VinylPlan manualSides(const std::vector<VinylTrack>& tracks,
 
 struct CorrelationReading {
     std::optional<double> overall;  // energy-weighted over the whole programme; nullopt if silent
-    std::optional<double> minimum;  // lowest of the 1 s windows (50 % overlap) whose low band is
-                                    // within 30 dB of the programme's loudest window
-    double minimumAtS = 0.0;        // where that window starts
+    // The worst 1 s window (50 % overlap; windows more than 30 dB under the loudest ignored), judged
+    // against the loud passages that set the cutting level: 1 - 2 S / (M + S)max, where S is the
+    // window's side (out-of-phase, vertical-groove) energy ((L-R)/2 squared) and (M + S)max the
+    // loudest window's energy ((L^2 + R^2)/2). For a window at the loudest level this is its own
+    // correlation; a wide pad in a quiet intro 20 dB under the loud passages moves the stylus
+    // vertically 20 dB less than its own correlation suggests, and reads near +1. An anti-phase
+    // burst at the loud level reads -1.
+    std::optional<double> minimum;
+    double minimumAtS = 0.0;  // where that window starts
 };
 
 // Pearson correlation of left and right below cutoffHz (low-passed at cutoffHz); +1 = in phase
@@ -96,15 +102,21 @@ CorrelationReading lowFrequencyCorrelation(const AudioBuffer& audio, double cuto
 struct HfReading {
     std::optional<double> topOctaveShareDb;  // energy in 10-20 kHz / energy in 20 Hz-20 kHz, whole
                                              // programme (dB)
-    std::optional<double> sibilanceShareDb;  // highest share of the 5-10 kHz octave in a 50 ms window,
-                                             // among windows louder than -40 dBFS RMS (dB)
-    double sibilanceAtS = 0.0;
+    // The brightest moment against the loudest: the 5-10 kHz octave's energy in the 50 ms window
+    // that holds the most of it, over the full-band energy of the programme's loudest 50 ms window
+    // (windows under -40 dBFS RMS ignored), in dB. The cutting level is set by the loudest
+    // passages, so a bright moment matters in proportion to them: a hi-hat or a bell in a quiet
+    // break, bright for its moment but far below the loud passages, is cut gently; steady pink
+    // noise reads -10 dB, and a sibilant at the loud passages' level reads near 0 dB.
+    std::optional<double> sibilanceShareDb;
+    double sibilanceAtS = 0.0;  // where the brightest window starts
 };
 
 // Thresholds, with pink noise as the reference: pink noise has equal energy per octave, so
 // each of the ten octaves from 20 Hz to 20 kHz holds 1/10 of its energy (-10 dB). Music is
 // nearly always darker than pink noise at the top; a programme whose top octave, or a moment
-// whose 5-10 kHz octave, holds more than pink noise's share is bright enough to risk
+// whose 5-10 kHz octave (against the loudest moment, see HfReading), holds more than pink
+// noise's share is bright enough to risk
 // tracing distortion and a hot cutting head. These are lacquer's rule of thumb, not a standard.
 inline constexpr double kTopOctaveWarnDb = -10.0;
 inline constexpr double kSibilanceWarnDb = -10.0;
