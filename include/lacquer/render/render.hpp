@@ -38,6 +38,11 @@ struct RenderOptions {
     // Where the album pass keeps its temporary audio (a private subfolder is made and removed);
     // empty: DIR/.lacquer-scratch inside the output folder.
     std::filesystem::path scratchDir;
+    // --spill-memory: how much of that temporary audio may stay in memory instead (bytes; the
+    // rest goes to scratch files, so memory stays bounded however long the album). The bytes
+    // written do not depend on it. 0: every spill is a file.
+    std::size_t spillMemoryBytes = kDefaultSpillMemoryBytes;
+    static constexpr std::size_t kDefaultSpillMemoryBytes = std::size_t{512} << 20;
     bool strict = false;  // --strict: every quality warning fails the render (exit 1)
 };
 
