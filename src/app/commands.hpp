@@ -18,7 +18,7 @@ struct RenderArgs {
     bool force = false;
     bool strict = false;  // --strict: every warning fails the render
     std::string scratchDir;  // empty: inside the output folder
-    std::size_t spillMemoryMib = 512;  // --spill-memory (RenderOptions::kDefaultSpillMemoryBytes)
+    std::size_t spillMemoryMib = 256;  // --spill-memory (RenderOptions::kDefaultSpillMemoryBytes)
 };
 
 struct VerifyArgs {

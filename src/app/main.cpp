@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
                           "folder for the render's temporary audio (about twice the album as 32-bit float; "
                           "default: inside the output folder)");
     renderCmd->add_option("--spill-memory", render.spillMemoryMib,
-                          "MiB of that temporary audio kept in memory instead of scratch files (default 512; 0: files only; "
+                          "MiB of that temporary audio kept in memory instead of scratch files (default 256; 0: files only; "
                           "the output does not depend on it)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
 

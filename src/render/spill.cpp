@@ -33,11 +33,33 @@ constexpr std::size_t kIoFrames = 16384;  // frames per pread/pwrite when conver
 
 }  // namespace
 
-bool SpillBudget::take(std::size_t bytes) {
-    std::size_t left = left_.load();
-    while (left >= bytes)
-        if (left_.compare_exchange_weak(left, left - bytes)) return true;
-    return false;
+std::unique_ptr<float[]> SpillBudget::acquire(std::size_t floats) {
+    const std::size_t bytes = floats * sizeof(float);
+    std::lock_guard lock(mutex_);
+    for (auto it = kept_.begin(); it != kept_.end(); ++it)
+        if (it->second == floats) {
+            auto c = std::move(it->first);
+            kept_.erase(it);
+            std::fill_n(c.get(), floats, 0.0f);
+            return c;
+        }
+    if (left_ < bytes) {  // room from kept chunks of other sizes (another channel count)
+        for (auto& [c, n] : kept_) left_ += n * sizeof(float);
+        kept_.clear();
+    }
+    if (left_ < bytes) return nullptr;
+    left_ -= bytes;
+    return std::make_unique<float[]>(floats);  // zeroed
+}
+
+void SpillBudget::release(std::unique_ptr<float[]> chunk, std::size_t floats) {
+    std::lock_guard lock(mutex_);
+    kept_.emplace_back(std::move(chunk), floats);
+}
+
+std::size_t SpillBudget::left() const {
+    std::lock_guard lock(mutex_);
+    return left_;
 }
 
 Scratch::Scratch(fs::path dir, std::size_t memoryBudgetBytes)
@@ -57,14 +79,12 @@ fs::path Scratch::newPath(const std::string& stem) { return dir_ / (stem + "-" +
 
 SpillFile::SpillFile(fs::path path, int channels, double sampleRateHz, std::shared_ptr<SpillBudget> budget)
     : path_(std::move(path)), channels_(channels), rateHz_(sampleRateHz), budget_(std::move(budget)) {
-    if (!budget_ || budget_->left() == 0) {
-        budget_.reset();
-        openFile();
-    }
+    if (!budget_) openFile();
 }
 
 SpillFile::~SpillFile() {
-    if (budget_) budget_->give(heldBytes_);
+    if (budget_)
+        for (auto& c : chunks_) budget_->release(std::move(c), kChunkFrames * static_cast<std::size_t>(channels_));
     if (fd_ >= 0) {
         ::close(fd_);
         std::error_code ec;
@@ -80,14 +100,14 @@ void SpillFile::openFile() {
 bool SpillFile::growInMemory(std::size_t frames) {
     if (!inMemory()) return false;
     const std::size_t want = (frames + kChunkFrames - 1) / kChunkFrames;
-    const std::size_t chunkBytes = kChunkFrames * static_cast<std::size_t>(channels_) * sizeof(float);
+    const std::size_t floats = kChunkFrames * static_cast<std::size_t>(channels_);
     while (chunks_.size() < want) {
-        if (!budget_->take(chunkBytes)) {
+        auto chunk = budget_->acquire(floats);
+        if (!chunk) {
             moveToFile();
             return false;
         }
-        heldBytes_ += chunkBytes;
-        chunks_.push_back(std::make_unique<float[]>(kChunkFrames * static_cast<std::size_t>(channels_)));  // zeroed
+        chunks_.push_back(std::move(chunk));
     }
     return true;
 }
@@ -95,18 +115,19 @@ bool SpillFile::growInMemory(std::size_t frames) {
 void SpillFile::moveToFile() {
     openFile();
     // What the chunks hold goes to the file, a chunk at a time, then back to the budget.
+    const std::size_t floats = kChunkFrames * static_cast<std::size_t>(channels_);
     AudioBuffer tmp(channels_, kChunkFrames, rateHz_);
-    for (std::size_t k = 0; k * kChunkFrames < frames_; ++k) {
-        const std::size_t n = std::min(kChunkFrames, frames_ - k * kChunkFrames);
-        const BlockView v = tmp.view().slice(0, n);
-        for (int c = 0; c < channels_; ++c)
-            std::copy_n(chunks_[k].get() + static_cast<std::size_t>(c) * kChunkFrames, n, v.channel(c));
-        writeFile(k * kChunkFrames, v);
-        chunks_[k].reset();
+    for (std::size_t k = 0; k < chunks_.size(); ++k) {
+        if (k * kChunkFrames < frames_) {
+            const std::size_t n = std::min(kChunkFrames, frames_ - k * kChunkFrames);
+            const BlockView v = tmp.view().slice(0, n);
+            for (int c = 0; c < channels_; ++c)
+                std::copy_n(chunks_[k].get() + static_cast<std::size_t>(c) * kChunkFrames, n, v.channel(c));
+            writeFile(k * kChunkFrames, v);
+        }
+        budget_->release(std::move(chunks_[k]), floats);
     }
     chunks_.clear();
-    budget_->give(heldBytes_);
-    heldBytes_ = 0;
     budget_.reset();
 }
 

@@ -20,10 +20,12 @@
 // read back is the same floats either way, so the render's bytes do not depend on the budget
 // (tests/render/spill_test.cpp, RenderSpillMemory.*). A page-cached scratch file occupies about
 // as much memory as the chunks while the system has it to spare, without the copies.
-#include <cstddef>
 #include <atomic>
+#include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -31,17 +33,25 @@
 
 namespace lacquer::render {
 
-// The bytes that spills may hold in memory, shared by every SpillFile of one Scratch.
+// The bytes that spills may hold in memory, shared by every SpillFile of one Scratch. A chunk a
+// spill no longer needs is kept for the next one (fresh pages cost the kernel a fault and a clear
+// each, reused ones nothing) and stays counted: the chunks in use and kept together never exceed
+// the budget.
 class SpillBudget {
 public:
     explicit SpillBudget(std::size_t bytes) : left_(bytes) {}
-    // Takes `bytes` if that many are left.
-    bool take(std::size_t bytes);
-    void give(std::size_t bytes) { left_.fetch_add(bytes); }
-    std::size_t left() const { return left_.load(); }
+    // A zeroed chunk of `floats` floats: a kept one, or a new one if the budget has its bytes (kept
+    // chunks of another size are freed to make room); null when it cannot have one.
+    std::unique_ptr<float[]> acquire(std::size_t floats);
+    // Hands a chunk of `floats` back (kept for acquire()).
+    void release(std::unique_ptr<float[]> chunk, std::size_t floats);
+    // Bytes neither in use nor kept.
+    std::size_t left() const;
 
 private:
-    std::atomic<std::size_t> left_;
+    mutable std::mutex mutex_;
+    std::size_t left_;
+    std::vector<std::pair<std::unique_ptr<float[]>, std::size_t>> kept_;  // chunk, floats
 };
 
 class Scratch {
@@ -116,7 +126,6 @@ private:
     std::size_t frames_ = 0;
     std::shared_ptr<SpillBudget> budget_;  // null once the stream is in its file
     std::vector<std::unique_ptr<float[]>> chunks_;  // planar: channel c at [c * kChunkFrames]
-    std::size_t heldBytes_ = 0;                     // taken from budget_
 };
 
 }  // namespace lacquer::render

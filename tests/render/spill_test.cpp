@@ -69,7 +69,8 @@ TEST(Spill, MemoryAndFileSpillsReadBackTheSameAndTheBudgetBoundsMemory) {
         EXPECT_EQ(memory.budget()->left(), 10 * kChunk - 3 * kChunk);
         EXPECT_FALSE(sf->inMemory());  // the third chunk did not fit: it moved to its file
         EXPECT_TRUE(fs::exists(sf->path()));
-        EXPECT_EQ(small.budget()->left(), 2 * kChunk);  // and gave its chunks back
+        // Its two chunks are kept for the next spill, still counted: nothing left to take.
+        EXPECT_EQ(small.budget()->left(), 0u);
         EXPECT_FALSE(ff->inMemory());
         for (auto& store : all) EXPECT_EQ(store->frames(), 144000u);
         EXPECT_EQ(m->readAll().samples, f->readAll().samples);
@@ -82,10 +83,24 @@ TEST(Spill, MemoryAndFileSpillsReadBackTheSameAndTheBudgetBoundsMemory) {
         mf->truncate(140000);
         ff->truncate(140000);
         EXPECT_EQ(m->readAll().samples, f->readAll().samples);
-        // A spill that goes away gives its memory back.
+        // A spill that goes away hands its chunks back; the next spill takes them (zeroed) before
+        // any new memory.
         m.reset();
         all.clear();
-        EXPECT_EQ(memory.budget()->left(), 10 * kChunk);
+        EXPECT_EQ(memory.budget()->left(), 7 * kChunk);
+        auto again = SpillFile::empty(&memory, "u", 2, 48000);
+        again->write(150000, const_cast<AudioBuffer&>(audio).view().slice(0, 10));
+        EXPECT_EQ(memory.budget()->left(), 7 * kChunk);
+        EXPECT_EQ(again->readBuffer(0, 150000).samples, AudioBuffer(2, 150000, 48000).samples);  // the hole is zeros
+        // A mono spill cannot use stereo chunks: kept ones are freed to make room when needed.
+        again.reset();  // 3 stereo chunks kept, 7 stereo chunks' bytes left (14 mono chunks)
+        AudioBuffer mono(1, 16 * SpillFile::kChunkFrames, 48000);  // 16 mono chunks: more than 14
+        mono.samples[0].assign(mono.frames(), 0.5f);
+        auto m1 = SpillFile::empty(&memory, "v", 1, 48000);
+        m1->write(0, mono.view());
+        EXPECT_TRUE(dynamic_cast<SpillFile*>(m1.get())->inMemory());
+        EXPECT_EQ(memory.budget()->left(), 2 * kChunk);  // 10 stereo chunks = 20 mono, 16 in use: 4 mono left
+        EXPECT_EQ(m1->readAll().samples, mono.samples);
     }
     for (const char* sub : {"f", "m", "s"}) EXPECT_FALSE(fs::exists(dir / sub)) << sub;
 }

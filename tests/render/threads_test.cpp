@@ -87,7 +87,7 @@ TEST(RenderSpillMemory, FilesMemoryAndABudgetThatRunsOutWriteIdenticalBytes) {
     const auto dir = test::scratchDir();
     writeAlbum(dir);
     const auto files = renderWith(2, dir, "files", 0);
-    const auto memory = renderWith(2, dir, "memory");  // 512 MiB: the whole album
+    const auto memory = renderWith(2, dir, "memory");  // the default 256 MiB: the whole album
     // Four chunks (2 channels x 65536 frames x 4 bytes each): track a's spill (6 s at 48 kHz, 4.4
     // chunks) takes them all and moves to its file on the fifth; later spills start as files.
     const auto mixed = renderWith(2, dir, "mixed", 4 * 2 * render::SpillFile::kChunkFrames * sizeof(float));

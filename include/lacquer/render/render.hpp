@@ -40,9 +40,11 @@ struct RenderOptions {
     std::filesystem::path scratchDir;
     // --spill-memory: how much of that temporary audio may stay in memory instead (bytes; the
     // rest goes to scratch files, so memory stays bounded however long the album). The bytes
-    // written do not depend on it. 0: every spill is a file.
+    // written do not depend on it. 0: every spill is a file. 256 MiB: a one-track render keeps
+    // up to ~8 minutes of its 96 kHz stereo stages in memory (13 % less CPU measured on a 1-minute
+    // chain, +56 MiB peak RSS); larger albums spill the rest (docs/notes/issue-13-s5.md).
     std::size_t spillMemoryBytes = kDefaultSpillMemoryBytes;
-    static constexpr std::size_t kDefaultSpillMemoryBytes = std::size_t{512} << 20;
+    static constexpr std::size_t kDefaultSpillMemoryBytes = std::size_t{256} << 20;
     bool strict = false;  // --strict: every quality warning fails the render (exit 1)
 };
 
