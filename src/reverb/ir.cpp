@@ -103,6 +103,19 @@ std::vector<double> bandPowerGains(const std::vector<double>& h, double rateHz, 
     return out;
 }
 
+PowerGains powerGains(const std::vector<double>& h, double rateHz, const std::vector<double>& edgesHz) {
+    PowerGains g;
+    if (h.empty()) {
+        g.bands = bandPowerGains(h, rateHz, edgesHz);
+        return g;
+    }
+    std::size_t n = 0;
+    const auto power = powerSpectrum(h, n);
+    g.inBand = bandMean(power, n, rateHz, kNormLowHz, kNormHighHz);
+    for (std::size_t b = 0; b + 1 < edgesHz.size(); ++b) g.bands.push_back(bandMean(power, n, rateHz, edgesHz[b], edgesHz[b + 1]));
+    return g;
+}
+
 std::vector<std::vector<double>> normalisedIr(const AudioBuffer& ir, double rateHz, int channels) {
     assert(channels >= 1);
     std::vector<std::vector<double>> out(static_cast<std::size_t>(channels));
