@@ -21,6 +21,7 @@
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/checks/quality.hpp"
 #include "lacquer/loudness/sound_meter.hpp"
+#include "lacquer/render/budget.hpp"
 #include "lacquer/sequence/timeline.hpp"
 #include "lacquer/sequence/trim.hpp"
 
@@ -44,7 +45,7 @@ struct RenderOptions {
     // up to ~8 minutes of its 96 kHz stereo stages in memory (13 % less CPU measured on a 1-minute
     // chain, +56 MiB peak RSS); larger albums spill the rest (docs/notes/issue-13-s5.md).
     std::size_t spillMemoryBytes = kDefaultSpillMemoryBytes;
-    static constexpr std::size_t kDefaultSpillMemoryBytes = std::size_t{256} << 20;
+    static constexpr std::size_t kDefaultSpillMemoryBytes = kSpillMemoryBudgetBytes;  // budget.hpp
     bool strict = false;  // --strict: every quality warning fails the render (exit 1)
 };
 
