@@ -29,6 +29,7 @@ int runRender(const RenderArgs& args) {
     options.force = args.force;
     options.strict = args.strict;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
+    options.spillMemoryBytes = args.spillMemoryMib << 20;
     const render::RenderResult result = render::renderAlbum(plan, options);
     log::info(summaryTable(result.report));
     return renderExitCode(result.checksPassed);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct RenderArgs {
     bool force = false;
     bool strict = false;  // --strict: every warning fails the render
     std::string scratchDir;  // empty: inside the output folder
+    std::size_t spillMemoryMib = 256;  // --spill-memory (RenderOptions::kDefaultSpillMemoryBytes)
 };
 
 struct VerifyArgs {

@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
     renderCmd->add_option("--scratch", render.scratchDir,
                           "folder for the render's temporary audio (about twice the album as 32-bit float; "
                           "default: inside the output folder)");
+    renderCmd->add_option("--spill-memory", render.spillMemoryMib,
+                          "MiB of that temporary audio kept in memory instead of scratch files (default 256; 0: files only; "
+                          "the output does not depend on it)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
 
     std::string validateManifest;
     auto* validateCmd = app.add_subcommand("validate", "Check a manifest and every input file; render nothing");

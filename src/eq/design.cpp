@@ -11,6 +11,7 @@
 
 #include "lacquer/common/units.hpp"
 #include "lacquer/common/fftw_lock.hpp"
+#include "lacquer/common/memo.hpp"
 
 namespace lacquer::eq {
 namespace {
@@ -157,10 +158,9 @@ std::vector<ResponsePoint> Design::predictedCurve(std::size_t points, double low
     return out;
 }
 
-Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOptions& options,
-                         const MagnitudeCurve* curve) {
-    if (curve != nullptr && curve->isFlat()) curve = nullptr;
-    if (isFlat(bands) && curve == nullptr) return Design({1.0}, sampleRateHz);
+namespace {
+
+Design designUncached(const Bands& bands, double sampleRateHz, const DesignOptions& options, const MagnitudeCurve* curve) {
     const std::size_t taps = options.taps > 0 ? (options.taps | 1u) : autoTapCount(bands, sampleRateHz, curve);
     const std::size_t latency = (taps - 1) / 2;
     // Sample the requested magnitude on a grid 4x denser than the kernel so the zero-phase impulse
@@ -198,6 +198,28 @@ Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOp
         h[latency - m] = avg;
     }
     return Design(std::move(h), sampleRateHz);
+}
+
+struct DesignKey {
+    Bands bands;
+    double sampleRateHz = 0;
+    std::size_t taps = 0;
+    bool hasCurve = false;
+    MagnitudeCurve curve;
+    bool operator==(const DesignKey&) const = default;
+};
+
+}  // namespace
+
+Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOptions& options,
+                         const MagnitudeCurve* curve) {
+    if (curve != nullptr && curve->isFlat()) curve = nullptr;
+    if (isFlat(bands) && curve == nullptr) return Design({1.0}, sampleRateHz);
+    // A render designs the same EQ for its convolution kernel and for report.json's curves (the
+    // track's and the album's): once, from a memo of recent designs (common/memo.hpp).
+    static Memo<DesignKey, Design> memo;
+    return *memo.get(DesignKey{bands, sampleRateHz, options.taps, curve != nullptr, curve ? *curve : MagnitudeCurve{}},
+                     [&] { return designUncached(bands, sampleRateHz, options, curve); });
 }
 
 }  // namespace lacquer::eq

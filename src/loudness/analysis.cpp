@@ -10,6 +10,7 @@
 #include <numbers>
 
 #include "lacquer/common/fftw_lock.hpp"
+#include "loudness/power_spectrum.hpp"
 
 namespace lacquer::loudness {
 
@@ -20,7 +21,7 @@ namespace {
 // any object's buffers (fftw_execute_dft_r2c with new arrays is thread-safe).
 const fftw_plan& spectrumPlan() {
     static const fftw_plan plan = [] {
-        constexpr int n = static_cast<int>(SpectrumAverager::kFftFrames);
+        constexpr int n = static_cast<int>(kPowerSpectrumFrames);
         std::vector<double> in(static_cast<std::size_t>(n));
         std::vector<std::complex<double>> out(static_cast<std::size_t>(n / 2 + 1));
         std::lock_guard lock(fftwPlannerMutex());
@@ -31,6 +32,25 @@ const fftw_plan& spectrumPlan() {
 }
 
 }  // namespace
+
+const std::vector<double>& hannWindow() {
+    static const std::vector<double> w = [] {
+        std::vector<double> v(kPowerSpectrumFrames);
+        for (std::size_t i = 0; i < kPowerSpectrumFrames; ++i)
+            v[i] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / kPowerSpectrumFrames);
+        return v;
+    }();
+    return w;
+}
+
+void addWindowedPowerSpectrum(const std::vector<double>& x, std::vector<double>& powerSum) {
+    const auto& w = hannWindow();
+    std::vector<double> windowed(kPowerSpectrumFrames);
+    std::vector<std::complex<double>> spectrum(kPowerSpectrumFrames / 2 + 1);
+    for (std::size_t i = 0; i < kPowerSpectrumFrames; ++i) windowed[i] = x[i] * w[i];
+    fftw_execute_dft_r2c(spectrumPlan(), windowed.data(), reinterpret_cast<fftw_complex*>(spectrum.data()));
+    for (std::size_t k = 0; k <= kPowerSpectrumFrames / 2; ++k) powerSum[k] += std::norm(spectrum[k]);
+}
 
 SpectrumAverager::SpectrumAverager(double sampleRateHz, std::size_t strideFrames)
     : rateHz_(sampleRateHz), strideFrames_(std::max(strideFrames, kFftFrames)), powerSum_(kFftFrames / 2 + 1, 0.0) {}
@@ -46,17 +66,12 @@ void SpectrumAverager::add(const BlockView& block) {
     }
 }
 
+static_assert(SpectrumAverager::kFftFrames == kPowerSpectrumFrames);
+
 void SpectrumAverager::analyse(int channels) {
-    std::vector<double> windowed(kFftFrames);
-    std::vector<std::complex<double>> spectrum(kFftFrames / 2 + 1);
+    // The window from a table: the same values as computing each (the same expression), once.
     for (int c = 0; c < channels; ++c) {
-        const auto& x = captured_[static_cast<std::size_t>(c)];
-        for (std::size_t i = 0; i < kFftFrames; ++i) {
-            const double w = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / kFftFrames);  // Hann
-            windowed[i] = x[i] * w;
-        }
-        fftw_execute_dft_r2c(spectrumPlan(), windowed.data(), reinterpret_cast<fftw_complex*>(spectrum.data()));
-        for (std::size_t k = 0; k <= kFftFrames / 2; ++k) powerSum_[k] += std::norm(spectrum[k]);
+        addWindowedPowerSpectrum(captured_[static_cast<std::size_t>(c)], powerSum_);
         ++spectra_;
     }
 }

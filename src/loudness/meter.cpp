@@ -65,6 +65,41 @@ V4f maxV4f(V4f a, V4f b) { return a > b ? a : b; }  // NaN never wins; NaN is ca
 
 float horizontalMax(V4f v) { return std::max(std::max(v[0], v[1]), std::max(v[2], v[3])); }
 
+#if defined(__x86_64__)
+// The true-peak dot products eight instants at a time where the CPU has AVX: each lane does the
+// same float multiplies and adds in the same order as the four-lane loop below (AVX without FMA,
+// so nothing is contracted), and max is exact, so the readings are the same bit for bit
+// (Bs1770.TruePeakIsTheScalarFilterBitForBit); half the instructions. Returns the peak over the
+// instants [0, t) it took, t a multiple of 8.
+using V8f = float __attribute__((vector_size(32)));
+using V8i = int __attribute__((vector_size(32)));
+
+__attribute__((target("avx"))) float interpolatedPeakAvx(const std::array<float, kTaps>* phases, std::size_t count,
+                                                         const float* w, std::size_t n, std::size_t& t) {
+    V8f peak = {};
+    for (t = 0; t + 8 <= n; t += 8)
+        for (std::size_t p = 0; p < count; ++p) {
+            const auto& g = phases[p];
+            V8f acc = {};
+            for (std::size_t k = 0; k < kTaps; ++k) {
+                V8f xs;
+                std::memcpy(&xs, w + t + k, sizeof xs);
+                acc += g[k] * xs;
+            }
+            V8i bits;  // |acc|
+            std::memcpy(&bits, &acc, sizeof bits);
+            bits &= 0x7fffffff;
+            std::memcpy(&acc, &bits, sizeof acc);
+            peak = peak > acc ? peak : acc;
+        }
+    float result = 0.0f;
+    for (int i = 0; i < 8; ++i) result = std::max(result, peak[i]);
+    return result;
+}
+
+const bool kHasAvx = __builtin_cpu_supports("avx");
+#endif
+
 // Flush-to-zero and denormals-are-zero for one add(): K-weighting states decaying through silence
 // reach subnormal doubles within a second and would run 100x slower. Set per call (not left to the
 // caller's thread state) so readings never depend on who calls.
@@ -257,6 +292,9 @@ struct Meter::Impl {
     float interpolatedPeak(const float* w, std::size_t n) const {
         V4f peak = {0, 0, 0, 0};
         std::size_t t = 0;
+#if defined(__x86_64__)
+        if (kHasAvx && !phases.empty()) peak[0] = interpolatedPeakAvx(phases.data(), phases.size(), w, n, t);
+#endif
         // Legend: t = first of four output instants; xs = window inputs k for those four instants;
         // acc[p] = phase p + 1's interpolated values at them.
         if (phases.size() == 3) {

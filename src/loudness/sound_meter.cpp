@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/loudness/sound_meter.hpp"
 
+#include "loudness/power_spectrum.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -9,29 +11,6 @@
 
 namespace lacquer::loudness {
 namespace {
-
-// Radix-2 FFT in place (n a power of two); FFTW's planner is not thread-safe and tracks are
-// measured in parallel, so a small transform of our own (8192 points every 16384 frames).
-void fftInPlace(std::vector<std::complex<double>>& x) {
-    const std::size_t n = x.size();
-    for (std::size_t i = 1, j = 0; i < n; ++i) {
-        std::size_t bit = n >> 1;
-        for (; j & bit; bit >>= 1) j ^= bit;
-        j ^= bit;
-        if (i < j) std::swap(x[i], x[j]);
-    }
-    for (std::size_t len = 2; len <= n; len <<= 1) {
-        const std::complex<double> w = std::polar(1.0, -2.0 * std::numbers::pi / static_cast<double>(len));
-        for (std::size_t i = 0; i < n; i += len) {
-            std::complex<double> c = 1.0;
-            for (std::size_t k = 0; k < len / 2; ++k, c *= w) {
-                const auto t = x[i + k + len / 2] * c;
-                x[i + k + len / 2] = x[i + k] - t;
-                x[i + k] += t;
-            }
-        }
-    }
-}
 
 constexpr double kWindowS = 1.0;
 constexpr double kWindowFloorMeanSquare = 1e-6;  // -60 dBFS RMS: quieter windows are not judged
@@ -116,14 +95,12 @@ void SoundMeter::closeWindow() {
 }
 
 void SoundMeter::analyse() {
-    std::vector<std::complex<double>> x(kFftFrames);
+    // The shared windowed FFTW transform (power_spectrum.hpp; it replaced a radix-2 transform of
+    // our own whose twiddle recurrence and per-sample window cosines cost more than the FFT:
+    // tests/loudness/power_spectrum_test.cpp compares the two).
+    static_assert(kFftFrames == kPowerSpectrumFrames);
     for (const auto& ch : captured_) {
-        for (std::size_t i = 0; i < kFftFrames; ++i) {
-            const double w = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / kFftFrames);  // Hann
-            x[i] = ch[i] * w;
-        }
-        fftInPlace(x);
-        for (std::size_t k = 0; k <= kFftFrames / 2; ++k) powerSum_[k] += std::norm(x[k]);
+        addWindowedPowerSpectrum(ch, powerSum_);
         ++spectra_;
     }
 }

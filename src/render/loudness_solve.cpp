@@ -39,11 +39,17 @@ struct Measured {
     std::optional<double> loudest() const { return maxOf(tracks); }
 };
 
-loudness::MeterOptions integratedOnly() {
+}  // namespace
+
+loudness::MeterOptions solveMeterOptions() {
     loudness::MeterOptions o;
     o.truePeak = loudness::TruePeak::Off;  // the solve needs integrated loudness only
     return o;
 }
+
+namespace {
+
+loudness::MeterOptions integratedOnly() { return solveMeterOptions(); }
 
 // One pass over the timeline: render, limit (latency compensated), measure each file segment and
 // hand the limited blocks to the sink. Without a limiter, the timeline passes unchanged.
@@ -172,7 +178,7 @@ SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
                           const std::vector<sequence::TrackPlacement>& placements,
                           const std::vector<double>& offsetsLu, const LoudnessParams& loudness,
                           const std::optional<limiter::Params>& limiter, const TimelineSink& sink,
-                          const std::vector<double>& trackCeilingsDbtp) {
+                          const std::vector<double>& trackCeilingsDbtp, std::vector<loudness::Meter>* premeasured) {
     const std::size_t n = tracks.size();
     std::vector<sequence::TrackPlacement> pl = placements;
 
@@ -181,7 +187,10 @@ SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
     // needs the album's loudness with only the offsets applied; both come from one read per track.
     std::vector<std::optional<double>> raw(n);
     std::vector<loudness::Meter> rawMeters;
-    {
+    if (premeasured && premeasured->size() == n) {
+        rawMeters = std::move(*premeasured);
+        for (std::size_t i = 0; i < n; ++i) raw[i] = rawMeters[i].result().integratedLufs;
+    } else {
         AudioBuffer block;
         for (std::size_t i = 0; i < n; ++i) {
             const int nc = tracks[i]->channels();

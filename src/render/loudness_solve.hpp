@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lacquer/limiter/params.hpp"
+#include "lacquer/loudness/meter.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/sequence/timeline.hpp"
 
@@ -46,10 +47,18 @@ using TimelineSink = std::function<void(std::size_t at, const BlockView& block)>
 // The tracks are read block by block (memory: a few blocks, whatever the album's length).
 // trackCeilingsDbtp (optional, one per track): the limiter's ceiling over each track's file
 // segment, switched at the marks (codec headroom lowers it for single tracks).
+// rawMeters (optional, one per track): each track already metered whole (loudness::Meter with
+// true peak off, every block of the track in order) where it was written, so the solve does not
+// read the tracks once more for its starting point (the meter's result does not depend on how
+// the audio was split into blocks: the same numbers).
 SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
                           const std::vector<sequence::TrackPlacement>& placements,
                           const std::vector<double>& offsetsLu, const LoudnessParams& loudness,
                           const std::optional<limiter::Params>& limiter, const TimelineSink& sink,
-                          const std::vector<double>& trackCeilingsDbtp = {});
+                          const std::vector<double>& trackCeilingsDbtp = {},
+                          std::vector<loudness::Meter>* rawMeters = nullptr);
+
+// The meter options the solve measures with (integrated loudness only: true peak off).
+loudness::MeterOptions solveMeterOptions();
 
 }  // namespace lacquer::render

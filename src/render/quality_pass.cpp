@@ -77,8 +77,9 @@ void describeChain(const ChainParams& chain, const AudioBuffer* ir, double rateH
     double flat = 0;
     std::vector<double> gains(edges.size() - 1, 0.0);
     for (const auto& h : wet) {
-        flat += reverb::inBandPowerGain(h, rateHz) / static_cast<double>(wet.size());
-        const auto g = reverb::bandPowerGains(h, rateHz, edges);
+        const auto both = reverb::powerGains(h, rateHz, edges);  // one FFT for both figures
+        flat += both.inBand / static_cast<double>(wet.size());
+        const auto& g = both.bands;
         for (std::size_t b = 0; b < g.size(); ++b) gains[b] += g[b] / static_cast<double>(wet.size());
     }
     if (flat > 0) out.reverbWetFlatDb = 10.0 * std::log10(flat);

@@ -96,8 +96,10 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     OutputFolder folder(options.outDir, options.force, inputsOf(plan), plannedOutputs(plan, variants));
 
     // Scratch files of the album pass, inside the locked output folder; removed on every exit.
+    // Up to options.spillMemoryBytes of them stay in memory (src/render/spill.hpp).
     Scratch scratch(options.scratchDir.empty() ? folder.scratchDir()
-                                               : options.scratchDir / ("lacquer-" + std::to_string(::getpid())));
+                                               : options.scratchDir / ("lacquer-" + std::to_string(::getpid())),
+                    options.spillMemoryBytes);
 
     // One engine for the whole render: FFT plans and kernels are made once and reused.
     const auto engine = convolution::Engine::create(options.device);

@@ -33,7 +33,37 @@ constexpr std::size_t kIoFrames = 16384;  // frames per pread/pwrite when conver
 
 }  // namespace
 
-Scratch::Scratch(fs::path dir) : dir_(std::move(dir)) {
+std::unique_ptr<float[]> SpillBudget::acquire(std::size_t floats) {
+    const std::size_t bytes = floats * sizeof(float);
+    std::lock_guard lock(mutex_);
+    for (auto it = kept_.begin(); it != kept_.end(); ++it)
+        if (it->second == floats) {
+            auto c = std::move(it->first);
+            kept_.erase(it);
+            std::fill_n(c.get(), floats, 0.0f);
+            return c;
+        }
+    if (left_ < bytes) {  // room from kept chunks of other sizes (another channel count)
+        for (auto& [c, n] : kept_) left_ += n * sizeof(float);
+        kept_.clear();
+    }
+    if (left_ < bytes) return nullptr;
+    left_ -= bytes;
+    return std::make_unique<float[]>(floats);  // zeroed
+}
+
+void SpillBudget::release(std::unique_ptr<float[]> chunk, std::size_t floats) {
+    std::lock_guard lock(mutex_);
+    kept_.emplace_back(std::move(chunk), floats);
+}
+
+std::size_t SpillBudget::left() const {
+    std::lock_guard lock(mutex_);
+    return left_;
+}
+
+Scratch::Scratch(fs::path dir, std::size_t memoryBudgetBytes)
+    : dir_(std::move(dir)), budget_(memoryBudgetBytes > 0 ? std::make_shared<SpillBudget>(memoryBudgetBytes) : nullptr) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
     fs::create_directories(dir_, ec);
@@ -47,20 +77,62 @@ Scratch::~Scratch() {
 
 fs::path Scratch::newPath(const std::string& stem) { return dir_ / (stem + "-" + std::to_string(counter_++) + ".f32"); }
 
-SpillFile::SpillFile(fs::path path, int channels, double sampleRateHz)
-    : path_(std::move(path)), channels_(channels), rateHz_(sampleRateHz) {
+SpillFile::SpillFile(fs::path path, int channels, double sampleRateHz, std::shared_ptr<SpillBudget> budget)
+    : path_(std::move(path)), channels_(channels), rateHz_(sampleRateHz), budget_(std::move(budget)) {
+    if (!budget_) openFile();
+}
+
+SpillFile::~SpillFile() {
+    if (budget_)
+        for (auto& c : chunks_) budget_->release(std::move(c), kChunkFrames * static_cast<std::size_t>(channels_));
+    if (fd_ >= 0) {
+        ::close(fd_);
+        std::error_code ec;
+        fs::remove(path_, ec);
+    }
+}
+
+void SpillFile::openFile() {
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd_ < 0) fail(path_, "cannot create the scratch file", errno);
 }
 
-SpillFile::~SpillFile() {
-    if (fd_ >= 0) ::close(fd_);
-    std::error_code ec;
-    fs::remove(path_, ec);
+bool SpillFile::growInMemory(std::size_t frames) {
+    if (!inMemory()) return false;
+    const std::size_t want = (frames + kChunkFrames - 1) / kChunkFrames;
+    const std::size_t floats = kChunkFrames * static_cast<std::size_t>(channels_);
+    while (chunks_.size() < want) {
+        auto chunk = budget_->acquire(floats);
+        if (!chunk) {
+            moveToFile();
+            return false;
+        }
+        chunks_.push_back(std::move(chunk));
+    }
+    return true;
+}
+
+void SpillFile::moveToFile() {
+    openFile();
+    // What the chunks hold goes to the file, a chunk at a time, then back to the budget.
+    const std::size_t floats = kChunkFrames * static_cast<std::size_t>(channels_);
+    AudioBuffer tmp(channels_, kChunkFrames, rateHz_);
+    for (std::size_t k = 0; k < chunks_.size(); ++k) {
+        if (k * kChunkFrames < frames_) {
+            const std::size_t n = std::min(kChunkFrames, frames_ - k * kChunkFrames);
+            const BlockView v = tmp.view().slice(0, n);
+            for (int c = 0; c < channels_; ++c)
+                std::copy_n(chunks_[k].get() + static_cast<std::size_t>(c) * kChunkFrames, n, v.channel(c));
+            writeFile(k * kChunkFrames, v);
+        }
+        budget_->release(std::move(chunks_[k]), floats);
+    }
+    chunks_.clear();
+    budget_.reset();
 }
 
 std::unique_ptr<SpillFile> SpillFile::fromBuffer(Scratch& scratch, const std::string& stem, const AudioBuffer& audio) {
-    auto f = std::make_unique<SpillFile>(scratch.newPath(stem), audio.channels(), audio.sampleRateHz);
+    auto f = std::make_unique<SpillFile>(scratch.newPath(stem), audio.channels(), audio.sampleRateHz, scratch.budget());
     f->write(0, const_cast<AudioBuffer&>(audio).view());  // view() does not modify
     return f;
 }
@@ -68,6 +140,21 @@ std::unique_ptr<SpillFile> SpillFile::fromBuffer(Scratch& scratch, const std::st
 void SpillFile::append(const BlockView& block) { write(frames_, block); }
 
 void SpillFile::write(std::size_t at, const BlockView& block) {
+    if (growInMemory(at + block.frames)) {
+        for (std::size_t done = 0; done < block.frames;) {
+            const std::size_t pos = at + done, k = pos / kChunkFrames, off = pos % kChunkFrames;
+            const std::size_t n = std::min(kChunkFrames - off, block.frames - done);
+            for (int c = 0; c < channels_; ++c)
+                std::copy_n(block.channel(c) + done, n, chunks_[k].get() + static_cast<std::size_t>(c) * kChunkFrames + off);
+            done += n;
+        }
+        frames_ = std::max(frames_, at + block.frames);
+        return;
+    }
+    writeFile(at, block);
+}
+
+void SpillFile::writeFile(std::size_t at, const BlockView& block) {
     const auto nc = static_cast<std::size_t>(channels_);
     std::vector<float> buf(std::min(block.frames, kIoFrames) * nc);
     for (std::size_t done = 0; done < block.frames;) {
@@ -93,12 +180,37 @@ void SpillFile::write(std::size_t at, const BlockView& block) {
 }
 
 void SpillFile::truncate(std::size_t frames) {
+    if (growInMemory(frames)) {
+        // Frames past the new end read as zeros again if the stream grows back.
+        for (std::size_t pos = frames; pos < std::min(frames_, chunks_.size() * kChunkFrames);) {
+            const std::size_t k = pos / kChunkFrames, off = pos % kChunkFrames;
+            const std::size_t n = std::min(kChunkFrames - off, frames_ - pos);
+            for (int c = 0; c < channels_; ++c)
+                std::fill_n(chunks_[k].get() + static_cast<std::size_t>(c) * kChunkFrames + off, n, 0.0f);
+            pos += n;
+        }
+        frames_ = frames;
+        return;
+    }
     if (::ftruncate(fd_, static_cast<off_t>(frames * static_cast<std::size_t>(channels_) * sizeof(float))) != 0)
         fail(path_, "cannot resize the scratch file", errno);
     frames_ = frames;
 }
 
 void SpillFile::read(std::size_t from, const BlockView& dst) const {
+    if (!inMemory()) return readFile(from, dst);
+    const std::size_t have = from < frames_ ? std::min(dst.frames, frames_ - from) : 0;
+    for (std::size_t done = 0; done < have;) {
+        const std::size_t pos = from + done, k = pos / kChunkFrames, off = pos % kChunkFrames;
+        const std::size_t n = std::min(kChunkFrames - off, have - done);
+        for (int c = 0; c < channels_ && c < dst.channels; ++c)
+            std::copy_n(chunks_[k].get() + static_cast<std::size_t>(c) * kChunkFrames + off, n, dst.channel(c) + done);
+        done += n;
+    }
+    for (int c = 0; c < dst.channels; ++c) std::fill(dst.channel(c) + have, dst.channel(c) + dst.frames, 0.0f);
+}
+
+void SpillFile::readFile(std::size_t from, const BlockView& dst) const {
     const auto nc = static_cast<std::size_t>(channels_);
     const std::size_t have = from < frames_ ? std::min(dst.frames, frames_ - from) : 0;
     std::vector<float> buf(std::min(std::max<std::size_t>(have, 1), kIoFrames) * nc);
@@ -133,7 +245,7 @@ std::shared_ptr<AudioStore> SpillFile::keep(Scratch* scratch, const std::string&
 
 std::shared_ptr<AudioStore> SpillFile::empty(Scratch* scratch, const std::string& stem, int channels, double rateHz) {
     if (!scratch) return std::make_shared<MemoryStore>(channels, rateHz);
-    return std::make_shared<SpillFile>(scratch->newPath(stem), channels, rateHz);
+    return std::make_shared<SpillFile>(scratch->newPath(stem), channels, rateHz, scratch->budget());
 }
 
 }  // namespace lacquer::render

@@ -59,6 +59,10 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
         if (!deltaOptions.stereo) deltaOptions.stereo = dynamics::StereoParams{};
         deltaOptions.stereo->monoBelowHz = std::max(deltaOptions.stereo->monoBelowHz, variant.monoBassHz);
     }
+    // Each delivery-rate track is metered as it is written: the loudness solve's starting point.
+    std::vector<loudness::Meter> rawMeters;
+    for (std::size_t i = 0; i < n; ++i)
+        rawMeters.emplace_back(tracks[i].audio->channels(), rate, solveMeterOptions());
     parallelFor(n, [&](std::size_t i) {
         throwIfCancelled();
         const AudioStore& processed = *tracks[i].audio;
@@ -69,6 +73,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
         std::size_t at = 0;
         auto sink = [&](const BlockView& b) {
             deltas.process(b);
+            rawMeters[i].add(b);
             store->write(at, b);
             at += b.frames;
         };
@@ -86,7 +91,7 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     m.timeline = SpillFile::empty(scratch, variant.name + "-timeline", channels, rate);
     SolveResult solved = solveLoudness(sources, placementsFor(plan), offsets, variant.loudness, variant.limiter,
                                        [&](std::size_t at, const BlockView& block) { m.timeline->write(at, block); },
-                                       trackCeilingsDbtp);
+                                       trackCeilingsDbtp, &rawMeters);
     m.trackCeilingsDbtp = trackCeilingsDbtp;
     delivery.clear();  // the delivery-rate tracks are in the timeline now
     m.marks = solved.marks;

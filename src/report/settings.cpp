@@ -53,13 +53,19 @@ json settingsJson(const ChainParams& c) {
 // The designed EQ curves (what the convolution realises), for plots: the album chain and each
 // track's resolved chain, at the processing rate.
 json chainsJson(const AlbumPlan& plan) {
+    // Tracks usually share the album's EQ: each distinct curve is evaluated once (128 points of
+    // a ~65 Ki-term cosine sum each).
+    std::vector<std::pair<eq::Bands, json>> made;
     auto curve = [&](const eq::Bands& bands) {
+        for (const auto& [b, j] : made)
+            if (b == bands) return j;
         json f = json::array(), db = json::array();
         for (const auto& p : eq::designLinearPhase(bands, plan.processingRateHz).predictedCurve(128)) {
             f.push_back(numberOrNull(p.freqHz, 1));
             db.push_back(numberOrNull(p.gainDb, 3));
         }
-        return json{{"freqs_hz", f}, {"db", db}};
+        made.emplace_back(bands, json{{"freqs_hz", f}, {"db", db}});
+        return made.back().second;
     };
     json tracks = json::array();
     const json albumSettings = settingsJson(plan.albumChain);

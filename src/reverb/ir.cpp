@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <numbers>
 
@@ -11,6 +12,7 @@
 
 #include "lacquer/common/units.hpp"
 #include "lacquer/common/fftw_lock.hpp"
+#include "lacquer/common/memo.hpp"
 #include "lacquer/resample/resample.hpp"
 
 namespace lacquer::reverb {
@@ -41,25 +43,29 @@ void butterworth(std::vector<double>& x, double cutoffHz, double rateHz, bool hi
 
 // |H(k)|² of h zero-padded to a power of two of at least 2·size and 65536 points (so a short IR
 // still has thousands of bins in the 20 Hz..20 kHz band), bins 0..n/2; n is returned in `n`.
+// The plan for n points is made once and kept (a few sizes per process): planning computes
+// FFTW's twiddle factors, n sines and cosines, which cost as much as the transform itself.
+// Executed on fresh fftw_alloc arrays (the same alignment as at planning), it is the same
+// algorithm on the same data: the same numbers as a plan made for each call.
+fftw_plan powerSpectrumPlan(std::size_t n, double* x, fftw_complex* X) {
+    static std::map<std::size_t, fftw_plan> plans;  // never destroyed: lives as long as the process
+    std::lock_guard lock(fftwPlannerMutex());  // FFTW's planner is not thread-safe
+    auto it = plans.find(n);
+    if (it == plans.end()) it = plans.emplace(n, fftw_plan_dft_r2c_1d(static_cast<int>(n), x, X, FFTW_ESTIMATE)).first;
+    return it->second;
+}
+
 std::vector<double> powerSpectrum(const std::vector<double>& h, std::size_t& n) {
     n = 65536;
     while (n < 2 * h.size()) n <<= 1;
     double* x = fftw_alloc_real(n);
     fftw_complex* X = fftw_alloc_complex(n / 2 + 1);
-    fftw_plan plan;
-    {
-        std::lock_guard lock(fftwPlannerMutex());  // FFTW's planner is not thread-safe
-        plan = fftw_plan_dft_r2c_1d(static_cast<int>(n), x, X, FFTW_ESTIMATE);
-    }
+    const fftw_plan plan = powerSpectrumPlan(n, x, X);
     std::fill(x, x + n, 0.0);
     std::copy(h.begin(), h.end(), x);
-    fftw_execute(plan);
+    fftw_execute_dft_r2c(plan, x, X);
     std::vector<double> power(n / 2 + 1);
     for (std::size_t k = 0; k <= n / 2; ++k) power[k] = X[k][0] * X[k][0] + X[k][1] * X[k][1];
-    {
-        std::lock_guard lock(fftwPlannerMutex());
-        fftw_destroy_plan(plan);
-    }
     fftw_free(X);
     fftw_free(x);
     return power;
@@ -97,6 +103,19 @@ std::vector<double> bandPowerGains(const std::vector<double>& h, double rateHz, 
     return out;
 }
 
+PowerGains powerGains(const std::vector<double>& h, double rateHz, const std::vector<double>& edgesHz) {
+    PowerGains g;
+    if (h.empty()) {
+        g.bands = bandPowerGains(h, rateHz, edgesHz);
+        return g;
+    }
+    std::size_t n = 0;
+    const auto power = powerSpectrum(h, n);
+    g.inBand = bandMean(power, n, rateHz, kNormLowHz, kNormHighHz);
+    for (std::size_t b = 0; b + 1 < edgesHz.size(); ++b) g.bands.push_back(bandMean(power, n, rateHz, edgesHz[b], edgesHz[b + 1]));
+    return g;
+}
+
 std::vector<std::vector<double>> normalisedIr(const AudioBuffer& ir, double rateHz, int channels) {
     assert(channels >= 1);
     std::vector<std::vector<double>> out(static_cast<std::size_t>(channels));
@@ -124,10 +143,9 @@ std::vector<std::vector<double>> normalisedIr(const AudioBuffer& ir, double rate
     return out;
 }
 
-std::vector<std::vector<double>> prepareWet(const Params& params, const AudioBuffer& ir, double rateHz,
-                                            int channels) {
-    assert(channels >= 1);
-    if (params.mix == 0.0 || ir.frames() == 0 || ir.channels() == 0) return {};
+namespace {
+
+std::vector<std::vector<double>> prepareWetUncached(const Params& params, const AudioBuffer& ir, double rateHz, int channels) {
     auto wet = normalisedIr(ir, rateHz, channels);
     const auto predelay = static_cast<std::size_t>(std::llround(msToFrames(params.predelayMs, rateHz)));
     for (auto& x : wet) {
@@ -139,6 +157,28 @@ std::vector<std::vector<double>> prepareWet(const Params& params, const AudioBuf
         x = std::move(out);
     }
     return wet;
+}
+
+// Everything prepareWet depends on, the IR by value.
+struct WetKey {
+    Params params;
+    double rateHz = 0;
+    int channels = 0;
+    double irRateHz = 0;
+    std::vector<std::vector<float>> ir;
+    bool operator==(const WetKey&) const = default;
+};
+
+}  // namespace
+
+std::vector<std::vector<double>> prepareWet(const Params& params, const AudioBuffer& ir, double rateHz,
+                                            int channels) {
+    assert(channels >= 1);
+    if (params.mix == 0.0 || ir.frames() == 0 || ir.channels() == 0) return {};
+    // The kernel and the report's wet-level figures ask for the same preparation: made once.
+    static Memo<WetKey, std::vector<std::vector<double>>, 2> memo;  // a few MiB each
+    return *memo.get(WetKey{params, rateHz, channels, ir.sampleRateHz, ir.samples},
+                     [&] { return prepareWetUncached(params, ir, rateHz, channels); });
 }
 
 }  // namespace lacquer::reverb

@@ -57,9 +57,10 @@ TEST(Faults, SigtermMidRenderExits130WithNoPartialFileAndTheRenderRunsAgain) {
 
 // Runs the render under `ulimit -f <kib>` (RLIMIT_FSIZE): a write past the limit fails with EFBIG
 // once SIGXFSZ is ignored, as it is on a full disk.
-int renderUnderFileSizeLimit(const fs::path& dir, int kib, const std::string& variant, std::string* out) {
+int renderUnderFileSizeLimit(const fs::path& dir, int kib, const std::string& variant, std::string* out,
+                             const std::string& extra = "") {
     return runCommand("bash -c \"ulimit -f " + std::to_string(kib) + "; exec " + cli() + " render " +
-                          q(dir / "album.yaml") + " --out " + q(dir / "out") + " --variant " + variant + "\"",
+                          q(dir / "album.yaml") + " --out " + q(dir / "out") + " --variant " + variant + extra + "\"",
                       out);
 }
 
@@ -67,11 +68,12 @@ int renderUnderFileSizeLimit(const fs::path& dir, int kib, const std::string& va
 // any delivery file is opened, so a disk too small for the render fails there: nothing under a
 // final name, no variant folder, the scratch folder removed. (The delivery writers' own
 // file-size-limit and disk-full failures are tested in tests/io and by FullDisk... below, which
-// keeps the scratch files off the small disk.)
+// keeps the scratch files off the small disk.) --spill-memory 0 makes every spill a file (by
+// default an album this short stays in memory).
 TEST(Faults, FileSizeLimitDuringTheScratchWritesIsExitThreeWithNothingLeft) {
     const auto dir = album(20.0);
     std::string out;
-    EXPECT_EQ(renderUnderFileSizeLimit(dir, 256, "streaming", &out), 3) << out;
+    EXPECT_EQ(renderUnderFileSizeLimit(dir, 256, "streaming", &out, " --spill-memory 0"), 3) << out;
     const std::string head = "error: " + (dir / "out/.lacquer-scratch/").string();
     EXPECT_EQ(out.rfind(head, 0), 0u) << out;
     EXPECT_NE(out.find(": cannot write the scratch file: File too large — free disk space"), std::string::npos) << out;

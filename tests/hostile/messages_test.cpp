@@ -29,9 +29,10 @@ TEST(HostileMessages, AFullScratchDiskNamesTheScratchFolderNotTheOutputFolder) {
     writeText(dir / "album.yaml", manifestText("  - { file: mixes/a.wav, title: Alpha }\n"));
     fs::create_directories(dir / "scratch");
     std::string out;
-    // RLIMIT_FSIZE (256 KiB) stands for the full disk: the scratch files meet it first.
+    // RLIMIT_FSIZE (256 KiB) stands for the full disk: the scratch files meet it first
+    // (--spill-memory 0: every spill is a file, none stays in memory).
     EXPECT_EQ(runCommand("bash -c \"ulimit -f 256; exec " + cli() + " render " + q(dir / "album.yaml") + " --out " +
-                             q(dir / "out") + " --scratch " + q(dir / "scratch") + "\"",
+                             q(dir / "out") + " --scratch " + q(dir / "scratch") + " --spill-memory 0\"",
                          &out),
               3)
         << out;

@@ -8,9 +8,12 @@
 #include <cmath>
 #include <complex>
 #include <numbers>
+#include <random>
 #include <vector>
 
+#include "lacquer/loudness/meter.hpp"
 #include "loudness/bs1770.hpp"
+#include "support/audio_files.hpp"
 
 namespace lacquer::loudness::bs1770 {
 namespace {
@@ -112,6 +115,46 @@ TEST(TruePeakInterpolator, PhaseZeroIsTheInputSoReadingsNeverFallUnderTheSampleP
     EXPECT_EQ(truePeakOversampling(96000), 2);
     EXPECT_EQ(truePeakOversampling(176400), 1);
     EXPECT_EQ(truePeakOversampling(192000), 1);
+}
+
+// The meter's true peak is the interpolator's scalar arithmetic, bit for bit, whichever SIMD path
+// ran (eight lanes with AVX, four without, one for the leftover instants): every instant's float
+// sum over the taps in tap order, phase 0 being the input. Block lengths that leave every kind of
+// remainder; 4x (48 kHz) and 2x (96 kHz); the loudest instant anywhere in the stream.
+TEST(TruePeakInterpolator, TheMetersReadingIsTheScalarFilterBitForBit) {
+    for (double rate : {48000.0, 96000.0}) {
+        const AudioBuffer audio = test::musicNoise(1.3, rate, 2, 5);
+        const int L = truePeakOversampling(rate);
+        const auto phases = designTruePeakPhases(L);
+        constexpr int taps = kTruePeakTapsPerPhase;
+        float want = 0.0f;
+        for (const auto& x : audio.samples) {
+            // W = kTaps - 1 zeros, the input, then zeros: instant t reads W[t .. t + taps).
+            std::vector<float> w(taps - 1, 0.0f);
+            w.insert(w.end(), x.begin(), x.end());
+            w.resize(w.size() + taps, 0.0f);
+            for (float v : x) want = std::max(want, std::fabs(v));
+            for (std::size_t t = 0; t < x.size() + taps / 2; ++t)
+                for (std::size_t p = 1; p < static_cast<std::size_t>(L); ++p) {
+                    float acc = 0.0f;
+                    for (int k = 0; k < taps; ++k) acc += phases[p - 1][static_cast<std::size_t>(k)] * w[t + static_cast<std::size_t>(k)];
+                    want = std::max(want, std::fabs(acc));
+                }
+        }
+        Meter meter(2, rate);
+        auto& a = const_cast<AudioBuffer&>(audio);
+        std::size_t at = 0;
+        for (std::size_t len : {1u, 7u, 8u, 13u, 1000u, 4099u, 70001u})
+            if (at < audio.frames()) {
+                const std::size_t n = std::min(len, audio.frames() - at);
+                meter.add(a.view().slice(at, n));
+                at += n;
+            }
+        meter.add(a.view().slice(at, audio.frames() - at));
+        const auto got = meter.result().truePeakDbtp;
+        ASSERT_TRUE(got);
+        EXPECT_EQ(*got, 20.0 * std::log10(static_cast<double>(want))) << rate;
+    }
 }
 
 TEST(Gating, IntegratedLoudnessFollowsBs1770Gates) {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Output does not depend on the thread count: the same album rendered with one thread (every
 // stage in order on the calling thread, no pipelines) and with four (tracks, variants and the
-// per-track pipelines in parallel) writes byte-identical files.
+// per-track pipelines in parallel) writes byte-identical files. Nor on where the spills live: every
+// spill in a scratch file, every spill in memory, and a budget that runs out mid-stream (spills
+// moving to their files while they are written) write the same bytes.
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
@@ -14,6 +16,7 @@
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/render.hpp"
+#include "render/spill.hpp"
 #include "support/audio_files.hpp"
 #include "support/paths.hpp"
 
@@ -22,10 +25,12 @@ namespace {
 using nlohmann::json;
 
 // file path -> sha256 over every variant of a render with `threads` threads.
-std::map<std::string, std::string> renderWith(unsigned threads, const std::filesystem::path& dir, const std::string& out) {
+std::map<std::string, std::string> renderWith(unsigned threads, const std::filesystem::path& dir, const std::string& out,
+                                              std::size_t spillMemoryBytes = render::RenderOptions::kDefaultSpillMemoryBytes) {
     setThreadLimit(threads);
     const auto plan = manifest::load(dir / "album.yaml");
     render::RenderOptions options;
+    options.spillMemoryBytes = spillMemoryBytes;
     options.outDir = dir / out;
     options.force = true;
     render::renderAlbum(plan, options);
@@ -38,8 +43,7 @@ std::map<std::string, std::string> renderWith(unsigned threads, const std::files
     return hashes;
 }
 
-TEST(RenderThreads, OneThreadAndFourWriteIdenticalBytes) {
-    const auto dir = test::scratchDir();
+void writeAlbum(const std::filesystem::path& dir) {
     test::writeAudio(dir / "a.wav", test::musicNoise(6.0, 48000, 2, 1), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
     test::writeAudio(dir / "b.wav", test::musicNoise(5.0, 44100, 2, 2), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
     // A short decaying-noise room for the convolution stage.
@@ -68,10 +72,28 @@ variants:
   cd: { preset: cd }
   hires: { export: { format: wav, sample_rate: 96000, bit_depth: 24 } }
 )";
+}
+
+TEST(RenderThreads, OneThreadAndFourWriteIdenticalBytes) {
+    const auto dir = test::scratchDir();
+    writeAlbum(dir);
     const auto one = renderWith(1, dir, "one");
     const auto four = renderWith(4, dir, "four");
     ASSERT_FALSE(one.empty());
     EXPECT_EQ(one, four);
+}
+
+TEST(RenderSpillMemory, FilesMemoryAndABudgetThatRunsOutWriteIdenticalBytes) {
+    const auto dir = test::scratchDir();
+    writeAlbum(dir);
+    const auto files = renderWith(2, dir, "files", 0);
+    const auto memory = renderWith(2, dir, "memory");  // the default 256 MiB: the whole album
+    // Four chunks (2 channels x 65536 frames x 4 bytes each): track a's spill (6 s at 48 kHz, 4.4
+    // chunks) takes them all and moves to its file on the fifth; later spills start as files.
+    const auto mixed = renderWith(2, dir, "mixed", 4 * 2 * render::SpillFile::kChunkFrames * sizeof(float));
+    ASSERT_FALSE(files.empty());
+    EXPECT_EQ(files, memory);
+    EXPECT_EQ(files, mixed);
 }
 
 }  // namespace

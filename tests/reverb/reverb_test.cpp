@@ -112,5 +112,21 @@ TEST(ReverbWet, ZeroMixIsNoReverb) {
     EXPECT_TRUE(prepareWet(p, ir, kRate, 2).empty());
 }
 
+// powerGains: both figures from one FFT, the same numbers as the two calls; and a prepared wet IR
+// asked for twice (the kernel, then the report) is the same, from the memo.
+TEST(ReverbWet, PowerGainsEqualTheSeparateCallsAndPrepareWetRepeatsExactly) {
+    const AudioBuffer ir = test::syntheticIr(2, 9000, kRate, 0.05, 25);
+    Params p;
+    p.mix = 0.2;
+    const auto wet = prepareWet(p, ir, kRate, 2);
+    ASSERT_EQ(wet.size(), 2u);
+    EXPECT_EQ(prepareWet(p, ir, kRate, 2), wet);
+    const std::vector<double> edges{20, 200, 2000, 20000};
+    const auto g = powerGains(wet[1], kRate, edges);
+    EXPECT_EQ(g.inBand, inBandPowerGain(wet[1], kRate));
+    EXPECT_EQ(g.bands, bandPowerGains(wet[1], kRate, edges));
+    EXPECT_EQ(powerGains({}, kRate, edges).bands, std::vector<double>(3, 0.0));
+}
+
 }  // namespace
 }  // namespace lacquer::reverb

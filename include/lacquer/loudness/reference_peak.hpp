@@ -7,7 +7,7 @@
 // this -1.170, the limiter tests' independent 32x double-precision Kaiser reference -1.170, sox
 // `rate -v 384k stats` -1.07 dBTP), past EBU Tech 3341's +0.2 dB meter tolerance at worst, and
 // enough to fail a strict "under the ceiling" check on a file that is under it. This reading resamples 8x
-// with libsoxr at very high quality (linear phase), in chunks, and takes the largest |sample| over
+// with libsoxr at very high quality (linear phase), streaming, and takes the largest |sample| over
 // all channels. The report takes it where libebur128 reads over a ceiling.
 #include <optional>
 
@@ -18,8 +18,9 @@ namespace lacquer::loudness {
 inline constexpr int kReferenceOversampling = 8;
 
 // dBTP of `audio` oversampled 8x; nullopt for silence or an empty source. The source is read
-// once, front to back, in blocks of about 64 Ki frames (memory stays bounded by the block, not by
-// the length); errors of source.read() (io::FileSource: a truncated file, NaN) pass through.
+// once, front to back, in blocks of 64 Ki frames through one streaming resampler (memory stays
+// bounded by the block, not by the length); errors of source.read() (io::FileSource: a truncated
+// file, NaN) pass through.
 std::optional<double> referenceTruePeakDbtp(const AudioSource& audio);
 // The same over a buffer in memory (through BufferSource: the same result bit for bit).
 std::optional<double> referenceTruePeakDbtp(const AudioBuffer& audio);

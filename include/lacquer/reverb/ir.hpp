@@ -36,6 +36,13 @@ double inBandPowerGain(const std::vector<double>& h, double rateHz);
 // rateHz are 0): for the realised wet/dry estimate and octave-band responses.
 std::vector<double> bandPowerGains(const std::vector<double>& h, double rateHz, const std::vector<double>& edgesHz);
 
+// Both of the above from one FFT of h (the same numbers as calling each).
+struct PowerGains {
+    double inBand = 0;
+    std::vector<double> bands;
+};
+PowerGains powerGains(const std::vector<double>& h, double rateHz, const std::vector<double>& edgesHz);
+
 // [channel][frame] the IR resampled to rateHz, mapped to `channels` and normalised to unit
 // in-band power gain per channel (a channel without in-band energy stays as it is).
 std::vector<std::vector<double>> normalisedIr(const AudioBuffer& ir, double rateHz, int channels);
