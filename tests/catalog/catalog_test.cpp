@@ -2,7 +2,9 @@
 // The catalogue: reading, planning, job keys, the local engine end to end, the report.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -10,6 +12,7 @@
 #include "catalog_fixtures.hpp"
 #include "lacquer/catalog/catalog.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/io/lock_file.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/job_key.hpp"
 #include "support/paths.hpp"
@@ -283,6 +286,53 @@ TEST(CatalogLocal, AVariantTheManifestLacksIsAnErrorOfThatAlbum) {
     std::string out;
     EXPECT_EQ(lacquer("catalog plan " + q(dir / "cat") + " --variant vinyl", &out), 2) << out;
     EXPECT_NE(out.find("no variant 'vinyl' (asked for by the catalogue) — the manifest has: streaming"), std::string::npos) << out;
+}
+
+// Two `catalog run`s into one output root: the second is refused before it plans, naming the
+// first (its pid, host, engine and start); here the test itself holds the run lock as the first.
+// A `lacquer render` writing into an album's folder holds that folder's lock: the album's job is
+// refused on it (the album fails with that line; the render there is left as it was).
+TEST(CatalogLocal, ASecondRunIntoTheSameFolderIsRefusedNamingTheFirst) {
+    const auto dir = test::scratchDir();
+    test::makeAlbum(dir / "cat", "one", 1.0, 1);
+    const std::string run = "catalog run " + q(dir / "cat") + " --out " + q(dir / "out") + " --device cpu";
+    std::string out;
+    {
+        const catalog::RunLock first(dir / "out", "local");
+        EXPECT_EQ(lacquer(run, &out), 2) << out;
+        EXPECT_EQ(out.rfind("error: " + (dir / "out").string() + ": another `lacquer catalog run` is using this output folder (pid " +
+                                std::to_string(::getpid()) + " on ",
+                            0),
+                  0u)
+            << out;
+        EXPECT_NE(out.find(", engine local, since "), std::string::npos) << out;
+        EXPECT_NE(out.find(") — wait for it to finish (`lacquer catalog status " + (dir / "out").string() + "`) or choose another --out"),
+                  std::string::npos)
+            << out;
+        EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << "one error line, nothing planned: " << out;
+        EXPECT_FALSE(fs::exists(dir / "out/one"));
+        EXPECT_FALSE(fs::exists(catalog::runFile(dir / "out")));
+        // The same in-process (another open of the lock file conflicts, as flock does).
+        EXPECT_THROW(catalog::RunLock(dir / "out", "slurm"), Error);
+    }
+    ASSERT_EQ(lacquer(run, &out), 0) << out;
+    const auto report = dir / "out/one/report.json";
+    const auto inode = test::inodeOf(report);
+    test::changeMix(dir / "cat/one", 99, 1.0);
+    {
+        const io::LockFile render(dir / "out/one/.lacquer.lock", io::LockFile::Wait::No);
+        ASSERT_TRUE(render.held());
+        EXPECT_EQ(lacquer(run, &out), 1) << out;
+        const json r = test::readJson(dir / "out/one.result.json");
+        EXPECT_EQ(r["status"], "failed") << r.dump(2);
+        EXPECT_EQ(r["error"], "error: " + (dir / "out/one").string() +
+                                  ": another lacquer render is writing into this folder — wait for it to finish, then run the catalogue again")
+            << r.dump(2);
+        EXPECT_EQ(test::inodeOf(report), inode) << "the album's folder was replaced under a render";
+    }
+    EXPECT_EQ(lacquer(run, &out), 0) << out;
+    EXPECT_EQ(test::readJson(dir / "out/one.result.json")["status"], "rendered");
+    EXPECT_NE(test::inodeOf(report), inode);
 }
 
 TEST(CatalogLocal, DefaultJobsFitCoresAndMemory) {
