@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <string_view>
 #include <tuple>
 
@@ -104,6 +105,7 @@ public:
     ~VulkanEngine() override {
         // A lost device answers vkDeviceWaitIdle with VK_ERROR_DEVICE_LOST: nothing left to wait for.
         try {
+            std::lock_guard lock(context_.queueMutex());
             context_.device().waitIdle();
         } catch (const vk::SystemError&) {
         }
@@ -112,6 +114,7 @@ public:
 protected:
     std::string backend() const override { return "vulkan"; }
     std::string device() const override { return context_.info().name; }
+    gpu::Context* context() override { return &context_; }
 
     void convolve(const Segment& seg, const Kernel& kernel) override {
         try {
@@ -135,6 +138,7 @@ private:
 
     bool deviceLost() const {
         try {
+            std::lock_guard lock(context_.queueMutex());  // the denoiser may share the context
             context_.device().waitIdle();
             return false;
         } catch (const vk::DeviceLostError&) {

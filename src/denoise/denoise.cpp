@@ -10,7 +10,9 @@
 #include <fftw3.h>
 
 #include "denoise/engine.hpp"
+#include "lacquer/common/error.hpp"
 #include "lacquer/common/fftw_lock.hpp"
+#include "lacquer/common/log.hpp"
 
 namespace lacquer::denoise {
 namespace {
@@ -190,8 +192,10 @@ namespace {
 template <class Real>
 class Framer {
 public:
-    Framer(std::unique_ptr<detail::Engine<Real>> engine, const detail::Setup& s, std::size_t inputFrames)
-        : engine_(std::move(engine)), n_(s.n), hop_(s.n / 4), channels_(s.channels), batch_(s.batchFrames),
+    // onLoss: the engine that continues when this one's device is lost (null: fail).
+    using Fallback = std::function<std::unique_ptr<detail::Engine<Real>>()>;
+    Framer(std::unique_ptr<detail::Engine<Real>> engine, const detail::Setup& s, std::size_t inputFrames, Fallback onLoss = nullptr)
+        : engine_(std::move(engine)), onLoss_(std::move(onLoss)), n_(s.n), hop_(s.n / 4), channels_(s.channels), batch_(s.batchFrames),
           inputFrames_(inputFrames), window_(hann(s.n)),
           // Periodic Hann squared at hop N/4 sums to 1.5; the inverse FFT is unnormalised (× N).
           outScale_(1.0 / (1.5 * static_cast<double>(s.n))),
@@ -204,6 +208,8 @@ public:
     }
 
     const detail::Engine<Real>& engine() const { return *engine_; }
+    // The device lost mid-track (the engine is then the fallback), or "".
+    const std::string& lostDevice() const { return lostDevice_; }
 
     template <class Emit>
     void push(const BlockView& b, Emit&& emit) {
@@ -232,17 +238,38 @@ private:
                    (final || (nextFrame_ + ready + 1) * hop_ <= pushed_))
                 ++ready;
             if (ready == 0 || (!final && ready < batch_)) return;
-            Real* rows = engine_->rows();
+            auto fill = [&] {
+                Real* rows = engine_->rows();
+                const std::size_t stride = engine_->rowStride();
+                for (std::size_t t = 0; t < ready; ++t)
+                    for (std::size_t c = 0; c < channels_; ++c) {
+                        Real* row = rows + (t * channels_ + c) * stride;
+                        const Real* x = in_[c].data() + t * hop_;
+                        for (std::size_t i = 0; i < n_; ++i) row[i] = static_cast<Real>(x[i] * static_cast<Real>(window_[i]));
+                    }
+                for (std::size_t t = ready; t < batch_; ++t)  // rows past the batch's frames: silence
+                    for (std::size_t c = 0; c < channels_; ++c) std::fill_n(rows + (t * channels_ + c) * stride, n_, Real(0));
+            };
+            fill();
+            try {
+                engine_->run(ready);
+            } catch (const detail::DeviceLost& lost) {
+                if (!onLoss_)
+                    throw Error(ErrorKind::Device, "vulkan", "device '" + lost.device + "' lost during noise reduction (" + lost.what + ")",
+                                "render with --device cpu");
+                // The batch in flight again, on the CPU, from the state the last completed batch left.
+                log::warning("--device", "device '" + lost.device + "' was lost during noise reduction (" + lost.what +
+                                             "); continuing on the CPU backend (FFTW)");
+                const std::vector<Real> state = engine_->state();
+                engine_ = onLoss_();
+                onLoss_ = nullptr;
+                engine_->setState(state);
+                lostDevice_ = lost.device;
+                fill();
+                engine_->run(ready);
+            }
+            const Real* rows = engine_->rows();
             const std::size_t stride = engine_->rowStride();
-            for (std::size_t t = 0; t < ready; ++t)
-                for (std::size_t c = 0; c < channels_; ++c) {
-                    Real* row = rows + (t * channels_ + c) * stride;
-                    const Real* x = in_[c].data() + t * hop_;
-                    for (std::size_t i = 0; i < n_; ++i) row[i] = static_cast<Real>(x[i] * static_cast<Real>(window_[i]));
-                }
-            for (std::size_t t = ready; t < batch_; ++t)  // rows past the batch's frames: silence
-                for (std::size_t c = 0; c < channels_; ++c) std::fill_n(rows + (t * channels_ + c) * stride, n_, Real(0));
-            engine_->run(ready);
             for (std::size_t c = 0; c < channels_; ++c) {
                 auto& o = ola_[c];
                 o.resize(std::max(o.size(), ready * hop_ + n_), 0.0);
@@ -276,6 +303,8 @@ private:
     }
 
     std::unique_ptr<detail::Engine<Real>> engine_;
+    Fallback onLoss_;
+    std::string lostDevice_;
     std::size_t n_, hop_, channels_, batch_, inputFrames_;
     std::vector<double> window_;
     double outScale_;
@@ -318,7 +347,7 @@ struct Stream::Impl {
 };
 
 Stream::Stream(Backend backend, const Params& params, const NoiseProfile& profile, int channels, double sampleRateHz,
-               std::size_t inputFrames, int vulkanIndex)
+               std::size_t inputFrames, const Vulkan& vulkan)
     : impl_(std::make_unique<Impl>()) {
     impl_->channels = channels;
     impl_->rateHz = sampleRateHz;
@@ -335,7 +364,9 @@ Stream::Stream(Backend backend, const Params& params, const NoiseProfile& profil
         }
         case Backend::Vulkan: {
             const auto s = makeSetup(params, profile, channels, sampleRateHz, kGpuBatchFrames);
-            impl_->f = std::make_unique<Framer<float>>(detail::makeVulkanEngine(s, vulkanIndex), s, inputFrames);
+            Framer<float>::Fallback onLoss;
+            if (vulkan.fallBackToCpuOnLoss) onLoss = [s] { return detail::makeFftwEngine<float>(s); };
+            impl_->f = std::make_unique<Framer<float>>(detail::makeVulkanEngine(s, vulkan), s, inputFrames, std::move(onLoss));
             break;
         }
     }
@@ -343,7 +374,11 @@ Stream::Stream(Backend backend, const Params& params, const NoiseProfile& profil
 
 Stream::~Stream() = default;
 
-std::string Stream::backendName() const { return impl_->f ? impl_->f->engine().name() : impl_->d->engine().name(); }
+std::string Stream::backendName() const {
+    if (impl_->d) return impl_->d->engine().name();
+    const std::string& lost = impl_->f->lostDevice();
+    return impl_->f->engine().name() + (lost.empty() ? "" : " after losing Vulkan device '" + lost + "'");
+}
 
 namespace {
 template <class Sink>
@@ -389,8 +424,8 @@ std::vector<std::vector<double>> processReference(const AudioBuffer& in, const P
 }
 
 AudioBuffer process(Backend backend, const AudioBuffer& in, const Params& params, const NoiseProfile& profile,
-                    std::size_t blockFrames) {
-    Stream s(backend, params, profile, in.channels(), in.sampleRateHz, in.frames());
+                    std::size_t blockFrames, const Vulkan& vulkan) {
+    Stream s(backend, params, profile, in.channels(), in.sampleRateHz, in.frames(), vulkan);
     AudioBuffer out(in.channels(), in.frames(), in.sampleRateHz);
     std::size_t at = 0;
     auto sink = [&](const BlockView& b) {
