@@ -125,7 +125,7 @@ protected:
             throw;
         } catch (const Error& e) {
             // Our wrappers turn VkResults into Error(Device); ask the device whether it is gone.
-            if (deviceLost()) throw DeviceLostError(context_.info().name, e.diagnostics().front().what);
+            if (context_.deviceLost()) throw DeviceLostError(context_.info().name, e.diagnostics().front().what);
             throw;
         }
     }
@@ -134,18 +134,6 @@ private:
     static bool faultRequested() {
         const char* v = std::getenv("LACQUER_FAULT");
         return v != nullptr && std::string_view(v) == "device-lost";
-    }
-
-    bool deviceLost() const {
-        try {
-            std::lock_guard lock(context_.queueMutex());  // the denoiser may share the context
-            context_.device().waitIdle();
-            return false;
-        } catch (const vk::DeviceLostError&) {
-            return true;
-        } catch (const vk::SystemError&) {
-            return false;
-        }
     }
 
     void waitFor(const vk::raii::Fence& fence) {

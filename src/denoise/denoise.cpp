@@ -5,23 +5,16 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numbers>
-
-#include <fftw3.h>
 
 #include "denoise/engine.hpp"
 #include "lacquer/common/error.hpp"
-#include "lacquer/common/fftw_lock.hpp"
 #include "lacquer/common/log.hpp"
+#include "lacquer/common/power_fft.hpp"
 
 namespace lacquer::denoise {
 namespace {
-
-std::vector<double> hann(std::size_t n) {
-    std::vector<double> w(n);
-    for (std::size_t i = 0; i < n; ++i) w[i] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(n));
-    return w;
-}
 
 double windowPower(const std::vector<double>& w) {
     double s = 0;
@@ -57,10 +50,7 @@ struct NoiseMeter::Impl {
     Mode mode;
     std::size_t n, hop, startFrame, endFrame;
     double rateHz, scale;
-    std::vector<double> window;
-    double* in = nullptr;
-    fftw_complex* out = nullptr;
-    fftw_plan plan = nullptr;
+    std::unique_ptr<PowerFft> fft;  // Hann, n points
     std::vector<std::vector<double>> pending;  // per channel, the frame being filled
     std::size_t filled = 0;
     std::size_t position = 0;  // input frame of pending[·][0]
@@ -71,23 +61,10 @@ struct NoiseMeter::Impl {
     std::vector<std::vector<double>> rowSum = std::vector<std::vector<double>>(kLevelRows);
     std::vector<double> rowFrames = std::vector<double>(kLevelRows, 0.0);
 
-    ~Impl() {
-        if (plan) {
-            std::lock_guard lock(fftwPlannerMutex());
-            fftw_destroy_plan(plan);
-        }
-        fftw_free(in);
-        fftw_free(out);
-    }
-
     void analyse() {
         const std::size_t bins = n / 2 + 1;
         std::fill(density.begin(), density.end(), 0.0);
-        for (const auto& x : pending) {
-            for (std::size_t i = 0; i < n; ++i) in[i] = x[i] * window[i];
-            fftw_execute(plan);
-            for (std::size_t k = 0; k < bins; ++k) density[k] += (out[k][0] * out[k][0] + out[k][1] * out[k][1]) * scale;
-        }
+        for (const auto& x : pending) fft->addPower(x.data(), scale, density.data(), 0, bins);
         if (mode == Mode::Region) {
             if (position < startFrame || position + n > endFrame) return;
             for (std::size_t k = 0; k < bins; ++k) sum[k] += density[k];
@@ -115,16 +92,12 @@ NoiseMeter::NoiseMeter(double sampleRateHz, Mode mode, std::size_t startFrame, s
     m.startFrame = startFrame;
     m.endFrame = endFrame;
     m.rateHz = sampleRateHz;
-    m.window = hann(m.n);
+    m.fft = std::make_unique<PowerFft>(m.n);
     // One-sided mean square per bin and Hz (Parseval with the window's power), channels averaged
     // later in profile() by the frame count per channel.
-    m.scale = 2.0 / (static_cast<double>(m.n) * windowPower(m.window)) / (sampleRateHz / static_cast<double>(m.n));
+    m.scale = 2.0 / (static_cast<double>(m.n) * windowPower(m.fft->window())) / (sampleRateHz / static_cast<double>(m.n));
     m.density.assign(m.n / 2 + 1, 0.0);
     m.sum.assign(m.n / 2 + 1, 0.0);
-    m.in = fftw_alloc_real(m.n);
-    m.out = fftw_alloc_complex(m.n / 2 + 1);
-    std::lock_guard lock(fftwPlannerMutex());
-    m.plan = fftw_plan_dft_r2c_1d(static_cast<int>(m.n), m.in, m.out, FFTW_ESTIMATE);
 }
 
 NoiseMeter::~NoiseMeter() = default;
@@ -196,7 +169,7 @@ public:
     using Fallback = std::function<std::unique_ptr<detail::Engine<Real>>()>;
     Framer(std::unique_ptr<detail::Engine<Real>> engine, const detail::Setup& s, std::size_t inputFrames, Fallback onLoss = nullptr)
         : engine_(std::move(engine)), onLoss_(std::move(onLoss)), n_(s.n), hop_(s.n / 4), channels_(s.channels), batch_(s.batchFrames),
-          inputFrames_(inputFrames), window_(hann(s.n)),
+          inputFrames_(inputFrames), window_(hannWindow(s.n)),
           // Periodic Hann squared at hop N/4 sums to 1.5; the inverse FFT is unnormalised (× N).
           outScale_(1.0 / (1.5 * static_cast<double>(s.n))),
           in_(s.channels), ola_(s.channels) {
@@ -322,7 +295,7 @@ detail::Setup makeSetup(const Params& params, const NoiseProfile& profile, int c
     s.batchFrames = batchFrames;
     s.alpha = params.timeSmoothing;
     s.floorGain = std::pow(10.0, -params.reductionDb / 20.0);
-    const std::vector<double> w = hann(s.n);
+    const std::vector<double> w = hannWindow(s.n);
     // E|X(k)|² of noise with mean-square density D per Hz: D·binHz·N·Σw²/2 (NoiseMeter's scaling).
     const double binHz = rateHz / static_cast<double>(s.n);
     const double toPower = binHz * static_cast<double>(s.n) * windowPower(w) / 2.0;

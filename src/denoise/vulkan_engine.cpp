@@ -100,7 +100,7 @@ public:
             throw Error(ErrorKind::Device, "vulkan", std::string("noise reduction failed: ") + e.what(), "render with --device cpu");
         } catch (const Error& e) {
             // Our wrappers turn VkResults into Error(Device); ask the device whether it is gone.
-            if (deviceLost()) throw DeviceLost{context_.info().name, e.diagnostics().front().what};
+            if (context_.deviceLost()) throw DeviceLost{context_.info().name, e.diagnostics().front().what};
             throw;
         }
         std::copy_n(state_.floats(), saved_.size(), saved_.data());
@@ -142,18 +142,6 @@ private:
     static bool faultRequested() {
         const char* v = std::getenv("LACQUER_FAULT");
         return v != nullptr && std::string_view(v) == "denoise-device-lost";
-    }
-
-    bool deviceLost() const {
-        try {
-            std::lock_guard lock(context_.queueMutex());
-            context_.device().waitIdle();
-            return false;
-        } catch (const vk::DeviceLostError&) {
-            return true;
-        } catch (const vk::SystemError&) {
-            return false;
-        }
     }
 
     Setup s_;

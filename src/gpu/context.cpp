@@ -214,6 +214,18 @@ vk::raii::CommandPool Context::createCommandPool() const {
     return vk::raii::CommandPool(device_, vk::CommandPoolCreateInfo{vk::CommandPoolCreateFlagBits::eResetCommandBuffer, queueFamily_});
 }
 
+bool Context::deviceLost() const {
+    try {
+        std::lock_guard lock(queueMutex_);
+        device_.waitIdle();
+        return false;
+    } catch (const vk::DeviceLostError&) {
+        return true;
+    } catch (const vk::SystemError&) {
+        return false;
+    }
+}
+
 void Context::submit(const vk::raii::CommandBuffer& commands, const vk::raii::Fence& fence) const {
     std::lock_guard lock(queueMutex_);
     submitLocked(commands, fence);

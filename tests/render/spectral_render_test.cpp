@@ -17,18 +17,24 @@
 namespace lacquer {
 namespace {
 
-TEST(SpectralRender, MatchLandsNearTheReferenceAndDenoiseLowersTheNoiseFloor) {
-    const auto dir = test::scratchDir();
+// 1.5 s of hiss alone (−50 dBFS RMS white noise), then `musicS` of music-like noise with the hiss.
+void writeHissy(const std::filesystem::path& file, double musicS) {
     constexpr double kRate = 48000;
-    // Track 1: 1.5 s of hiss alone (−50 dBFS RMS white noise), then music-like noise with the hiss.
-    AudioBuffer one = test::musicNoise(8.0, kRate, 2, 1);
+    AudioBuffer one = test::musicNoise(musicS, kRate, 2, 1);
     AudioBuffer hissy(2, one.frames() + static_cast<std::size_t>(1.5 * kRate), kRate);
     std::mt19937 rng(5);
     std::normal_distribution<double> hiss(0.0, std::pow(10.0, -50.0 / 20.0));
     for (std::size_t c = 0; c < 2; ++c)
         for (std::size_t i = 0; i < hissy.frames(); ++i)
             hissy.samples[c][i] = static_cast<float>((i >= 72000 ? one.samples[c][i - 72000] : 0.0f) + hiss(rng));
-    test::writeAudio(dir / "hissy.wav", hissy, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+    test::writeAudio(file, hissy, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+}
+
+TEST(SpectralRender, MatchLandsNearTheReferenceAndDenoiseLowersTheNoiseFloor) {
+    const auto dir = test::scratchDir();
+    constexpr double kRate = 48000;
+    // Track 1: 1.5 s of hiss alone, then 8 s of music-like noise with the hiss.
+    writeHissy(dir / "hissy.wav", 8.0);
     test::writeAudio(dir / "b.wav", test::musicNoise(8.0, kRate, 2, 2), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
     // The reference: music-like noise with a first-difference treble lift (about +3.5 dB at 10 kHz).
     AudioBuffer ref = test::musicNoise(10.0, kRate, 2, 3);
@@ -79,16 +85,8 @@ variants:
 TEST(SpectralRender, DenoiseRunsOnTheRendersVulkanContextAndFallsBackWhenTheDeviceIsLost) {
     LACQUER_NEED_VULKAN();
     const auto dir = test::scratchDir();
-    constexpr double kRate = 48000;
     // 1.5 s of hiss alone, then 3 s of music-like noise with it: 4.5 s, two batches of 128 frames.
-    AudioBuffer one = test::musicNoise(3.0, kRate, 2, 1);
-    AudioBuffer hissy(2, one.frames() + static_cast<std::size_t>(1.5 * kRate), kRate);
-    std::mt19937 rng(5);
-    std::normal_distribution<double> hiss(0.0, std::pow(10.0, -50.0 / 20.0));
-    for (std::size_t c = 0; c < 2; ++c)
-        for (std::size_t i = 0; i < hissy.frames(); ++i)
-            hissy.samples[c][i] = static_cast<float>((i >= 72000 ? one.samples[c][i - 72000] : 0.0f) + hiss(rng));
-    test::writeAudio(dir / "hissy.wav", hissy, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+    writeHissy(dir / "hissy.wav", 3.0);
     std::ofstream(dir / "album.yaml") << R"(lacquer: 1
 album: { title: Spectral, artist: Tester }
 processing: { sample_rate: 48000 }

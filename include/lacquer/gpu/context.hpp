@@ -58,6 +58,9 @@ public:
     vk::raii::CommandBuffer allocateCommandBuffer() const;
     vk::raii::CommandBuffer allocateCommandBuffer(const vk::raii::CommandPool& pool) const;
     vk::raii::CommandPool createCommandPool() const;
+    // Whether the device is lost (VK_ERROR_DEVICE_LOST from vkDeviceWaitIdle, under the queue
+    // lock): how a stage tells a lost device from another failure of one of its calls.
+    bool deviceLost() const;
     // The lock of queue(): submit() and submitAndWait() take it; see "Thread safety" above.
     std::mutex& queueMutex() const { return queueMutex_; }
     vk::raii::Fence createFence() const;
