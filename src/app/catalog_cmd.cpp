@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "app/render_cli.hpp"
@@ -43,7 +44,9 @@ fs::path selfExe() {
     return p;
 }
 
-catalog::Plan makePlan(const std::string& engine) {
+// `lock`: take the output root's run lock (catalog run) before planning, so that a second run into
+// the same folder is refused at once, naming the first.
+catalog::Plan makePlan(const std::string& engine, std::optional<catalog::RunLock>* lock = nullptr) {
     const catalog::Catalog c = catalog::load(args.catalog);
     catalog::RunOptions o;
     // The command line wins over the catalogue's shared settings; ./out is the default as for render.
@@ -51,6 +54,7 @@ catalog::Plan makePlan(const std::string& engine) {
     o.variants = !args.variants.empty() ? args.variants : c.settings.variants;
     o.device = !args.device.empty() ? args.device : c.settings.device.value_or("auto");
     parseDevice(o.device);  // a usage error now, not one per album later
+    if (lock) lock->emplace(o.outDir, engine);
     auto plan = catalog::planRun(c, o);
     plan.engine = engine;
     return plan;
@@ -65,7 +69,8 @@ int runPlan() {
 int runRun() {
     if (args.engine != "local" && args.engine != "slurm")
         throw Error(ErrorKind::Usage, "--engine " + args.engine, "no such engine", "use local or slurm");
-    const auto plan = makePlan(args.engine);
+    std::optional<catalog::RunLock> lock;
+    const auto plan = makePlan(args.engine, &lock);
     std::fputs(catalog::planText(plan).c_str(), stderr);
     catalog::writeRunFile(plan);
     catalog::recordPlannedOutcomes(plan);

@@ -11,12 +11,15 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "catalog/paths.hpp"
 #include "lacquer/catalog/catalog.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
+#include "lacquer/common/output_names.hpp"
+#include "lacquer/io/lock_file.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/job_key.hpp"
 #include "lacquer/render/render.hpp"
@@ -116,6 +119,15 @@ int runJob(const Plan& plan, std::size_t index, const convolution::DeviceRequest
         if (fs::exists(outDir / name, ec) && !fs::exists(outDir / name / "report.json", ec))
             throw Error(ErrorKind::Io, (outDir / name).string(), "exists and holds no lacquer render (no report.json)",
                         "move it away or choose another --out");
+        // A `lacquer render --out DIR/<album>` writing there now: refused as a second render would
+        // be, on the render's own lock, held until the swap has moved that folder away.
+        std::optional<io::LockFile> folderLock;
+        if (fs::exists(outDir / name, ec)) {
+            folderLock.emplace(outDir / name / output_names::kLock, io::LockFile::Wait::No);
+            if (!folderLock->held())
+                throw Error(ErrorKind::Usage, (outDir / name).string(), "another lacquer render is writing into this folder",
+                            "wait for it to finish, then run the catalogue again");
+        }
 
         staging = stagingDir(outDir) / (name + "@" + hostName() + "." + std::to_string(::getpid()));
         const AlbumPlan album = manifest::load(planned.entry.manifest, manifest::CheckInputs::Yes);

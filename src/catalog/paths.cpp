@@ -75,26 +75,43 @@ json readRecord(const fs::path& outDir, const std::string& album) {
 fs::path stagingDir(const fs::path& outDir) { return outDir / ".catalog" / "staging"; }
 fs::path logDir(const fs::path& outDir) { return outDir / ".catalog" / "logs"; }
 
-AlbumLock::AlbumLock(const fs::path& outDir, const std::string& album, Wait wait) {
+namespace {
+
+fs::path albumLockPath(const fs::path& outDir, const std::string& album) {
     std::error_code ec;
     fs::create_directories(stagingDir(outDir), ec);
-    const fs::path path = stagingDir(outDir) / (album + ".lock");
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw Error(ErrorKind::Io, path.string(), std::string("cannot be opened: ") + std::strerror(errno), "check the output folder");
-    // Polled rather than blocking, so that SIGTERM (a cancelled task) is noticed while waiting.
-    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-        if (wait == Wait::No || cancelRequested()) {
-            ::close(fd_);
-            fd_ = -1;
-            if (wait == Wait::UntilFree) throwIfCancelled();
-            return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    return stagingDir(outDir) / (album + ".lock");
 }
 
-AlbumLock::~AlbumLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
+fs::path runLockPath(const fs::path& outDir) {
+    std::error_code ec;
+    fs::create_directories(outDir / ".catalog", ec);
+    if (ec) throw Error(ErrorKind::Io, (outDir / ".catalog").string(), "cannot be created: " + ec.message(), "check the output folder");
+    return outDir / ".catalog" / "run.lock";
+}
+
+}  // namespace
+
+AlbumLock::AlbumLock(const fs::path& outDir, const std::string& album, Wait wait) : lock_(albumLockPath(outDir, album), wait) {}
+
+RunLock::RunLock(const fs::path& outDir, const std::string& engine) : lock_(runLockPath(outDir), io::LockFile::Wait::No) {
+    const std::string hint = "wait for it to finish (`lacquer catalog status " + outDir.string() + "`) or choose another --out";
+    if (!lock_.held()) {
+        const std::string holder = io::LockFile::holderOf(lock_.path());
+        throw Error(ErrorKind::Usage, outDir.string(),
+                    "another `lacquer catalog run` is using this output folder" + (holder.empty() ? std::string() : " (" + holder + ")"), hint);
+    }
+    // A Slurm run returns once it has submitted: its jobs may still be queued or running.
+    std::string runId;
+    const auto live = liveSlurmJobs(outDir, &runId);
+    if (!live.empty()) {
+        std::string ids;
+        for (const auto& id : live) ids += (ids.empty() ? "" : " ") + id;
+        throw Error(ErrorKind::Usage, outDir.string(),
+                    "the Slurm jobs of catalogue run " + runId + " (" + ids + ") are still queued or running in this output folder",
+                    "wait for them (`lacquer catalog status " + outDir.string() + "`), cancel them (`scancel " + ids + "`) or choose another --out");
+    }
+    lock_.describe("pid " + std::to_string(::getpid()) + " on " + hostName() + ", engine " + engine + ", since " + nowUtc() + "\n");
 }
 
 namespace {

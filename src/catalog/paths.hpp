@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lacquer/catalog/catalog.hpp"
+#include "lacquer/io/lock_file.hpp"
 
 namespace lacquer::catalog {
 
@@ -25,20 +26,22 @@ nlohmann::json readRecord(const std::filesystem::path& outDir, const std::string
 std::filesystem::path stagingDir(const std::filesystem::path& outDir);  // DIR/.catalog/staging
 std::filesystem::path logDir(const std::filesystem::path& outDir);      // DIR/.catalog/logs
 
-// An exclusive flock on DIR/.catalog/staging/<album>.lock, held for the object's lifetime; the
-// kernel drops it when the process dies however it dies, so a killed job never blocks the album.
+// An exclusive flock on DIR/.catalog/staging/<album>.lock (io::LockFile), held for the object's
+// lifetime; the kernel drops it when the process dies however it dies, so a killed job never
+// blocks the album.
 class AlbumLock {
 public:
-    enum class Wait { No, UntilFree };
+    using Wait = io::LockFile::Wait;
     AlbumLock(const std::filesystem::path& outDir, const std::string& album, Wait wait);
-    ~AlbumLock();
-    AlbumLock(const AlbumLock&) = delete;
-    AlbumLock& operator=(const AlbumLock&) = delete;
-    bool held() const { return fd_ >= 0; }
+    bool held() const { return lock_.held(); }
 
 private:
-    int fd_ = -1;
+    io::LockFile lock_;
 };
+
+// The jobs of the last Slurm submission into DIR (DIR/.catalog/slurm.json) that squeue still
+// lists, with that run's id; empty when there are none, no record, or no squeue to ask.
+std::vector<std::string> liveSlurmJobs(const std::filesystem::path& outDir, std::string* runId = nullptr);
 
 // Runs argv (searched in PATH) to completion; stdout and stderr captured. Throws Error(Io) when it
 // cannot be started.

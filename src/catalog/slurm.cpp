@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "catalog/paths.hpp"
@@ -62,18 +64,38 @@ std::string submit(std::vector<std::string> argv) {
     return id;
 }
 
-// Job ids still known to the controller (pending, running, completing).
-std::size_t liveJobs(const std::vector<std::string>& ids) {
+// The ids of `ids` that the controller still lists (pending, running, completing).
+std::vector<std::string> liveOf(const std::vector<std::string>& ids) {
     std::string list;
     for (const auto& id : ids) list += (list.empty() ? "" : ",") + id;
-    const auto r = runCapture({"squeue", "-h", "-o", "%i", "-j", list});
-    if (r.exitCode != 0) return 0;  // every id already purged: "Invalid job id specified"
-    std::size_t n = 0;
-    for (char c : r.out) n += c == '\n';
-    return n;
+    const auto r = runCapture({"squeue", "-h", "-o", "%F", "-j", list});  // %F: an array's own id
+    std::vector<std::string> live;
+    if (r.exitCode != 0) return live;  // every id already purged: "Invalid job id specified"
+    std::set<std::string> listed;
+    std::istringstream lines(r.out);
+    for (std::string id; lines >> id;) listed.insert(id);
+    for (const auto& id : ids)  // in the order asked
+        if (listed.count(id)) live.push_back(id);
+    return live;
 }
 
 }  // namespace
+
+std::vector<std::string> liveSlurmJobs(const fs::path& outDir, std::string* runId) {
+    std::ifstream in(outDir / ".catalog" / "slurm.json");
+    if (!in) return {};
+    try {
+        const json j = json::parse(in);
+        std::vector<std::string> ids = j.at("arrays").get<std::vector<std::string>>();
+        ids.push_back(j.at("summary_job").get<std::string>());
+        if (runId) *runId = j.value("run_id", std::string("?"));
+        return liveOf(ids);
+    } catch (const json::exception&) {
+        return {};
+    } catch (const Error&) {
+        return {};  // no squeue here: not a Slurm host, nothing of ours can be queued from it
+    }
+}
 
 int runSlurm(const Plan& plan, const SlurmOptions& o, const fs::path& lacquerExe) {
     const fs::path outDir = plan.options.outDir;
@@ -128,7 +150,7 @@ int runSlurm(const Plan& plan, const SlurmOptions& o, const fs::path& lacquerExe
     std::vector<std::string> ids = arrays;
     ids.push_back(summaryJob);
     std::size_t shown = static_cast<std::size_t>(-1);
-    for (long poll = 0; liveJobs(ids) > 0; ++poll) {
+    for (long poll = 0; !liveOf(ids).empty(); ++poll) {
         throwIfCancelled();
         if (poll % 8 == 0) {  // progress from the records (a read per album): every few seconds only
             const auto st = catalog::status(outDir);

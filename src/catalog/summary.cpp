@@ -12,6 +12,7 @@
 #include "catalog/paths.hpp"
 #include "lacquer/catalog/catalog.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/io/atomic_file.hpp"
 
 namespace lacquer::catalog {
@@ -55,20 +56,6 @@ json variantSummary(const json& v) {
     s["failed_checks"] = failed;
     s["warnings"] = warnings;
     return s;
-}
-
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    }
-    return o;
 }
 
 std::string num(const json& v, const char* format) {
@@ -241,8 +228,8 @@ std::string toHtml(const json& rep) {
          "td.l,th.l{text-align:left}td.err{white-space:normal;color:#a00;max-width:40em}\n"
          ".rendered{color:#070}.skipped{color:#555}.failed,.cancelled{color:#a00;font-weight:bold}.pending{color:#a60}\n"
          "</style></head><body>\n";
-    h += "<h1>Catalogue report</h1>\n<p>" + esc(rep.value("catalog", "")) + " → " + esc(rep.value("out", "")) + " (engine " +
-         esc(rep.value("engine", "")) + ", run " + esc(rep.value("run_id", "")) + ", lacquer " + esc(rep.value("lacquer_version", "")) + ")</p>\n";
+    h += "<h1>Catalogue report</h1>\n<p>" + text::forHtml(rep.value("catalog", "")) + " → " + text::forHtml(rep.value("out", "")) + " (engine " +
+         text::forHtml(rep.value("engine", "")) + ", run " + text::forHtml(rep.value("run_id", "")) + ", lacquer " + text::forHtml(rep.value("lacquer_version", "")) + ")</p>\n";
     char buf[512];
     std::snprintf(buf, sizeof buf,
                   "<p id=\"totals\">%d albums: %d rendered, %d skipped (unchanged), %d failed, %d cancelled, %d pending · %d checks failed · "
@@ -252,11 +239,11 @@ std::string toHtml(const json& rep) {
                   t.value("job_wall_s", 0.0), t.value("cpu_s", 0.0), t.value("max_rss_mib", 0.0));
     h += buf;
     h += "<p>Click a column to sort.</p>\n<table id=\"albums\"><thead><tr><th class=\"l\">Album</th><th class=\"l\">Status</th>";
-    for (const auto& v : variants) h += "<th>" + esc(v) + " LUFS</th><th>" + esc(v) + " dBTP</th><th>" + esc(v) + " checks</th>";
+    for (const auto& v : variants) h += "<th>" + text::forHtml(v) + " LUFS</th><th>" + text::forHtml(v) + " dBTP</th><th>" + text::forHtml(v) + " checks</th>";
     h += "<th>Warnings</th><th>Length s</th><th>Wall s</th><th>CPU s</th><th>Peak MiB</th><th class=\"l\">Error / reason</th></tr></thead><tbody>\n";
     for (const auto& a : rep.value("albums", json::array())) {
         const std::string st = a.value("status", "");
-        h += "<tr><td class=\"l\">" + esc(a.value("name", "")) + "</td><td class=\"l " + esc(st) + "\">" + esc(st) + "</td>";
+        h += "<tr><td class=\"l\">" + text::forHtml(a.value("name", "")) + "</td><td class=\"l " + text::forHtml(st) + "\">" + text::forHtml(st) + "</td>";
         const json vs = a.value("variants", json::object());
         for (const auto& v : variants) {
             if (!vs.contains(v)) {
@@ -272,7 +259,7 @@ std::string toHtml(const json& rep) {
             std::string title;
             for (const auto& f : s.value("failed_checks", json::array())) title += f.get<std::string>() + "\n";
             for (const auto& w : s.value("warnings", json::array())) title += "warning: " + w.get<std::string>() + "\n";
-            h += "<td data-v=\"" + std::to_string(total - ok) + "\" title=\"" + esc(title) + "\">" + std::to_string(ok) + "/" + std::to_string(total) + "</td>";
+            h += "<td data-v=\"" + std::to_string(total - ok) + "\" title=\"" + text::forHtml(title) + "\">" + std::to_string(ok) + "/" + std::to_string(total) + "</td>";
         }
         auto numCell = [&](const char* k, const char* f) {
             return a.contains(k) && a[k].is_number() ? "<td data-v=\"" + num(a[k], "%.4f") + "\">" + num(a[k], f) + "</td>" : std::string("<td></td>");
@@ -280,7 +267,7 @@ std::string toHtml(const json& rep) {
         h += numCell("warnings", "%.0f") + numCell("duration_s", "%.1f") + numCell("wall_s", "%.2f") + numCell("cpu_s", "%.2f") +
              numCell("max_rss_mib", "%.0f");
         const std::string err = a.value("error", std::string());
-        h += "<td class=\"l" + std::string(err.empty() ? "" : " err") + "\">" + esc(err.empty() ? a.value("reason", std::string()) : err) + "</td></tr>\n";
+        h += "<td class=\"l" + std::string(err.empty() ? "" : " err") + "\">" + text::forHtml(err.empty() ? a.value("reason", std::string()) : err) + "</td></tr>\n";
     }
     h += "</tbody></table>\n<script>" + std::string(kSortScript) + "</script>\n</body></html>\n";
     return h;

@@ -308,6 +308,11 @@ std::string Engine::backendName() const {
     return cpuAfterLoss_ ? cpuAfterLoss_->backend() : backend();
 }
 
+gpu::Context* Engine::gpuContext() {
+    std::lock_guard lock(mutex_);
+    return cpuAfterLoss_ ? nullptr : context();
+}
+
 std::string Engine::deviceName() const {
     return cpuAfterLoss_ ? cpuAfterLoss_->device() + " after losing Vulkan device '" + lostDevice_ + "'" : device();
 }

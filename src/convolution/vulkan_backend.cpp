@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <string_view>
 #include <tuple>
 
@@ -104,6 +105,7 @@ public:
     ~VulkanEngine() override {
         // A lost device answers vkDeviceWaitIdle with VK_ERROR_DEVICE_LOST: nothing left to wait for.
         try {
+            std::lock_guard lock(context_.queueMutex());
             context_.device().waitIdle();
         } catch (const vk::SystemError&) {
         }
@@ -112,6 +114,7 @@ public:
 protected:
     std::string backend() const override { return "vulkan"; }
     std::string device() const override { return context_.info().name; }
+    gpu::Context* context() override { return &context_; }
 
     void convolve(const Segment& seg, const Kernel& kernel) override {
         try {
@@ -122,7 +125,7 @@ protected:
             throw;
         } catch (const Error& e) {
             // Our wrappers turn VkResults into Error(Device); ask the device whether it is gone.
-            if (deviceLost()) throw DeviceLostError(context_.info().name, e.diagnostics().front().what);
+            if (context_.deviceLost()) throw DeviceLostError(context_.info().name, e.diagnostics().front().what);
             throw;
         }
     }
@@ -131,17 +134,6 @@ private:
     static bool faultRequested() {
         const char* v = std::getenv("LACQUER_FAULT");
         return v != nullptr && std::string_view(v) == "device-lost";
-    }
-
-    bool deviceLost() const {
-        try {
-            context_.device().waitIdle();
-            return false;
-        } catch (const vk::DeviceLostError&) {
-            return true;
-        } catch (const vk::SystemError&) {
-            return false;
-        }
     }
 
     void waitFor(const vk::raii::Fence& fence) {

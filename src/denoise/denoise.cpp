@@ -5,21 +5,16 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numbers>
 
-#include <fftw3.h>
-
 #include "denoise/engine.hpp"
-#include "lacquer/common/fftw_lock.hpp"
+#include "lacquer/common/error.hpp"
+#include "lacquer/common/log.hpp"
+#include "lacquer/common/power_fft.hpp"
 
 namespace lacquer::denoise {
 namespace {
-
-std::vector<double> hann(std::size_t n) {
-    std::vector<double> w(n);
-    for (std::size_t i = 0; i < n; ++i) w[i] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(n));
-    return w;
-}
 
 double windowPower(const std::vector<double>& w) {
     double s = 0;
@@ -55,10 +50,7 @@ struct NoiseMeter::Impl {
     Mode mode;
     std::size_t n, hop, startFrame, endFrame;
     double rateHz, scale;
-    std::vector<double> window;
-    double* in = nullptr;
-    fftw_complex* out = nullptr;
-    fftw_plan plan = nullptr;
+    std::unique_ptr<PowerFft> fft;  // Hann, n points
     std::vector<std::vector<double>> pending;  // per channel, the frame being filled
     std::size_t filled = 0;
     std::size_t position = 0;  // input frame of pending[·][0]
@@ -69,23 +61,10 @@ struct NoiseMeter::Impl {
     std::vector<std::vector<double>> rowSum = std::vector<std::vector<double>>(kLevelRows);
     std::vector<double> rowFrames = std::vector<double>(kLevelRows, 0.0);
 
-    ~Impl() {
-        if (plan) {
-            std::lock_guard lock(fftwPlannerMutex());
-            fftw_destroy_plan(plan);
-        }
-        fftw_free(in);
-        fftw_free(out);
-    }
-
     void analyse() {
         const std::size_t bins = n / 2 + 1;
         std::fill(density.begin(), density.end(), 0.0);
-        for (const auto& x : pending) {
-            for (std::size_t i = 0; i < n; ++i) in[i] = x[i] * window[i];
-            fftw_execute(plan);
-            for (std::size_t k = 0; k < bins; ++k) density[k] += (out[k][0] * out[k][0] + out[k][1] * out[k][1]) * scale;
-        }
+        for (const auto& x : pending) fft->addPower(x.data(), scale, density.data(), 0, bins);
         if (mode == Mode::Region) {
             if (position < startFrame || position + n > endFrame) return;
             for (std::size_t k = 0; k < bins; ++k) sum[k] += density[k];
@@ -113,16 +92,12 @@ NoiseMeter::NoiseMeter(double sampleRateHz, Mode mode, std::size_t startFrame, s
     m.startFrame = startFrame;
     m.endFrame = endFrame;
     m.rateHz = sampleRateHz;
-    m.window = hann(m.n);
+    m.fft = std::make_unique<PowerFft>(m.n);
     // One-sided mean square per bin and Hz (Parseval with the window's power), channels averaged
     // later in profile() by the frame count per channel.
-    m.scale = 2.0 / (static_cast<double>(m.n) * windowPower(m.window)) / (sampleRateHz / static_cast<double>(m.n));
+    m.scale = 2.0 / (static_cast<double>(m.n) * windowPower(m.fft->window())) / (sampleRateHz / static_cast<double>(m.n));
     m.density.assign(m.n / 2 + 1, 0.0);
     m.sum.assign(m.n / 2 + 1, 0.0);
-    m.in = fftw_alloc_real(m.n);
-    m.out = fftw_alloc_complex(m.n / 2 + 1);
-    std::lock_guard lock(fftwPlannerMutex());
-    m.plan = fftw_plan_dft_r2c_1d(static_cast<int>(m.n), m.in, m.out, FFTW_ESTIMATE);
 }
 
 NoiseMeter::~NoiseMeter() = default;
@@ -190,9 +165,11 @@ namespace {
 template <class Real>
 class Framer {
 public:
-    Framer(std::unique_ptr<detail::Engine<Real>> engine, const detail::Setup& s, std::size_t inputFrames)
-        : engine_(std::move(engine)), n_(s.n), hop_(s.n / 4), channels_(s.channels), batch_(s.batchFrames),
-          inputFrames_(inputFrames), window_(hann(s.n)),
+    // onLoss: the engine that continues when this one's device is lost (null: fail).
+    using Fallback = std::function<std::unique_ptr<detail::Engine<Real>>()>;
+    Framer(std::unique_ptr<detail::Engine<Real>> engine, const detail::Setup& s, std::size_t inputFrames, Fallback onLoss = nullptr)
+        : engine_(std::move(engine)), onLoss_(std::move(onLoss)), n_(s.n), hop_(s.n / 4), channels_(s.channels), batch_(s.batchFrames),
+          inputFrames_(inputFrames), window_(hannWindow(s.n)),
           // Periodic Hann squared at hop N/4 sums to 1.5; the inverse FFT is unnormalised (× N).
           outScale_(1.0 / (1.5 * static_cast<double>(s.n))),
           in_(s.channels), ola_(s.channels) {
@@ -204,6 +181,8 @@ public:
     }
 
     const detail::Engine<Real>& engine() const { return *engine_; }
+    // The device lost mid-track (the engine is then the fallback), or "".
+    const std::string& lostDevice() const { return lostDevice_; }
 
     template <class Emit>
     void push(const BlockView& b, Emit&& emit) {
@@ -232,17 +211,38 @@ private:
                    (final || (nextFrame_ + ready + 1) * hop_ <= pushed_))
                 ++ready;
             if (ready == 0 || (!final && ready < batch_)) return;
-            Real* rows = engine_->rows();
+            auto fill = [&] {
+                Real* rows = engine_->rows();
+                const std::size_t stride = engine_->rowStride();
+                for (std::size_t t = 0; t < ready; ++t)
+                    for (std::size_t c = 0; c < channels_; ++c) {
+                        Real* row = rows + (t * channels_ + c) * stride;
+                        const Real* x = in_[c].data() + t * hop_;
+                        for (std::size_t i = 0; i < n_; ++i) row[i] = static_cast<Real>(x[i] * static_cast<Real>(window_[i]));
+                    }
+                for (std::size_t t = ready; t < batch_; ++t)  // rows past the batch's frames: silence
+                    for (std::size_t c = 0; c < channels_; ++c) std::fill_n(rows + (t * channels_ + c) * stride, n_, Real(0));
+            };
+            fill();
+            try {
+                engine_->run(ready);
+            } catch (const detail::DeviceLost& lost) {
+                if (!onLoss_)
+                    throw Error(ErrorKind::Device, "vulkan", "device '" + lost.device + "' lost during noise reduction (" + lost.what + ")",
+                                "render with --device cpu");
+                // The batch in flight again, on the CPU, from the state the last completed batch left.
+                log::warning("--device", "device '" + lost.device + "' was lost during noise reduction (" + lost.what +
+                                             "); continuing on the CPU backend (FFTW)");
+                const std::vector<Real> state = engine_->state();
+                engine_ = onLoss_();
+                onLoss_ = nullptr;
+                engine_->setState(state);
+                lostDevice_ = lost.device;
+                fill();
+                engine_->run(ready);
+            }
+            const Real* rows = engine_->rows();
             const std::size_t stride = engine_->rowStride();
-            for (std::size_t t = 0; t < ready; ++t)
-                for (std::size_t c = 0; c < channels_; ++c) {
-                    Real* row = rows + (t * channels_ + c) * stride;
-                    const Real* x = in_[c].data() + t * hop_;
-                    for (std::size_t i = 0; i < n_; ++i) row[i] = static_cast<Real>(x[i] * static_cast<Real>(window_[i]));
-                }
-            for (std::size_t t = ready; t < batch_; ++t)  // rows past the batch's frames: silence
-                for (std::size_t c = 0; c < channels_; ++c) std::fill_n(rows + (t * channels_ + c) * stride, n_, Real(0));
-            engine_->run(ready);
             for (std::size_t c = 0; c < channels_; ++c) {
                 auto& o = ola_[c];
                 o.resize(std::max(o.size(), ready * hop_ + n_), 0.0);
@@ -276,6 +276,8 @@ private:
     }
 
     std::unique_ptr<detail::Engine<Real>> engine_;
+    Fallback onLoss_;
+    std::string lostDevice_;
     std::size_t n_, hop_, channels_, batch_, inputFrames_;
     std::vector<double> window_;
     double outScale_;
@@ -293,7 +295,7 @@ detail::Setup makeSetup(const Params& params, const NoiseProfile& profile, int c
     s.batchFrames = batchFrames;
     s.alpha = params.timeSmoothing;
     s.floorGain = std::pow(10.0, -params.reductionDb / 20.0);
-    const std::vector<double> w = hann(s.n);
+    const std::vector<double> w = hannWindow(s.n);
     // E|X(k)|² of noise with mean-square density D per Hz: D·binHz·N·Σw²/2 (NoiseMeter's scaling).
     const double binHz = rateHz / static_cast<double>(s.n);
     const double toPower = binHz * static_cast<double>(s.n) * windowPower(w) / 2.0;
@@ -318,7 +320,7 @@ struct Stream::Impl {
 };
 
 Stream::Stream(Backend backend, const Params& params, const NoiseProfile& profile, int channels, double sampleRateHz,
-               std::size_t inputFrames, int vulkanIndex)
+               std::size_t inputFrames, const Vulkan& vulkan)
     : impl_(std::make_unique<Impl>()) {
     impl_->channels = channels;
     impl_->rateHz = sampleRateHz;
@@ -335,7 +337,9 @@ Stream::Stream(Backend backend, const Params& params, const NoiseProfile& profil
         }
         case Backend::Vulkan: {
             const auto s = makeSetup(params, profile, channels, sampleRateHz, kGpuBatchFrames);
-            impl_->f = std::make_unique<Framer<float>>(detail::makeVulkanEngine(s, vulkanIndex), s, inputFrames);
+            Framer<float>::Fallback onLoss;
+            if (vulkan.fallBackToCpuOnLoss) onLoss = [s] { return detail::makeFftwEngine<float>(s); };
+            impl_->f = std::make_unique<Framer<float>>(detail::makeVulkanEngine(s, vulkan), s, inputFrames, std::move(onLoss));
             break;
         }
     }
@@ -343,7 +347,11 @@ Stream::Stream(Backend backend, const Params& params, const NoiseProfile& profil
 
 Stream::~Stream() = default;
 
-std::string Stream::backendName() const { return impl_->f ? impl_->f->engine().name() : impl_->d->engine().name(); }
+std::string Stream::backendName() const {
+    if (impl_->d) return impl_->d->engine().name();
+    const std::string& lost = impl_->f->lostDevice();
+    return impl_->f->engine().name() + (lost.empty() ? "" : " after losing Vulkan device '" + lost + "'");
+}
 
 namespace {
 template <class Sink>
@@ -389,8 +397,8 @@ std::vector<std::vector<double>> processReference(const AudioBuffer& in, const P
 }
 
 AudioBuffer process(Backend backend, const AudioBuffer& in, const Params& params, const NoiseProfile& profile,
-                    std::size_t blockFrames) {
-    Stream s(backend, params, profile, in.channels(), in.sampleRateHz, in.frames());
+                    std::size_t blockFrames, const Vulkan& vulkan) {
+    Stream s(backend, params, profile, in.channels(), in.sampleRateHz, in.frames(), vulkan);
     AudioBuffer out(in.channels(), in.frames(), in.sampleRateHz);
     std::size_t at = 0;
     auto sink = [&](const BlockView& b) {

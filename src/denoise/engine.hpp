@@ -6,6 +6,7 @@
 // state (the decision-directed recursion) carries from batch to batch.
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "lacquer/denoise/denoise.hpp"
@@ -29,10 +30,19 @@ public:
     virtual std::size_t rowStride() const = 0;
     virtual void run(std::size_t frames) = 0;
     virtual std::string name() const = 0;
+    // The gain recursion's state (channels × bins, G²γ of each bin's last frame, −1 before the
+    // first) after the last run() that completed; setState() continues from it (a fallback).
+    virtual std::vector<Real> state() const = 0;
+    virtual void setState(const std::vector<Real>& state) = 0;
+};
+
+// What run() throws when the Vulkan device is lost (the stream decides: fall back or fail).
+struct DeviceLost {
+    std::string device, what;
 };
 
 template <class Real>
 std::unique_ptr<Engine<Real>> makeFftwEngine(const Setup& setup);
-std::unique_ptr<Engine<float>> makeVulkanEngine(const Setup& setup, int deviceIndex);
+std::unique_ptr<Engine<float>> makeVulkanEngine(const Setup& setup, const Vulkan& vulkan);
 
 }  // namespace lacquer::denoise::detail

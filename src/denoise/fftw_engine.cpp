@@ -74,6 +74,8 @@ public:
     Real* rows() override { return rows_; }
     std::size_t rowStride() const override { return s_.n; }
     std::string name() const override { return sizeof(Real) == 4 ? "cpu-fftw-float" : "cpu-fftw-double"; }
+    std::vector<Real> state() const override { return prev_; }
+    void setState(const std::vector<Real>& state) override { prev_ = state; }
 
     void run(std::size_t frames) override {
         const std::size_t rows = frames * s_.channels;

@@ -6,11 +6,10 @@
 #include <cmath>
 #include <complex>
 #include <limits>
+#include <memory>
 #include <numbers>
 
-#include <fftw3.h>
-
-#include "lacquer/common/fftw_lock.hpp"
+#include "lacquer/common/power_fft.hpp"
 
 namespace lacquer::eq {
 namespace {
@@ -103,12 +102,10 @@ struct SpectrumMeter::Impl {
     };
     std::size_t n = 0;
     double binHz = 0;
-    std::vector<double> window, kBin;  // Hann; |K|² per bin
+    std::vector<double> kBin;  // |K|² per bin
     std::vector<Cell> cells;
     std::vector<bool> validCells;  // AND over merged meters
-    double* in = nullptr;
-    fftw_complex* out = nullptr;
-    fftw_plan plan = nullptr;
+    std::unique_ptr<PowerFft> fft;  // Hann, n points
     // Audio of the frame being filled: `filled` frames per channel.
     std::vector<std::vector<double>> pending;
     std::size_t filled = 0;
@@ -118,27 +115,14 @@ struct SpectrumMeter::Impl {
     std::vector<double> rowFrames = std::vector<double>(kLevelRows, 0.0);
     std::vector<double> rowPower = std::vector<double>(kLevelRows, 0.0);
 
-    ~Impl() {
-        if (plan) {
-            std::lock_guard lock(fftwPlannerMutex());
-            fftw_destroy_plan(plan);
-        }
-        fftw_free(in);
-        fftw_free(out);
-    }
-
     void analyse() {
         const std::size_t bins = n / 2 + 1;
         std::fill(density.begin(), density.end(), 0.0);
         double windowPower = 0;
-        for (double w : window) windowPower += w * w;
+        for (double w : fft->window()) windowPower += w * w;
         // One-sided mean square per bin (Parseval with the window's power), per Hz.
         const double scale = 2.0 / (static_cast<double>(n) * windowPower) / binHz / static_cast<double>(pending.size());
-        for (const auto& x : pending) {
-            for (std::size_t i = 0; i < n; ++i) in[i] = x[i] * window[i];
-            fftw_execute(plan);
-            for (std::size_t k = 1; k + 1 < bins; ++k) density[k] += (out[k][0] * out[k][0] + out[k][1] * out[k][1]) * scale;
-        }
+        for (const auto& x : pending) fft->addPower(x.data(), scale, density.data(), 1, bins - 1);
         density[0] = density[1];
         double kPower = 0;
         for (std::size_t k = 1; k + 1 < bins; ++k) kPower += density[k] * binHz * kBin[k];
@@ -169,9 +153,6 @@ SpectrumMeter::SpectrumMeter(double sampleRateHz)
     m.n = fftFrames_;
     m.binHz = sampleRateHz / static_cast<double>(m.n);
     const std::size_t bins = m.n / 2 + 1;
-    m.window.resize(m.n);
-    for (std::size_t i = 0; i < m.n; ++i)
-        m.window[i] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(m.n));
     m.kBin.resize(bins);
     for (std::size_t k = 0; k < bins; ++k) m.kBin[k] = kWeightPower(static_cast<double>(k) * m.binHz);
     m.density.assign(bins, 0.0);
@@ -194,10 +175,7 @@ SpectrumMeter::SpectrumMeter(double sampleRateHz)
         }
         m.validCells[i] = true;
     }
-    m.in = fftw_alloc_real(m.n);
-    m.out = fftw_alloc_complex(bins);
-    std::lock_guard lock(fftwPlannerMutex());
-    m.plan = fftw_plan_dft_r2c_1d(static_cast<int>(m.n), m.in, m.out, FFTW_ESTIMATE);
+    m.fft = std::make_unique<PowerFft>(m.n);
 }
 
 SpectrumMeter::~SpectrumMeter() = default;

@@ -205,7 +205,33 @@ vk::raii::CommandBuffer Context::allocateCommandBuffer() const {
 
 vk::raii::Fence Context::createFence() const { return vk::raii::Fence(device_, vk::FenceCreateInfo{}); }
 
+vk::raii::CommandBuffer Context::allocateCommandBuffer(const vk::raii::CommandPool& pool) const {
+    vk::CommandBufferAllocateInfo info{*pool, vk::CommandBufferLevel::ePrimary, 1};
+    return std::move(vk::raii::CommandBuffers(device_, info).front());
+}
+
+vk::raii::CommandPool Context::createCommandPool() const {
+    return vk::raii::CommandPool(device_, vk::CommandPoolCreateInfo{vk::CommandPoolCreateFlagBits::eResetCommandBuffer, queueFamily_});
+}
+
+bool Context::deviceLost() const {
+    try {
+        std::lock_guard lock(queueMutex_);
+        device_.waitIdle();
+        return false;
+    } catch (const vk::DeviceLostError&) {
+        return true;
+    } catch (const vk::SystemError&) {
+        return false;
+    }
+}
+
 void Context::submit(const vk::raii::CommandBuffer& commands, const vk::raii::Fence& fence) const {
+    std::lock_guard lock(queueMutex_);
+    submitLocked(commands, fence);
+}
+
+void Context::submitLocked(const vk::raii::CommandBuffer& commands, const vk::raii::Fence& fence) const {
     vk::SubmitInfo info{{}, {}, *commands};
     try {
         queue_.submit(info, *fence);

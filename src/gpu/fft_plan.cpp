@@ -38,13 +38,14 @@ namespace {
 
 }  // namespace
 
-FftPlan::FftPlan(const Context& context, std::size_t fftFrames, std::size_t rows, const Buffer& buffer)
+FftPlan::FftPlan(const Context& context, std::size_t fftFrames, std::size_t rows, const Buffer& buffer,
+                 const vk::raii::CommandPool* pool)
     : fftFrames_(fftFrames), rows_(rows), state_(std::make_unique<State>()) {
     State& s = *state_;
     s.physicalDevice = *context.physicalDevice();
     s.device = *context.device();
     s.queue = *context.queue();
-    s.commandPool = *context.commandPool();
+    s.commandPool = pool ? **pool : *context.commandPool();
     VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO, nullptr, 0};
     if (vkCreateFence(s.device, &fenceInfo, nullptr, &s.fence) != VK_SUCCESS)
         throw Error(ErrorKind::Device, "vulkan", "vkCreateFence failed", "render with --device cpu");
@@ -63,7 +64,11 @@ FftPlan::FftPlan(const Context& context, std::size_t fftFrames, std::size_t rows
     config.fence = &s.fence;
     config.buffer = &s.buffer;
     config.bufferSize = &s.bufferBytes;
-    const VkFFTResult r = initializeVkFFT(&s.app, config);
+    VkFFTResult r;
+    {
+        std::lock_guard lock(context.queueMutex());  // VkFFT submits its table uploads on the queue
+        r = initializeVkFFT(&s.app, config);
+    }
     if (r != VKFFT_SUCCESS) {
         vkDestroyFence(s.device, s.fence, nullptr);
         throwVkFft("initializeVkFFT", r, fftFrames);

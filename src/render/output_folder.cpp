@@ -2,7 +2,6 @@
 #include "render/output_folder.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,11 +131,11 @@ OutputFolder::OutputFolder(const fs::path& dir, bool force, const std::vector<In
                                                   "): its files will not be replaced or removed");
         }
     }
-    if (lockFd_ >= 0) {
+    if (lockFd() >= 0) {
         struct stat st{};
-        if (::fstat(lockFd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) <= kMaxJournalBytes) {
+        if (::fstat(lockFd(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) <= kMaxJournalBytes) {
             std::string text(static_cast<std::size_t>(st.st_size), '\0');
-            const ssize_t got = ::pread(lockFd_, text.data(), text.size(), 0);
+            const ssize_t got = ::pread(lockFd(), text.data(), text.size(), 0);
             text.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
             if (text.rfind(kJournalHeader, 0) == 0) {
                 std::size_t at = kJournalHeader.size();
@@ -199,7 +198,7 @@ OutputFolder::OutputFolder(const fs::path& dir, bool force, const std::vector<In
 
     fs::create_directories(dir_, ec);
     if (ec) throw Error(ErrorKind::Io, dir_.string(), "cannot create the output folder: " + ec.message(), "check the path and permissions");
-    if (lockFd_ < 0) lock();
+    if (lockFd() < 0) lock();
     std::set<std::string> claims = journal_;
     claims.insert(planned_.begin(), planned_.end());
     writeJournal(claims);
@@ -207,29 +206,12 @@ OutputFolder::OutputFolder(const fs::path& dir, bool force, const std::vector<In
 
 OutputFolder::~OutputFolder() = default;
 
-OutputFolder::LockFd::~LockFd() {
-    if (fd >= 0) ::close(fd);
-}
-
 fs::path OutputFolder::scratchDir() const { return dir_ / output_names::kScratch; }
 
 void OutputFolder::lock() {
-    const auto path = dir_ / output_names::kLock;
-    lockFd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-    if (lockFd_ < 0) {
-        const int err = errno;
-        throw Error(ErrorKind::Io, path.string(), "cannot create the lock file: " + sys(err),
-                    "check permissions on the output folder");
-    }
-    struct stat st{};
-    if (::fstat(lockFd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(lockFd_);
-        lockFd_ = -1;
-        throw Error(ErrorKind::Usage, path.string(), "is not a regular file", "remove it; lacquer keeps its lock there");
-    }
-    if (::flock(lockFd_, LOCK_EX | LOCK_NB) != 0) {
-        ::close(lockFd_);
-        lockFd_ = -1;
+    lock_.emplace(dir_ / output_names::kLock, io::LockFile::Wait::No);
+    if (!lock_->held()) {
+        lock_.reset();
         throw Error(ErrorKind::Usage, dir_.string(), "another lacquer render is writing into this folder",
                     "wait for it to finish or choose another --out");
     }
@@ -242,18 +224,18 @@ void OutputFolder::writeJournal(const std::set<std::string>& paths) {
         for (const auto& p : paths) text += p + "\n";
     }
     const auto path = (dir_ / output_names::kLock).string();
-    if (::ftruncate(lockFd_, 0) != 0)
+    if (::ftruncate(lockFd(), 0) != 0)
         throw Error(ErrorKind::Io, path, "cannot write the lock file's journal: " + sys(errno), "check the output folder's disk");
     std::size_t done = 0;
     while (done < text.size()) {
-        const ssize_t n = ::pwrite(lockFd_, text.data() + done, text.size() - done, static_cast<off_t>(done));
+        const ssize_t n = ::pwrite(lockFd(), text.data() + done, text.size() - done, static_cast<off_t>(done));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0)
             throw Error(ErrorKind::Io, path, "cannot write the lock file's journal: " + sys(errno),
                         "free disk space in the output folder and render again");
         done += static_cast<std::size_t>(n);
     }
-    if (::fsync(lockFd_) != 0)
+    if (::fsync(lockFd()) != 0)
         throw Error(ErrorKind::Io, path, "cannot write the lock file's journal: " + sys(errno), "check the output folder's disk");
 }
 

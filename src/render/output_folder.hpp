@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/io/lock_file.hpp"
 #include "lacquer/manifest/plan.hpp"
 
 namespace lacquer::render {
@@ -79,15 +80,10 @@ private:
     std::map<std::string, std::string> recorded_;                  // previous report.json: path → sha256
     std::set<std::string> journal_;                                // an unfinished render's claims
     std::set<std::string> planned_;
-    // The lock's descriptor, closed (and the lock released) also when the constructor throws.
-    struct LockFd {
-        int fd = -1;
-        LockFd() = default;
-        LockFd(const LockFd&) = delete;
-        LockFd& operator=(const LockFd&) = delete;
-        ~LockFd();
-    } lock_;
-    int& lockFd_ = lock_.fd;
+    // The lock (io::LockFile, whose file also holds the journal); released also when the
+    // constructor throws.
+    std::optional<io::LockFile> lock_;
+    int lockFd() const { return lock_ ? lock_->fd() : -1; }
 };
 
 }  // namespace lacquer::render

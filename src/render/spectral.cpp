@@ -135,13 +135,15 @@ std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs) {
     return out;
 }
 
-SpectralInputs spectralInputs(const SpectralJob& job, const convolution::Engine& engine,
+SpectralInputs spectralInputs(const SpectralJob& job, convolution::Engine& engine,
                               const convolution::DeviceRequest& device) {
     SpectralInputs in;
     if (job.match) in.match = &*job.match;
     in.noise = job.noise.get();
-    in.denoiseBackend = engine.backendName() == "vulkan" ? denoise::Backend::Vulkan : denoise::Backend::CpuFloat;
-    in.vulkanIndex = device.vulkanIndex;
+    in.vulkan.shared = engine.gpuContext();  // null on the CPU and after a lost device fell back
+    in.denoiseBackend = in.vulkan.shared ? denoise::Backend::Vulkan : denoise::Backend::CpuFloat;
+    in.vulkan.index = device.vulkanIndex;
+    in.vulkan.fallBackToCpuOnLoss = engine.fallsBackOnDeviceLoss();
     return in;
 }
 

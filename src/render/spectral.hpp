@@ -29,8 +29,8 @@ struct SpectralJob {
 std::vector<SpectralJob> prepareSpectral(const std::vector<TrackPlan>& jobs);
 
 // processTrack's view of a job's spectral stages: the denoiser follows the convolution's backend
-// (the same Vulkan device when it is "vulkan").
-SpectralInputs spectralInputs(const SpectralJob& job, const convolution::Engine& engine,
+// (on "vulkan", the engine's own context, and its lost-device policy).
+SpectralInputs spectralInputs(const SpectralJob& job, convolution::Engine& engine,
                               const convolution::DeviceRequest& device);
 
 // report.json "spectral": "denoise": per track, the noise floor (the quietest tenth of the frames,

@@ -94,7 +94,7 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     std::function<void(const BlockView&)> toDenoiser = toConvolver;
     if (chain.denoise && spectral.noise) {
         denoiser.emplace(spectral.denoiseBackend, *chain.denoise, *spectral.noise, channels, rate, resampler.outputFrames(),
-                         spectral.vulkanIndex);
+                         spectral.vulkan);
         out.denoiseBackend = denoiser->backendName();
         out.noiseBefore = std::make_shared<denoise::NoiseMeter>(rate, denoise::NoiseMeter::Mode::Quietest);
         out.noiseAfter = std::make_shared<denoise::NoiseMeter>(rate, denoise::NoiseMeter::Mode::Quietest);
@@ -112,11 +112,13 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         resampler.push(v, toDenoiser);
     });
     resampler.finish(toDenoiser);
-    if (denoiser)
+    if (denoiser) {
         denoiser->finish([&](const BlockView& d) {
             out.noiseAfter->add(d);
             toConvolver(d);
         });
+        out.denoiseBackend = denoiser->backendName();  // again: a lost device may have moved it to the CPU
+    }
     if (convolver) convolver->finish(toStore);
     pipe.finish();
     dynamics.finish(write);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "lacquer/common/text.hpp"
+
 namespace lacquer::report {
 using nlohmann::json;
 
@@ -15,21 +17,6 @@ const json& get(const json& j, const char* key) {
     if (!j.is_object()) return null;
     auto it = j.find(key);
     return it == j.end() ? null : *it;
-}
-
-std::string escHtml(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
 }
 
 std::string num(const json& v, int decimals) {
@@ -68,7 +55,7 @@ std::string chainEffectPanel(const json& variant) {
         if (!e.is_object()) continue;
         const json& lim = get(e, "limiter");
         const json& rv = get(e, "reverb");
-        s += "<tr><td class=\"num\">" + escHtml(text(get(t, "number"))) + "</td><td>" + escHtml(text(get(t, "title"))) +
+        s += "<tr><td class=\"num\">" + text::forHtml(text(get(t, "number"))) + "</td><td>" + text::forHtml(text(get(t, "title"))) +
              "</td><td class=\"num\">" + pair(e, "integrated_lufs", 1) + "</td><td class=\"num\">" + pair(e, "loudness_range_lu", 1) +
              "</td><td class=\"num\">" + pair(e, "plr_db", 1) + "</td><td class=\"num\">" + pair(e, "side_to_mid_db", 1) +
              "</td><td class=\"num\">" + pair(e, "correlation", 2) + "</td><td class=\"num\">" + pair(e, "mono_fold_loss_db", 2) +
@@ -95,7 +82,7 @@ std::string chainEffectPanel(const json& variant) {
         for (const auto& [key, label] : {std::pair<const char*, const char*>{"octave_change_db", "change"},
                                          {"eq_requested_octave_db", "EQ asked"},
                                          {"unasked_octave_shift_db", "unasked"}}) {
-            s += "<tr><td class=\"num\">" + escHtml(text(get(t, "number"))) + "</td><td>" + label + "</td>";
+            s += "<tr><td class=\"num\">" + text::forHtml(text(get(t, "number"))) + "</td><td>" + label + "</td>";
             const json& row = get(e, key);
             for (std::size_t k = 0; k < centres->size(); ++k) {
                 const json& v = row.is_array() && k < row.size() ? row[k] : json();

@@ -75,7 +75,7 @@ std::string cell(const json& v) {
     if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
     if (v.is_number_integer()) return std::to_string(v.get<long long>());
     if (v.is_number()) return fixed(v.get<double>(), 2);
-    if (v.is_string()) return esc(v.get<std::string>());
+    if (v.is_string()) return text::forHtml(v.get<std::string>());
     if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_primitive(); })) {
         std::string s;
         for (const auto& e : v) s += (s.empty() ? "" : ", ") + cell(e);
@@ -88,11 +88,11 @@ std::string cell(const json& v) {
     }
     // An object: "type, key value, key value" (an EQ band reads "bell  freq_hz 3000, gain_db -0.80").
     std::string s;
-    if (v.contains("type") && v["type"].is_string()) s = "<b>" + esc(v["type"].get<std::string>()) + "</b>";
+    if (v.contains("type") && v["type"].is_string()) s = "<b>" + text::forHtml(v["type"].get<std::string>()) + "</b>";
     for (const auto& [k, e] : v.items()) {
         if (k == "type" && e.is_string()) continue;
         s += (s.empty() ? "" : s.back() == '>' && s.compare(s.size() - 4, 4, "</b>") == 0 ? " " : ", ") +
-             std::string("<span class=\"k\">") + esc(k) + "</span> " + cell(e);
+             std::string("<span class=\"k\">") + text::forHtml(k) + "</span> " + cell(e);
     }
     return s;
 }
@@ -105,7 +105,7 @@ std::string genericTable(const json& rows, const std::string& caption) {
         std::string out;
         for (const auto& [k, v] : rows.items()) {
             if (v.is_array() && !v.empty() && v[0].is_object()) out += genericTable(v, caption.empty() ? k : caption + " — " + k);
-            else out += "<p><span class=\"k\">" + esc(k) + "</span> " + cell(v) + "</p>";
+            else out += "<p><span class=\"k\">" + text::forHtml(k) + "</span> " + cell(v) + "</p>";
         }
         return out;
     }
@@ -128,12 +128,12 @@ std::string genericTable(const json& rows, const std::string& caption) {
             for (const auto& [k, v] : r.items())
                 if (std::find(cols.begin(), cols.end(), k) == cols.end()) cols.push_back(k);
     std::string t = "<table class=\"data\">";
-    if (!caption.empty()) t += "<caption>" + esc(caption) + "</caption>";
+    if (!caption.empty()) t += "<caption>" + text::forHtml(caption) + "</caption>";
     t += "<thead><tr>";
     for (const auto& c : cols) {
         // Numeric columns are right-aligned, their headers too.
         const bool numeric = std::any_of(rows.begin(), rows.end(), [&](const json& r) { return at(r, c.c_str()).is_number(); });
-        t += std::string(numeric ? "<th class=\"num\">" : "<th>") + esc(c) + "</th>";
+        t += std::string(numeric ? "<th class=\"num\">" : "<th>") + text::forHtml(c) + "</th>";
     }
     t += "</tr></thead><tbody>";
     for (const auto& r : rows) {
@@ -152,7 +152,7 @@ std::string settingsTable(const json& chain) {
     std::string t = "<table class=\"settings\"><tbody>";
     for (const auto& [k, v] : chain.items()) {
         if (k.size() > 6 && k.compare(k.size() - 6, 6, "_curve") == 0) continue;
-        t += "<tr><th>" + esc(k) + "</th><td>" + cell(v) + "</td></tr>";
+        t += "<tr><th>" + text::forHtml(k) + "</th><td>" + cell(v) + "</td></tr>";
     }
     return t + "</tbody></table>";
 }
@@ -177,14 +177,14 @@ std::string tracksTable(const json& variant) {
                              std::abs(*lufs - (*target + num(at(tr, "loudness_offset_lu")).value_or(0))) > 0.1;
         const auto start = num(at(tr, "start_s"));
         const auto dur = num(at(tr, "duration_s"));
-        t += "<tr><td class=\"num\">" + esc(str(at(tr, "number"))) + "</td><td>" + esc(str(at(tr, "title"))) + "</td><td class=\"num\">" +
+        t += "<tr><td class=\"num\">" + text::forHtml(str(at(tr, "number"))) + "</td><td>" + text::forHtml(str(at(tr, "title"))) + "</td><td class=\"num\">" +
              (start ? mmssTenths(*start) : "—") +
              "</td><td class=\"num\">" + (dur ? fixed(*dur, 2) + "&#8239;s" : "—") + "</td><td class=\"num" +
              (lufsBad ? " bad" : "") + "\">" + fmt(at(tr, "integrated_lufs"), 2) + "</td><td class=\"num\">" +
              fmt(at(tr, "loudness_range_lu"), 1) + "</td><td class=\"num" + (tpBad ? " bad" : "") + "\">" +
              fmt(at(tr, "true_peak_dbtp"), 2) + "</td><td class=\"num\">" + fmt(at(tr, "sample_peak_dbfs"), 2) +
              "</td><td class=\"num\">" + fmt(at(tr, "gain_db"), 2) + "</td><td class=\"num\">" +
-             fmt(at(tr, "limiter_max_gain_reduction_db"), 2) + "</td><td class=\"file\">" + esc(str(at(tr, "file"))) + "</td></tr>";
+             fmt(at(tr, "limiter_max_gain_reduction_db"), 2) + "</td><td class=\"file\">" + text::forHtml(str(at(tr, "file"))) + "</td></tr>";
     }
     return t + "</tbody></table><p class=\"legend-text\">LUFS: integrated loudness; LRA: loudness range (LU); true peak in dBTP, "
                "sample peak in dBFS; gain: the loudness gain applied (dB); limiting: the deepest limiter gain reduction (dB).</p>";
@@ -205,7 +205,7 @@ std::string checksTable(const json& variant, int* failedOut) {
         const bool warn = ok && str(at(*c, "severity")) == "warn";
         t += std::string("<tr class=\"") + (ok ? "ok" : "fail") + "\"><td><span class=\"pill " +
              (warn ? "warn\">warning" : ok ? "ok\">ok" : "fail\">FAIL") +
-             "</span></td><td>" + esc(str(at(*c, "name"))) + "</td><td>" + esc(str(at(*c, "detail"))) + "</td></tr>";
+             "</span></td><td>" + text::forHtml(str(at(*c, "name"))) + "</td><td>" + text::forHtml(str(at(*c, "detail"))) + "</td></tr>";
     }
     return t + "</tbody></table>";
 }
@@ -217,9 +217,9 @@ std::string filesTable(const json& variant) {
                     ")</summary><table class=\"data files\"><thead><tr><th>file</th><th>format</th><th>rate</th><th>bits</th>"
                     "<th>channels</th><th>SHA-256</th></tr></thead><tbody>";
     for (const auto& f : files)
-        t += "<tr><td class=\"file\">" + esc(str(at(f, "path"))) + "</td><td>" + esc(str(at(f, "format"))) + "</td><td class=\"num\">" +
-             esc(str(at(f, "sample_rate"))) + "</td><td class=\"num\">" + esc(str(at(f, "bit_depth"))) + "</td><td class=\"num\">" +
-             esc(str(at(f, "channels"))) + "</td><td class=\"hash\">" + esc(str(at(f, "sha256"))) + "</td></tr>";
+        t += "<tr><td class=\"file\">" + text::forHtml(str(at(f, "path"))) + "</td><td>" + text::forHtml(str(at(f, "format"))) + "</td><td class=\"num\">" +
+             text::forHtml(str(at(f, "sample_rate"))) + "</td><td class=\"num\">" + text::forHtml(str(at(f, "bit_depth"))) + "</td><td class=\"num\">" +
+             text::forHtml(str(at(f, "channels"))) + "</td><td class=\"hash\">" + text::forHtml(str(at(f, "sha256"))) + "</td></tr>";
     return t + "</tbody></table></details>";
 }
 
@@ -294,14 +294,14 @@ std::string variantSection(const std::string& name, const json& v) {
     const json& tg = at(v, "targets");
     const json& al = at(v, "album");
     const json& ex = at(v, "export");
-    std::string s = "<section id=\"variant-" + id + "\"><h2>Variant <code>" + esc(name) + "</code></h2>";
+    std::string s = "<section id=\"variant-" + id + "\"><h2>Variant <code>" + text::forHtml(name) + "</code></h2>";
     s += "<div class=\"kv\"><span><span class=\"k\">target</span> <b>" + fmt(at(tg, "integrated_lufs"), 1, "LUFS") + "</b> (" +
-         esc(str(at(tg, "mode"))) + " mode)</span><span><span class=\"k\">true-peak ceiling</span> <b>" +
+         text::forHtml(str(at(tg, "mode"))) + " mode)</span><span><span class=\"k\">true-peak ceiling</span> <b>" +
          (num(at(tg, "true_peak_dbtp")) ? fmt(at(tg, "true_peak_dbtp"), 1, "dBTP") : "none") + "</b></span>";
     if (ex.is_object())
-        s += "<span><span class=\"k\">export</span> <b>" + esc(str(at(ex, "format"))) + "</b> " + esc(str(at(ex, "sample_rate"))) +
-             "&#8239;Hz, " + esc(str(at(ex, "bit_depth"))) + "&#8239;bit" +
-             (str(at(ex, "dither")).empty() || str(at(ex, "dither")) == "none" ? "" : ", " + esc(str(at(ex, "dither"))) + " dither") +
+        s += "<span><span class=\"k\">export</span> <b>" + text::forHtml(str(at(ex, "format"))) + "</b> " + text::forHtml(str(at(ex, "sample_rate"))) +
+             "&#8239;Hz, " + text::forHtml(str(at(ex, "bit_depth"))) + "&#8239;bit" +
+             (str(at(ex, "dither")).empty() || str(at(ex, "dither")) == "none" ? "" : ", " + text::forHtml(str(at(ex, "dither"))) + " dither") +
              "</span>";
     s += "</div><div class=\"kv\"><span><span class=\"k\">album</span> <b>" + fmt(at(al, "integrated_lufs"), 2, "LUFS") +
          "</b></span><span><span class=\"k\">loudness range</span> <b>" + fmt(at(al, "loudness_range_lu"), 1, "LU") +
@@ -351,23 +351,23 @@ std::string toHtml(const json& r) {
     std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                    "<meta name=\"generator\" content=\"lacquer " + esc(str(at(r, "lacquer_version"))) + "\">"
-                    "<title>" + esc(title) + (artist.empty() ? "" : " — " + esc(artist)) + " · lacquer report</title><style>" +
+                    "<meta name=\"generator\" content=\"lacquer " + text::forHtml(str(at(r, "lacquer_version"))) + "\">"
+                    "<title>" + text::forHtml(title) + (artist.empty() ? "" : " — " + text::forHtml(artist)) + " · lacquer report</title><style>" +
                     kCss + "</style></head><body>\n";
 
-    h += "<header class=\"top\"><h1>" + esc(title) + "</h1>";
-    if (!artist.empty()) h += "<div class=\"artist\">" + esc(artist) + "</div>";
+    h += "<header class=\"top\"><h1>" + text::forHtml(title) + "</h1>";
+    if (!artist.empty()) h += "<div class=\"artist\">" + text::forHtml(artist) + "</div>";
     h += "<dl>";
     auto item = [&](const std::string& k, const std::string& v) {
         if (!v.empty()) h += "<div><dt>" + k + "</dt><dd>" + v + "</dd></div>";
     };
-    item("date", esc(str(at(meta, "date"))));
-    item("catalog", esc(str(at(meta, "catalog"))));
-    item("manifest", esc(manifest));
+    item("date", text::forHtml(str(at(meta, "date"))));
+    item("catalog", text::forHtml(str(at(meta, "catalog"))));
+    item("manifest", text::forHtml(manifest));
     const std::string sha = str(at(r, "manifest_sha256"));
-    item("manifest SHA-256", "<span title=\"" + esc(sha) + "\">" + esc(sha.substr(0, 16)) + (sha.size() > 16 ? "…" : "") + "</span>");
-    item("lacquer", esc(str(at(r, "lacquer_version"))) + (str(at(r, "lacquer_build")).empty() ? "" : " (" + esc(str(at(r, "lacquer_build"))) + ")"));
-    item("device", esc(str(at(r, "device"))) + (str(at(r, "backend")).empty() ? "" : " · " + esc(str(at(r, "backend")))));
+    item("manifest SHA-256", "<span title=\"" + text::forHtml(sha) + "\">" + text::forHtml(sha.substr(0, 16)) + (sha.size() > 16 ? "…" : "") + "</span>");
+    item("lacquer", text::forHtml(str(at(r, "lacquer_version"))) + (str(at(r, "lacquer_build")).empty() ? "" : " (" + text::forHtml(str(at(r, "lacquer_build"))) + ")"));
+    item("device", text::forHtml(str(at(r, "device"))) + (str(at(r, "backend")).empty() ? "" : " · " + text::forHtml(str(at(r, "backend")))));
     h += "</dl></header>\n<main>";
 
     const json& variants = at(r, "variants");
@@ -379,15 +379,15 @@ std::string toHtml(const json& r) {
     for (const auto& [name, v] : vs.items()) {
         const int failed = countChecks(v, true), passed = countChecks(v, false);
         const json& tg = at(v, "targets");
-        h += std::string("<div class=\"card") + (failed ? " failing" : "") + "\"><h3>" + esc(name) + " " +
+        h += std::string("<div class=\"card") + (failed ? " failing" : "") + "\"><h3>" + text::forHtml(name) + " " +
              (failed ? "<span class=\"pill fail\">" + std::to_string(failed) + " FAIL</span>" : "<span class=\"pill ok\">ok</span>") +
              "</h3><div class=\"big\">" + fmt(at(at(v, "album"), "integrated_lufs"), 2, "LUFS") + "</div><div class=\"sub\">target " +
-             fmt(at(tg, "integrated_lufs"), 1, "LUFS") + " (" + esc(str(at(tg, "mode"))) + "), true peak " +
+             fmt(at(tg, "integrated_lufs"), 1, "LUFS") + " (" + text::forHtml(str(at(tg, "mode"))) + "), true peak " +
              fmt(at(at(v, "album"), "true_peak_dbtp"), 2, "dBTP") +
              (num(at(tg, "true_peak_dbtp")) ? " / ceiling " + fmt(at(tg, "true_peak_dbtp"), 1, "dBTP") : "") + "<br>" +
              std::to_string(passed) + " of " + std::to_string(passed + failed) + " checks passed · " +
-             esc(str(at(at(v, "export"), "format"))) + " " + esc(str(at(at(v, "export"), "sample_rate"))) + "&#8239;Hz/" +
-             esc(str(at(at(v, "export"), "bit_depth"))) + "&#8239;bit</div></div>";
+             text::forHtml(str(at(at(v, "export"), "format"))) + " " + text::forHtml(str(at(at(v, "export"), "sample_rate"))) + "&#8239;Hz/" +
+             text::forHtml(str(at(at(v, "export"), "bit_depth"))) + "&#8239;bit</div></div>";
     }
     if (vs.empty()) h += note("No variants in report.json.");
     h += "</div></section>\n";
@@ -420,7 +420,7 @@ std::string toHtml(const json& r) {
                 rest.erase("number");
                 bool settings = false;
                 for (const auto& [k, v] : rest.items()) settings = settings || k.size() <= 6 || k.compare(k.size() - 6, 6, "_curve") != 0;
-                if (settings) h += "<h3>Track " + esc(str(at(t, "number"))) + " overrides</h3>" + settingsTable(rest);
+                if (settings) h += "<h3>Track " + text::forHtml(str(at(t, "number"))) + " overrides</h3>" + settingsTable(rest);
             }
     if (!albumSettings)
         h += note("The resolved chain settings (EQ bands, reverb, dynamics, limiter) appear here once report.json carries "
@@ -429,7 +429,7 @@ std::string toHtml(const json& r) {
 
     h += spectralSection(at(r, "spectral"));  // src/report/spectral_html.cpp
     for (const auto& [name, v] : vs.items()) h += variantSection(name, v) + "\n";
-    h += "</main><footer>Generated by lacquer " + esc(str(at(r, "lacquer_version"))) +
+    h += "</main><footer>Generated by lacquer " + text::forHtml(str(at(r, "lacquer_version"))) +
          " from report.json. Every number on this page was measured from the written files.</footer></body></html>\n";
     return h;
 }

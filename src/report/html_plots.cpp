@@ -94,8 +94,8 @@ std::string timelinePlot(const std::string& id, const std::vector<Block>& blocks
         const auto fit = static_cast<std::size_t>(std::max(0.0, (x1 - x0 - 10) / 6.4));
         if (label.size() > fit) label = fit >= 4 ? label.substr(0, fit - 1) + "…" : (fit >= 1 ? std::to_string(b.number) : "");
         if (!label.empty())
-            g += "<text class=\"block-label\" x=\"" + px(x0 + 6) + "\" y=\"" + px(y + laneH / 2 + 4) + "\">" + esc(label) + "</text>";
-        g += "<title>" + esc(std::to_string(b.number) + ". " + b.title + " — starts " + mmss(b.startS) + ", " +
+            g += "<text class=\"block-label\" x=\"" + px(x0 + 6) + "\" y=\"" + px(y + laneH / 2 + 4) + "\">" + text::forHtml(label) + "</text>";
+        g += "<title>" + text::forHtml(std::to_string(b.number) + ". " + b.title + " — starts " + mmss(b.startS) + ", " +
                              fixed(b.durationS, 1) + " s" +
                              (b.crossfadeInS > 0 ? ", crossfade in " + fixed(b.crossfadeInS, 1) + " s" : "") +
                              (b.gapAfterS && *b.gapAfterS > 0 ? ", gap after " + fixed(*b.gapAfterS, 1) + " s" : "")) +
@@ -115,7 +115,7 @@ std::string timelinePlot(const std::string& id, const std::vector<Block>& blocks
                 if (b.side == s) a = std::min(a, b.startS), z = std::max(z, b.startS + b.durationS);
             p.rawOver("<rect class=\"side\" x=\"" + px(p.x(a)) + "\" y=\"12\" width=\"" + px(p.x(z) - p.x(a)) +
                       "\" height=\"18\" rx=\"3\"/><text class=\"side-label\" x=\"" + px(p.x(a) + 6) + "\" y=\"25\">Side " +
-                      esc(s) + "</text>");
+                      text::forHtml(s) + "</text>");
         }
     }
     std::string out = p.svg("Album timeline");
@@ -280,7 +280,7 @@ std::string levelsPlot(const std::string& id, const json& variant) {
     p.yLinear(lo, hi);
     std::vector<double> xt;
     for (std::size_t i = 0; i < tracks.size(); ++i) xt.push_back(static_cast<double>(i) + 0.5);
-    p.axes(xt, [&](double v) { return esc(str(at(tracks[static_cast<std::size_t>(v)], "number"))); }, niceTicks(lo, hi, 6),
+    p.axes(xt, [&](double v) { return text::forHtml(str(at(tracks[static_cast<std::size_t>(v)], "number"))); }, niceTicks(lo, hi, 6),
            [](double v) { return fixed(v, 0); }, "track", "LUFS / dBTP");
     if (ceiling) p.hline(*ceiling, "ceiling", "ceiling " + fixed(*ceiling, 1) + " dBTP");
     if (target && !trackMode) p.hline(*target, "target", "album target " + fixed(*target, 1) + " LUFS");
@@ -308,7 +308,7 @@ std::string levelsPlot(const std::string& id, const json& variant) {
         if (lufs)
             g += "<circle cx=\"" + px(cx) + "\" cy=\"" + px(p.y(*lufs)) + "\" r=\"5.5\" class=\"lufs\"/>" + "<text class=\"value\" x=\"" +
                  px(cx + 12) + "\" y=\"" + px(p.y(*lufs) + 4) + "\">" + fixed(*lufs, 1) + "</text>";
-        g += "<title>" + esc(str(at(t, "number")) + ". " + str(at(t, "title"))) + ": " + fmt(at(t, "integrated_lufs"), 2, "LUFS") +
+        g += "<title>" + text::forHtml(str(at(t, "number")) + ". " + str(at(t, "title"))) + ": " + fmt(at(t, "integrated_lufs"), 2, "LUFS") +
              ", true peak " + fmt(at(t, "true_peak_dbtp"), 2, "dBTP") + "</title></g>";
         p.raw(g);
     }

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "lacquer/common/text.hpp"
+
 namespace lacquer::report::html {
 using nlohmann::json;
 
@@ -59,22 +61,6 @@ inline std::vector<double> numbers(const json& values) {
 
 // ---------------------------------------------------------------------------------------------
 // Text
-
-inline std::string esc(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 inline std::string fixed(double v, int decimals) {
     char buf[64];
@@ -189,10 +175,10 @@ public:
              px(bottom() - t_) + "\"/>";
         if (!xTitle.empty())
             g += "<text class=\"axis-title\" x=\"" + px((l_ + right()) / 2) + "\" y=\"" + px(h_ - 6) + "\" text-anchor=\"middle\">" +
-                 esc(xTitle) + "</text>";
+                 text::forHtml(xTitle) + "</text>";
         if (!yTitle.empty())
             g += "<text class=\"axis-title\" transform=\"translate(14 " + px((t_ + bottom()) / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
-                 esc(yTitle) + "</text>";
+                 text::forHtml(yTitle) + "</text>";
         g += "</g>";
         under_ += g;
     }
@@ -232,7 +218,7 @@ public:
         const bool left = at == LabelAt::Left;
         const double ty = at == LabelAt::Below ? y(v) + 14 : y(v) - 5;
         over_ += "<text class=\"" + cls + "-label halo\" x=\"" + px(left ? l_ + 6 : right() - 6) + "\" y=\"" + px(ty) +
-                 "\" text-anchor=\"" + (left ? "start" : "end") + "\">" + esc(label) + "</text>";
+                 "\" text-anchor=\"" + (left ? "start" : "end") + "\">" + text::forHtml(label) + "</text>";
     }
 
     void segment(double xa, double xb, double v, const std::string& cls) {
@@ -243,7 +229,7 @@ public:
     void vmark(double xv, const std::string& label) {
         under_ += "<line class=\"mark\" x1=\"" + px(x(xv)) + "\" x2=\"" + px(x(xv)) + "\" y1=\"" + px(t_) + "\" y2=\"" + px(bottom()) + "\"/>";
         if (!label.empty())
-            under_ += "<text class=\"mark-label\" x=\"" + px(x(xv) + 3) + "\" y=\"" + px(t_ + 11) + "\">" + esc(label) + "</text>";
+            under_ += "<text class=\"mark-label\" x=\"" + px(x(xv) + 3) + "\" y=\"" + px(t_ + 11) + "\">" + text::forHtml(label) + "</text>";
     }
 
     void raw(const std::string& svg) { data_ += svg; }
@@ -257,7 +243,7 @@ public:
         std::string items;
         for (const auto& [c, label] : entries) {
             items += "<rect x=\"" + px(xPos) + "\" y=\"" + px(t_ - 15) + "\" width=\"14\" height=\"4\" rx=\"1\" fill=\"" + c + "\"/>";
-            items += "<text x=\"" + px(xPos + 19) + "\" y=\"" + px(t_ - 9) + "\">" + esc(label) + "</text>";
+            items += "<text x=\"" + px(xPos + 19) + "\" y=\"" + px(t_ - 9) + "\">" + text::forHtml(label) + "</text>";
             // About 6.6 px per character at 12 px, plus the swatch and a gap.
             xPos += 34 + 6.6 * static_cast<double>(label.size());
         }
@@ -267,7 +253,7 @@ public:
     std::string svg(const std::string& title) const {
         const std::string clip = id_ + "-clip";
         return "<svg id=\"" + id_ + "\" class=\"plot\" role=\"img\" viewBox=\"0 0 " + px(w_) + " " + px(h_) +
-               "\" preserveAspectRatio=\"xMidYMid meet\"><title>" + esc(title) + "</title><defs><clipPath id=\"" + clip +
+               "\" preserveAspectRatio=\"xMidYMid meet\"><title>" + text::forHtml(title) + "</title><defs><clipPath id=\"" + clip +
                "\"><rect x=\"" + px(l_) + "\" y=\"" + px(t_) + "\" width=\"" + px(right() - l_) + "\" height=\"" +
                px(bottom() - t_) + "\"/></clipPath></defs>" + under_ + "<g clip-path=\"url(#" + clip + ")\">" + data_ + "</g>" +
                over_ + "</svg>";

@@ -8,24 +8,12 @@
 
 #include <fmt/format.h>
 
+#include "lacquer/common/text.hpp"
+
 namespace lacquer::report {
 namespace {
 
 using nlohmann::json;
-
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    }
-    return o;
-}
 
 std::vector<std::optional<double>> values(const json& j) {
     std::vector<std::optional<double>> v;
@@ -52,7 +40,7 @@ std::string plot(const std::string& title, const std::vector<double>& f, const s
     const double f0 = 20, f1 = 20000;
     auto x = [&](double v) { return L + (std::log10(v) - std::log10(f0)) / (std::log10(f1) - std::log10(f0)) * (W - L - R); };
     auto y = [&](double v) { return T + (1.0 - (std::clamp(v, lo, hi) - lo) / (hi - lo)) * (H - T - B); };
-    std::string s = fmt::format(R"(<svg class="plot" role="img" viewBox="0 0 {} {}"><title>{}</title><g class="axes">)", W, H, esc(title));
+    std::string s = fmt::format(R"(<svg class="plot" role="img" viewBox="0 0 {} {}"><title>{}</title><g class="axes">)", W, H, text::forHtml(title));
     const double step = (hi - lo) > 30 ? 10 : (hi - lo) > 12 ? 3 : 1;
     for (double v = std::ceil(lo / step) * step; v <= hi + 1e-9; v += step)
         s += fmt::format(R"(<line class="grid" x1="{:.1f}" x2="{:.1f}" y1="{:.1f}" y2="{:.1f}"/><text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="end">{:.0f}</text>)",
@@ -63,7 +51,7 @@ std::string plot(const std::string& title, const std::vector<double>& f, const s
     s += fmt::format(R"(<rect class="frame" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"/>)", L, T, W - L - R, H - T - B);
     s += fmt::format(R"(<text class="axis-title" x="{:.1f}" y="{:.1f}" text-anchor="middle">frequency (Hz)</text>)", (L + W - R) / 2, H - 6);
     s += fmt::format(R"~(<text class="axis-title" transform="translate(14 {:.1f}) rotate(-90)" text-anchor="middle">{}</text></g>)~",
-                     (T + H - B) / 2, esc(yTitle));
+                     (T + H - B) / 2, text::forHtml(yTitle));
     double lx = L;
     for (const auto& ser : series) {
         std::string d;
@@ -80,7 +68,7 @@ std::string plot(const std::string& title, const std::vector<double>& f, const s
             s += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="1.6"{}/>)", d, ser.colour,
                              ser.dashed ? R"( stroke-dasharray="5 3")" : "");
         s += fmt::format(R"(<g class="legend"><rect x="{:.1f}" y="{:.1f}" width="14" height="4" fill="{}"/><text x="{:.1f}" y="{:.1f}">{}</text></g>)",
-                         lx, T - 15, ser.colour, lx + 19, T - 9, esc(ser.label));
+                         lx, T - 15, ser.colour, lx + 19, T - 9, text::forHtml(ser.label));
         lx += 34 + 6.6 * static_cast<double>(ser.label.size());
     }
     return s + "</svg>";
@@ -94,9 +82,9 @@ std::string matchBlock(const json& m) {
     std::string tracks;
     for (const auto& t : member(m, "tracks")) tracks += (tracks.empty() ? "" : ", ") + t.dump();
     std::string refs;
-    for (const auto& r : member(m, "references")) refs += (refs.empty() ? "" : ", ") + esc(r.is_string() ? r.get<std::string>() : r.dump());
+    for (const auto& r : member(m, "references")) refs += (refs.empty() ? "" : ", ") + text::forHtml(r.is_string() ? r.get<std::string>() : r.dump());
     const std::string scope = member(m, "scope").is_string() ? member(m, "scope").get<std::string>() : "";
-    std::string h = "<h3>Reference match (" + esc(scope) + ": tracks " + esc(tracks) + ")</h3><p class=\"note\">references: " + refs +
+    std::string h = "<h3>Reference match (" + text::forHtml(scope) + ": tracks " + text::forHtml(tracks) + ")</h3><p class=\"note\">references: " + refs +
                     fmt::format("; amount {}, smoothing {:.2f} oct, limits +{} / −{} dB, {}–{} Hz</p>",
                                 member(m, "amount").dump(), member(m, "smoothing_oct").is_number() ? member(m, "smoothing_oct").get<double>() : 0.0,
                                 member(m, "max_boost_db").dump(), member(m, "max_cut_db").dump(), member(m, "low_hz").dump(),
@@ -143,11 +131,11 @@ std::string denoiseBlock(const json& d) {
     if (f.size() < 2) return "";
     const json& profile = member(d, "profile");
     const std::string from = profile.is_string() ? "auto (the quietest tenth of the track)"
-                                                 : fmt::format("{} {}–{} s", esc(member(profile, "file").is_string() ? member(profile, "file").get<std::string>() : ""),
+                                                 : fmt::format("{} {}–{} s", text::forHtml(member(profile, "file").is_string() ? member(profile, "file").get<std::string>() : ""),
                                                                member(profile, "start_s").dump(), member(profile, "end_s").dump());
     const json& red = member(d, "noise_floor_reduction_db");
-    std::string h = "<h3>Noise reduction, track " + esc(member(d, "track").dump()) + "</h3><p class=\"note\">" +
-                    esc(member(d, "backend").is_string() ? member(d, "backend").get<std::string>() : "") +
+    std::string h = "<h3>Noise reduction, track " + text::forHtml(member(d, "track").dump()) + "</h3><p class=\"note\">" +
+                    text::forHtml(member(d, "backend").is_string() ? member(d, "backend").get<std::string>() : "") +
                     fmt::format("; reduction up to {} dB, sensitivity {} dB, profile: {}; noise floor (quietest tenth) lowered by <b>{}</b></p>",
                                 member(d, "reduction_db").dump(), member(d, "sensitivity_db").dump(), from,
                                 red.is_number() ? fmt::format("{:.1f} dB", red.get<double>()) : "—");

@@ -2,7 +2,9 @@
 // The catalogue: reading, planning, job keys, the local engine end to end, the report.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -10,8 +12,11 @@
 #include "catalog_fixtures.hpp"
 #include "lacquer/catalog/catalog.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/io/lock_file.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/job_key.hpp"
+#include "lacquer/render/limits.hpp"
+#include "support/audio_files.hpp"
 #include "support/paths.hpp"
 
 namespace lacquer {
@@ -140,6 +145,49 @@ TEST(CatalogLocal, PlanListsEveryAlbumAndEveryErrorOfEachBadOne) {
     EXPECT_NE(out.find("a07/album.yaml:3:39: target_lufs is 5, outside -40..0 LUFS"), std::string::npos) << out;
     EXPECT_NE(out.find("a12/album.yaml:8:13: file 'mixes/two.wav' does not exist"), std::string::npos) << out;
     EXPECT_NE(out.find("catalog: 20 albums: 18 to render, 0 unchanged, 2 invalid"), std::string::npos) << out;
+    EXPECT_FALSE(fs::exists(dir / "out")) << "plan wrote something";
+}
+
+// `catalog plan` runs the limits that `validate` and `render` check before any audio
+// (render::checkLimits) on the variants the catalogue renders: a CD over 80 minutes and a cover
+// over FLAC's picture block. Both inputs are sparse files (an 81-minute mix is a header and a
+// hole), so nothing slow is synthesised: the limits are decided by the headers.
+TEST(CatalogLocal, PlanRefusesACdOverEightyMinutesAndACoverOverFlacsPictureBlock) {
+    const auto dir = test::scratchDir();
+    test::writeSparseWav(dir / "cat/long-cd/mixes/a.wav", 45 * 60);
+    test::writeSparseWav(dir / "cat/long-cd/mixes/b.wav", 36 * 60);
+    std::ofstream(dir / "cat/long-cd/album.yaml") << "lacquer: 1\nalbum: { title: Long, artist: Tester }\nprocessing: { sample_rate: 48000 }\n"
+                                                    "tracks:\n  - { file: mixes/a.wav, title: A }\n  - { file: mixes/b.wav, title: B }\n"
+                                                    "variants:\n  cd: { export: { format: cd } }\n"
+                                                    "  streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }\n";
+    test::makeAlbum(dir / "cat", "big-cover", 1.0, 1);
+    test::writeSparsePng(dir / "cat/big-cover/art/front.png", render::maxFlacCoverBytes(true) + 1);
+    {
+        std::ifstream in(dir / "cat/big-cover/album.yaml");
+        std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        yaml.replace(yaml.find("artist: Tester }"), 16, "artist: Tester, cover: art/front.png }");
+        std::ofstream(dir / "cat/big-cover/album.yaml") << yaml;
+    }
+    test::makeAlbum(dir / "cat", "fine", 1.0, 2);
+    const std::string plan = "catalog plan " + q(dir / "cat") + " --out " + q(dir / "out") + " --device cpu";
+    std::string out;
+    EXPECT_EQ(lacquer(plan, &out), 2) << out;
+    EXPECT_NE(out.find("invalid big-cover  invalid\n        error: " + (dir / "cat/big-cover/album.yaml").string() +
+                       ": cover 'front.png' is 16.0 MiB (16777164 bytes); a FLAC file holds a cover of at most 16777163 bytes (its 16 MiB "
+                       "picture block) — use a smaller cover image"),
+              std::string::npos)
+        << out;
+    // 81:04:00 = 45 + 36 minutes, the 2 s lead-in and the default 2 s gap between the tracks.
+    EXPECT_NE(out.find("invalid long-cd    invalid\n        error: cd: album: the disc lasts 81:04:00 (2 s lead-in included), "), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("more than the 79:57 that 80-minute media hold — shorten the gaps, drop a track or make two discs"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("render  fine       new"), std::string::npos) << out;
+    EXPECT_NE(out.find("catalog: 3 albums: 1 to render, 0 unchanged, 2 invalid"), std::string::npos) << out;
+    // Only the variants the catalogue renders are checked: without the CD, the long album is fine.
+    EXPECT_EQ(lacquer(plan + " --variant streaming", &out), 2) << out;
+    EXPECT_NE(out.find("render  long-cd    new"), std::string::npos) << out;
+    EXPECT_NE(out.find("invalid big-cover"), std::string::npos) << out;
     EXPECT_FALSE(fs::exists(dir / "out")) << "plan wrote something";
 }
 
@@ -283,6 +331,53 @@ TEST(CatalogLocal, AVariantTheManifestLacksIsAnErrorOfThatAlbum) {
     std::string out;
     EXPECT_EQ(lacquer("catalog plan " + q(dir / "cat") + " --variant vinyl", &out), 2) << out;
     EXPECT_NE(out.find("no variant 'vinyl' (asked for by the catalogue) — the manifest has: streaming"), std::string::npos) << out;
+}
+
+// Two `catalog run`s into one output root: the second is refused before it plans, naming the
+// first (its pid, host, engine and start); here the test itself holds the run lock as the first.
+// A `lacquer render` writing into an album's folder holds that folder's lock: the album's job is
+// refused on it (the album fails with that line; the render there is left as it was).
+TEST(CatalogLocal, ASecondRunIntoTheSameFolderIsRefusedNamingTheFirst) {
+    const auto dir = test::scratchDir();
+    test::makeAlbum(dir / "cat", "one", 1.0, 1);
+    const std::string run = "catalog run " + q(dir / "cat") + " --out " + q(dir / "out") + " --device cpu";
+    std::string out;
+    {
+        const catalog::RunLock first(dir / "out", "local");
+        EXPECT_EQ(lacquer(run, &out), 2) << out;
+        EXPECT_EQ(out.rfind("error: " + (dir / "out").string() + ": another `lacquer catalog run` is using this output folder (pid " +
+                                std::to_string(::getpid()) + " on ",
+                            0),
+                  0u)
+            << out;
+        EXPECT_NE(out.find(", engine local, since "), std::string::npos) << out;
+        EXPECT_NE(out.find(") — wait for it to finish (`lacquer catalog status " + (dir / "out").string() + "`) or choose another --out"),
+                  std::string::npos)
+            << out;
+        EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << "one error line, nothing planned: " << out;
+        EXPECT_FALSE(fs::exists(dir / "out/one"));
+        EXPECT_FALSE(fs::exists(catalog::runFile(dir / "out")));
+        // The same in-process (another open of the lock file conflicts, as flock does).
+        EXPECT_THROW(catalog::RunLock(dir / "out", "slurm"), Error);
+    }
+    ASSERT_EQ(lacquer(run, &out), 0) << out;
+    const auto report = dir / "out/one/report.json";
+    const auto inode = test::inodeOf(report);
+    test::changeMix(dir / "cat/one", 99, 1.0);
+    {
+        const io::LockFile render(dir / "out/one/.lacquer.lock", io::LockFile::Wait::No);
+        ASSERT_TRUE(render.held());
+        EXPECT_EQ(lacquer(run, &out), 1) << out;
+        const json r = test::readJson(dir / "out/one.result.json");
+        EXPECT_EQ(r["status"], "failed") << r.dump(2);
+        EXPECT_EQ(r["error"], "error: " + (dir / "out/one").string() +
+                                  ": another lacquer render is writing into this folder — wait for it to finish, then run the catalogue again")
+            << r.dump(2);
+        EXPECT_EQ(test::inodeOf(report), inode) << "the album's folder was replaced under a render";
+    }
+    EXPECT_EQ(lacquer(run, &out), 0) << out;
+    EXPECT_EQ(test::readJson(dir / "out/one.result.json")["status"], "rendered");
+    EXPECT_NE(test::inodeOf(report), inode);
 }
 
 TEST(CatalogLocal, DefaultJobsFitCoresAndMemory) {

@@ -46,7 +46,7 @@ json sampleReport() {
 TEST(CatalogReportHtml, ListsEveryAlbumWithItsStatusAndEscapedError) {
     const std::string html = catalog::toHtml(sampleReport());
     for (const char* name : {"alpha", "beta", "gamma", "delta"}) EXPECT_NE(html.find(">" + std::string(name) + "<"), std::string::npos) << name;
-    EXPECT_NE(html.find("unknown key 'colour' &lt;b&gt;"), std::string::npos);
+    EXPECT_NE(html.find("unknown key &#39;colour&#39; &lt;b&gt;"), std::string::npos);  // & < > " ' all escaped (text::forHtml)
     EXPECT_EQ(html.find("<b>"), std::string::npos) << "an error line reached the page unescaped";
     EXPECT_NE(html.find("-13.90"), std::string::npos);
     EXPECT_NE(html.find("4 albums: 2 rendered, 1 skipped (unchanged), 1 failed"), std::string::npos);

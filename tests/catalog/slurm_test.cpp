@@ -174,6 +174,32 @@ TEST(CatalogSlurm, CancelledTasksLeaveNothingPartialAndAResubmissionFinishesThem
         EXPECT_EQ(lacquer("verify " + q(dir / "cat" / name / "album.yaml") + " --out " + q(dir / "out" / name), &out), 0) << out;
 }
 
+// `catalog run --engine slurm` returns once it has submitted; its jobs are still the output root's
+// until they leave the queue: a second run (either engine) is refused, naming them. The jobs are
+// submitted held (--hold), so they stay queued for as long as the test needs, with no timing.
+TEST(CatalogSlurm, ARunIsRefusedWhileAnEarlierRunsJobsAreQueued) {
+    REQUIRE_SLURM();
+    const auto dir = test::scratchDir();
+    test::makeAlbum(dir / "cat", "one", 1.0, 1);
+    const std::string run = "catalog run " + q(dir / "cat") + " --out " + q(dir / "out") + " --device cpu";
+    std::string out;
+    ASSERT_EQ(lacquer(run + " --engine slurm --sbatch-arg=--hold", &out), 0) << out;
+    const json submitted = test::readJson(dir / "out/.catalog/slurm.json");
+    ASSERT_TRUE(submitted.is_object()) << out;
+    const std::string array = submitted["arrays"][0], summary = submitted["summary_job"];
+    const std::string runId = submitted["run_id"];
+    for (const std::string engine : {"local", "slurm"}) {
+        EXPECT_EQ(lacquer(run + " --engine " + engine, &out), 2) << out;
+        EXPECT_EQ(out, "error: " + (dir / "out").string() + ": the Slurm jobs of catalogue run " + runId + " (" + array + " " + summary +
+                           ") are still queued or running in this output folder — wait for them (`lacquer catalog status " +
+                           (dir / "out").string() + "`), cancel them (`scancel " + array + " " + summary + "`) or choose another --out\n");
+    }
+    EXPECT_EQ(test::readJson(dir / "out/.catalog/run.json")["run_id"], runId) << "the refused run replaced the run file";
+    EXPECT_EQ(runCommand("scancel " + array + " " + summary), 0);
+    waitForJobs(array + "," + summary, 60);
+    EXPECT_EQ(lacquer(run, &out), 0) << out;
+}
+
 TEST(CatalogSlurm, SbatchOptionsArePassedThroughAndARefusalIsOneErrorLine) {
     REQUIRE_SLURM();
     const auto dir = test::scratchDir();

@@ -6,11 +6,14 @@
 #include <cstdio>
 #include <numbers>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "convolution/engines.hpp"
+#include "lacquer/common/error.hpp"
 #include "lacquer/denoise/denoise.hpp"
+#include "lacquer/gpu/context.hpp"
 
 namespace lacquer::denoise {
 namespace {
@@ -176,6 +179,82 @@ TEST(Denoise, VulkanNullsAgainstTheDoubleTwin) {
     RecordProperty("null_db", std::to_string(nullDb));
     EXPECT_LT(nullDb, -100.0);  // DESIGN.md: GPU stages null to −100 dB or better against the twin
     test::expectNoValidationMessages();
+}
+
+// The render's denoisers share the convolution engine's Vulkan context (one per render, not one
+// per track): two streams on one context, on two threads at once, each with its own command pool
+// and the context's queue lock, null against the twin as a stream with its own context does.
+TEST(Denoise, StreamsSharingOneVulkanContextAcrossThreadsNullAgainstTheTwin) {
+    LACQUER_NEED_VULKAN();
+    test::enableValidation();
+    gpu::Context shared;
+    struct Job {
+        Mixture m;
+        NoiseProfile prof;
+        std::vector<std::vector<double>> twin;
+        AudioBuffer out;
+    };
+    std::vector<Job> jobs(2);
+    for (unsigned k = 0; k < jobs.size(); ++k) {
+        const AudioBuffer music = test::musicLikeNoise(2, static_cast<std::size_t>(1.5 * kRate), kRate, 20 + k);
+        jobs[k].m = mix(music, noise(Colour::Pink, 2, music.frames() + static_cast<std::size_t>(kRate), 30 + k), 10, 1.0);
+        jobs[k].prof = measureProfile(jobs[k].m.noisy, NoiseMeter::Mode::Region, 0, jobs[k].m.lead);
+        jobs[k].twin = processReference(jobs[k].m.noisy, params(), jobs[k].prof);
+    }
+    std::vector<std::thread> threads;
+    for (auto& j : jobs)
+        threads.emplace_back([&j, &shared] { j.out = process(Backend::Vulkan, j.m.noisy, params(), j.prof, 30000, Vulkan{&shared}); });
+    for (auto& t : threads) t.join();
+    for (const auto& j : jobs) {
+        const double nullDb = test::nullDb(j.out, j.twin);
+        std::printf("Vulkan (shared context) vs double twin: %.1f dB\n", nullDb);
+        EXPECT_LT(nullDb, -100.0);  // DESIGN.md: GPU stages null to −100 dB or better against the twin
+    }
+    test::expectNoValidationMessages();
+}
+
+// A device lost mid-track (LACQUER_FAULT=denoise-device-lost: the second batch of 128 frames
+// reports it): with the fallback (the render's under --device auto) the batch in flight and the
+// rest of the track run on FFTW float from the first batch's gain state, and the track still
+// nulls against the twin; without it, one Error(Device).
+TEST(Denoise, ALostDeviceFallsBackToTheCpuMidTrackOrIsADeviceError) {
+    LACQUER_NEED_VULKAN();
+    // 4 s with a 1 s lead: 236 frames of 1024 at 48 kHz, two batches.
+    const AudioBuffer music = test::musicLikeNoise(2, static_cast<std::size_t>(4 * kRate), kRate, 7);
+    const Mixture m = mix(music, noise(Colour::White, 2, music.frames() + static_cast<std::size_t>(kRate), 8), 10, 1.0);
+    const NoiseProfile prof = measureProfile(m.noisy, NoiseMeter::Mode::Region, 0, m.lead);
+    const auto twin = processReference(m.noisy, params(), prof);
+    setenv("LACQUER_FAULT", "denoise-device-lost", 1);
+    std::string name;
+    AudioBuffer out(2, m.noisy.frames(), kRate);
+    {
+        Stream s(Backend::Vulkan, params(), prof, 2, kRate, m.noisy.frames(), Vulkan{nullptr, -1, true});
+        std::size_t at = 0;
+        auto sink = [&](const BlockView& b) {
+            for (int c = 0; c < b.channels; ++c) std::copy_n(b.channel(c), b.frames, out.samples[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(at));
+            at += b.frames;
+        };
+        AudioBuffer copy = m.noisy;
+        s.push(copy.view(), sink);
+        s.finish(sink);
+        EXPECT_EQ(at, m.noisy.frames());
+        name = s.backendName();
+    }
+    EXPECT_EQ(name.rfind("cpu-fftw-float after losing Vulkan device '", 0), 0u) << name;
+    const double nullDb = test::nullDb(out, twin);
+    std::printf("Vulkan, device lost at the second batch, then FFTW float, vs double twin: %.1f dB\n", nullDb);
+    EXPECT_LT(nullDb, -100.0);  // DESIGN.md: float paths null to −100 dB or better against double
+    try {
+        (void)process(Backend::Vulkan, m.noisy, params(), prof, 65536, Vulkan{nullptr, -1, false});
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Device);
+        const std::string line = e.diagnostics().front().line();
+        EXPECT_NE(line.find("lost during noise reduction (LACQUER_FAULT=denoise-device-lost: ErrorDeviceLost) — render with --device cpu"),
+                  std::string::npos)
+            << line;
+    }
+    unsetenv("LACQUER_FAULT");
 }
 
 struct SnrCase {

@@ -11,6 +11,7 @@ namespace lacquer::hostile {
 namespace {
 
 using test::runCommand;
+using text::forHtml;
 using text::forMarkdown;
 using text::forTerminal;
 
@@ -32,6 +33,13 @@ TEST(HostileText, ForMarkdownMakesOnePlainTableCell) {
     EXPECT_EQ(forMarkdown("**bold** _it_ `code` [link](x) <b>"), "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\[link\\]\\(x\\) \\<b\\>");
     EXPECT_EQ(forMarkdown("# head\nnext"), "\\# head\\\\nnext");  // the escape's backslash escaped
     EXPECT_EQ(forMarkdown("Ünïcödé — ok."), "Ünïcödé — ok.");
+}
+
+// The one HTML escaper of report.html, its plots and the catalogue report: safe in element text and
+// in single- or double-quoted attributes.
+TEST(HostileText, ForHtmlEscapesAllFiveSpecialCharacters) {
+    EXPECT_EQ(forHtml("<a href=\"x\" title='y'>&amp;</a>"), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+    EXPECT_EQ(forHtml("Ünïcödé — ok."), "Ünïcödé — ok.");
 }
 
 TEST(HostileText, TagProblemAndBlankText) {

@@ -10,24 +10,31 @@
 
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/render.hpp"
+#include "convolution/engines.hpp"
 #include "support/audio_files.hpp"
 #include "support/paths.hpp"
 
 namespace lacquer {
 namespace {
 
-TEST(SpectralRender, MatchLandsNearTheReferenceAndDenoiseLowersTheNoiseFloor) {
-    const auto dir = test::scratchDir();
+// 1.5 s of hiss alone (−50 dBFS RMS white noise), then `musicS` of music-like noise with the hiss.
+void writeHissy(const std::filesystem::path& file, double musicS) {
     constexpr double kRate = 48000;
-    // Track 1: 1.5 s of hiss alone (−50 dBFS RMS white noise), then music-like noise with the hiss.
-    AudioBuffer one = test::musicNoise(8.0, kRate, 2, 1);
+    AudioBuffer one = test::musicNoise(musicS, kRate, 2, 1);
     AudioBuffer hissy(2, one.frames() + static_cast<std::size_t>(1.5 * kRate), kRate);
     std::mt19937 rng(5);
     std::normal_distribution<double> hiss(0.0, std::pow(10.0, -50.0 / 20.0));
     for (std::size_t c = 0; c < 2; ++c)
         for (std::size_t i = 0; i < hissy.frames(); ++i)
             hissy.samples[c][i] = static_cast<float>((i >= 72000 ? one.samples[c][i - 72000] : 0.0f) + hiss(rng));
-    test::writeAudio(dir / "hissy.wav", hissy, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+    test::writeAudio(file, hissy, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+}
+
+TEST(SpectralRender, MatchLandsNearTheReferenceAndDenoiseLowersTheNoiseFloor) {
+    const auto dir = test::scratchDir();
+    constexpr double kRate = 48000;
+    // Track 1: 1.5 s of hiss alone, then 8 s of music-like noise with the hiss.
+    writeHissy(dir / "hissy.wav", 8.0);
     test::writeAudio(dir / "b.wav", test::musicNoise(8.0, kRate, 2, 2), SF_FORMAT_WAV | SF_FORMAT_PCM_24);
     // The reference: music-like noise with a first-difference treble lift (about +3.5 dB at 10 kHz).
     AudioBuffer ref = test::musicNoise(10.0, kRate, 2, 3);
@@ -69,6 +76,45 @@ variants:
     EXPECT_GT(den[0]["noise_floor_reduction_db"].get<double>(), 9.0) << den[0].dump();
     std::printf("match residuals %s; noise floor reduction %.2f dB\n", match[0]["residual_octaves"].dump().c_str(),
                 den[0]["noise_floor_reduction_db"].get<double>());
+}
+
+// On a Vulkan render the denoiser runs on the convolution engine's context and follows its
+// lost-device policy: Vulkan + FallBackToCpu (what --device auto does on a real GPU) with the
+// denoiser's device lost at its second batch finishes the track on FFTW float, with a warning,
+// and the report names the fallback.
+TEST(SpectralRender, DenoiseRunsOnTheRendersVulkanContextAndFallsBackWhenTheDeviceIsLost) {
+    LACQUER_NEED_VULKAN();
+    const auto dir = test::scratchDir();
+    // 1.5 s of hiss alone, then 3 s of music-like noise with it: 4.5 s, two batches of 128 frames.
+    writeHissy(dir / "hissy.wav", 3.0);
+    std::ofstream(dir / "album.yaml") << R"(lacquer: 1
+album: { title: Spectral, artist: Tester }
+processing: { sample_rate: 48000 }
+tracks:
+  - { file: hissy.wav, title: Hissy, chain: { denoise: { reduction_db: 12, profile: { start_s: 0, end_s: 1.4 } } } }
+variants:
+  streaming: { export: { format: flac, sample_rate: 48000, bit_depth: 24 } }
+)";
+    const auto plan = manifest::load(dir / "album.yaml");
+    auto renderWith = [&](const char* out) {
+        render::RenderOptions options;
+        options.outDir = dir / out;
+        options.device = {convolution::DeviceRequest::Mode::Vulkan, -1, convolution::DeviceRequest::OnDeviceLost::FallBackToCpu};
+        EXPECT_TRUE(render::renderAlbum(plan, options).checksPassed);
+        return nlohmann::json::parse(std::ifstream(dir / out / "report.json"))["spectral"]["denoise"];
+    };
+    const auto vulkan = renderWith("vulkan");
+    ASSERT_EQ(vulkan.size(), 1u);
+    EXPECT_EQ(vulkan[0]["backend"], "vulkan");
+    setenv("LACQUER_FAULT", "denoise-device-lost", 1);
+    const auto lost = renderWith("lost");
+    unsetenv("LACQUER_FAULT");
+    ASSERT_EQ(lost.size(), 1u);
+    EXPECT_EQ(lost[0]["backend"].get<std::string>().rfind("cpu-fftw-float after losing Vulkan device '", 0), 0u) << lost[0].dump();
+    // The same reduction either way: the two paths null to about −130 dB against each other's twin,
+    // so only the report's rounding to 0.01 dB can tell them apart (one step either side).
+    EXPECT_NEAR(lost[0]["noise_floor_reduction_db"].get<double>(), vulkan[0]["noise_floor_reduction_db"].get<double>(), 0.011)
+        << lost[0].dump();
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sndfile.h>
 
 #include <cmath>
+#include <fstream>
 #include <numbers>
 #include <random>
 #include <stdexcept>
@@ -65,6 +66,34 @@ double nullDb(const std::vector<float>& a, const std::vector<float>& b) {
     }
     if (ref == 0) return diff == 0 ? -400.0 : 400.0;
     return 10.0 * std::log10(diff / ref);
+}
+
+void writeSparseWav(const std::filesystem::path& file, double seconds) {
+    const auto data = static_cast<std::uint32_t>(seconds * 8000);
+    std::string h;
+    auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) h += static_cast<char>((v >> (8 * i)) & 0xff); };
+    auto u16 = [&](std::uint16_t v) { for (int i = 0; i < 2; ++i) h += static_cast<char>((v >> (8 * i)) & 0xff); };
+    h += "RIFF";
+    u32(36 + data);
+    h += "WAVEfmt ";
+    u32(16);
+    u16(1);     // PCM
+    u16(1);     // mono
+    u32(8000);  // Hz
+    u32(8000);  // bytes per second
+    u16(1);     // block align
+    u16(8);     // bits
+    h += "data";
+    u32(data);
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << h;
+    std::filesystem::resize_file(file, h.size() + data);
+}
+
+void writeSparsePng(const std::filesystem::path& file, std::uintmax_t bytes) {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << std::string("\x89PNG\r\n\x1a\n", 8);
+    std::filesystem::resize_file(file, bytes);
 }
 
 }  // namespace lacquer::test

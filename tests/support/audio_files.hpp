@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Test-signal helpers: synthesise audio and write it with libsndfile in any format.
+#include <cstdint>
 #include <filesystem>
 #include <vector>
 
@@ -15,6 +16,13 @@ AudioBuffer musicNoise(double seconds, double rateHz, int channels = 2, unsigned
 
 // Writes `audio` with libsndfile; `sfFormat` is e.g. SF_FORMAT_WAV | SF_FORMAT_PCM_24.
 void writeAudio(const std::filesystem::path& file, const AudioBuffer& audio, int sfFormat);
+
+// Inputs whose size is the point, made in no time as sparse files (no disk used): the header is all
+// `validate`, `catalog plan` and a refused render read of them.
+// A mono 8-bit 8 kHz WAV promising `seconds` of silence.
+void writeSparseWav(const std::filesystem::path& file, double seconds);
+// A PNG signature followed by zeros, `bytes` in all.
+void writeSparsePng(const std::filesystem::path& file, std::uintmax_t bytes);
 
 // RMS-difference null in dB: 20·log10(rms(a - b) / rms(b)) over the common length.
 double nullDb(const std::vector<float>& a, const std::vector<float>& b);

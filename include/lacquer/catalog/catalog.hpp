@@ -16,6 +16,7 @@
 //   DIR/<album>.result.json      the last job's result record for that album
 //   DIR/report.json, report.html the catalogue report
 //   DIR/.catalog/run.json        the run being executed (albums, actions, keys, options)
+//   DIR/.catalog/run.lock        held by the `catalog run` writing into DIR; names it
 //   DIR/.catalog/staging/        renders in progress (<album>@<host>.<pid>/) and per-album locks
 //   DIR/.catalog/logs/           one log per job
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "lacquer/convolution/engine.hpp"
+#include "lacquer/io/lock_file.hpp"
 
 namespace lacquer::catalog {
 
@@ -96,6 +98,18 @@ std::filesystem::path runFile(const std::filesystem::path& outDir);     // DIR/.
 std::filesystem::path recordFile(const std::filesystem::path& outDir, const std::string& album);
 nlohmann::json toJson(const Plan& plan);
 Plan planFromJson(const nlohmann::json& j);
+// The output root's run lock, DIR/.catalog/run.lock (io::LockFile): `catalog run` holds it from
+// before it plans until it returns, and the file names the holder (pid, host, start, engine).
+// Throws Error(Usage) naming the holder when another run holds it, or naming the Slurm jobs of an
+// earlier run that are still queued or running (DIR/.catalog/slurm.json; see docs/catalog.md).
+class RunLock {
+public:
+    RunLock(const std::filesystem::path& outDir, const std::string& engine);
+
+private:
+    io::LockFile lock_;
+};
+
 // Writes DIR/.catalog/runs/<run id>.json (what the run's jobs read) and DIR/.catalog/run.json
 // (the current run), atomically; creates DIR/.catalog.
 void writeRunFile(const Plan& plan);

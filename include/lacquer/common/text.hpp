@@ -6,6 +6,8 @@
 //                the terminal (they are written as \n, \t, \x1b, …)
 //   forMarkdown  report.md: as forTerminal, and Markdown's syntax characters escaped, so a title
 //                is one table cell of plain text
+//   forHtml      report.html, the catalogue report, SVG text and attributes: & < > " ' as
+//                entities (safe in element text and in either kind of quoted attribute)
 //   tagProblem   tags, CUE sheets, CD-TEXT: a NUL cannot be held (C strings cut there); the
 //                manifest refuses such text
 // File names are made by render::trackFileName (one path component) and the manifest's rules for
@@ -23,6 +25,9 @@ std::string forTerminal(std::string_view s, Newlines newlines = Newlines::Escape
 
 // forTerminal, then \ ` * _ { } [ ] < > ( ) # + ! | ~ escaped with a backslash.
 std::string forMarkdown(std::string_view s);
+
+// & < > " ' written as &amp; &lt; &gt; &quot; &#39;; everything else as it is.
+std::string forHtml(std::string_view s);
 
 // Why `s` cannot go into a tag, or "" when it can.
 std::string tagProblem(std::string_view s);

@@ -27,6 +27,10 @@
 #include "lacquer/eq/params.hpp"
 #include "lacquer/reverb/params.hpp"
 
+namespace lacquer::gpu {
+class Context;
+}
+
 namespace lacquer::convolution {
 
 namespace detail {
@@ -78,6 +82,13 @@ public:
     std::string deviceName() const;
     const EngineOptions& options() const { return options_; }
 
+    // The Vulkan context this engine runs on, for the render's other GPU stages to share (under
+    // gpu::Context's thread rules); null on the CPU backends and once a lost device fell back.
+    gpu::Context* gpuContext();
+    // Whether a lost device falls back to the CPU (the OnDeviceLost policy, Default resolved): the
+    // policy the render's other GPU stages follow.
+    bool fallsBackOnDeviceLoss() const { return onDeviceLost_ == DeviceRequest::OnDeviceLost::FallBackToCpu; }
+
     // The kernel process() would apply (for reports and tests). `in` gives the rate and channels.
     // match: a reference-match curve (eq/match.hpp) applied with the bands, or nullptr.
     Kernel makeKernel(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
@@ -106,6 +117,7 @@ protected:
     explicit Engine(const EngineOptions& options) : options_(options) {}
     virtual std::string backend() const = 0;  // backendName() of this backend itself
     virtual std::string device() const = 0;   // deviceName() of this backend itself
+    virtual gpu::Context* context() { return nullptr; }  // gpuContext() of this backend itself
     // Runs the segment's blocks (see src/convolution/overlap_save.hpp).
     virtual void convolve(const detail::Segment& segment, const Kernel& kernel) = 0;
     // Blocks per stream segment: enough for every worker (CPU) or a few GPU batches.

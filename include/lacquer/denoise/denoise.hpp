@@ -34,6 +34,10 @@
 
 #include "lacquer/common/audio.hpp"
 
+namespace lacquer::gpu {
+class Context;
+}
+
 namespace lacquer::denoise {
 
 // chain.denoise, as the manifest states it.
@@ -86,14 +90,28 @@ enum class Backend {
     Vulkan,     // VkFFT on the Vulkan device
 };
 
-// One noise reducer for a track. Not thread-safe; make one per track (a Vulkan one opens its own
-// Vulkan context and compiles its FFT plan: about a second on lavapipe).
+// Where a Vulkan Stream runs, and what it does when the device is lost.
+struct Vulkan {
+    // The render's context (the convolution engine's), shared under gpu::Context's thread rules:
+    // no context of the stream's own. Null: the stream opens one on `index` (-1 the default).
+    gpu::Context* shared = nullptr;
+    int index = -1;
+    // A lost device (VK_ERROR_DEVICE_LOST) during the track: false, Error(Device) "… lost — render
+    // with --device cpu"; true, one warning and the rest of the track on FFTW float, from the batch
+    // in flight on, the gain recursion's state carried over (the convolution's OnDeviceLost policy:
+    // the render passes the convolution engine's). Other Vulkan failures are Error(Device) either way.
+    bool fallBackToCpuOnLoss = false;
+};
+
+// One noise reducer for a track. Not thread-safe; make one per track (a Vulkan one without a
+// shared context opens its own and compiles its FFT plan: about a second on lavapipe; with one,
+// only the plan).
 class Stream {
 public:
     using Sink = std::function<void(const BlockView&)>;
-    // vulkanIndex: -1 = the default device. Throws Error(Device) when Vulkan cannot be used.
+    // Throws Error(Device) when Vulkan cannot be used.
     Stream(Backend backend, const Params& params, const NoiseProfile& profile, int channels, double sampleRateHz,
-           std::size_t inputFrames, int vulkanIndex = -1);
+           std::size_t inputFrames, const Vulkan& vulkan = {});
     ~Stream();
     Stream(const Stream&) = delete;
     Stream& operator=(const Stream&) = delete;
@@ -112,7 +130,7 @@ std::vector<std::vector<double>> processReference(const AudioBuffer& in, const P
                                                   const NoiseProfile& profile);
 // Any backend over a whole buffer, pushed in blocks of `blockFrames` (tests, benchmarks).
 AudioBuffer process(Backend backend, const AudioBuffer& in, const Params& params, const NoiseProfile& profile,
-                    std::size_t blockFrames = 65536);
+                    std::size_t blockFrames = 65536, const Vulkan& vulkan = {});
 
 // The profile of a whole buffer (tests).
 NoiseProfile measureProfile(const AudioBuffer& in, NoiseMeter::Mode mode, std::size_t startFrame = 0,

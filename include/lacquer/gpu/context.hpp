@@ -7,9 +7,14 @@
 // Every object is move-only (vk::raii handles) and has one owner. Members are declared in the
 // order they must be created and are destroyed in reverse: a device outlives its buffers, an
 // instance outlives its device. Vulkan failures become Error(ErrorKind::Device), naming the call.
-// Thread safety: a Context and what it owns are used from one thread at a time.
+// Thread safety: a Context's owner uses it and its command pool from one thread at a time. Other
+// stages may share the Context from other threads (the render's denoiser shares the convolution's)
+// when each keeps its own objects and command pool (createCommandPool()): submit() and
+// submitAndWait() lock the queue themselves; hold queueMutex() for any other use of queue() (an
+// FftPlan's set-up takes it; vkDeviceWaitIdle needs it too). Fence waits need no lock.
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -49,7 +54,15 @@ public:
     const vk::raii::CommandPool& commandPool() const { return commandPool_; }
     std::uint32_t queueFamily() const { return queueFamily_; }
 
+    // From the context's own pool (the owner's) or from `pool` (a sharer's).
     vk::raii::CommandBuffer allocateCommandBuffer() const;
+    vk::raii::CommandBuffer allocateCommandBuffer(const vk::raii::CommandPool& pool) const;
+    vk::raii::CommandPool createCommandPool() const;
+    // Whether the device is lost (VK_ERROR_DEVICE_LOST from vkDeviceWaitIdle, under the queue
+    // lock): how a stage tells a lost device from another failure of one of its calls.
+    bool deviceLost() const;
+    // The lock of queue(): submit() and submitAndWait() take it; see "Thread safety" above.
+    std::mutex& queueMutex() const { return queueMutex_; }
     vk::raii::Fence createFence() const;
     // Submits `commands`, signals `fence`; does not wait.
     void submit(const vk::raii::CommandBuffer& commands, const vk::raii::Fence& fence) const;
@@ -62,7 +75,8 @@ public:
         commands.begin(vk::CommandBufferBeginInfo{vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
         record(commands);
         commands.end();
-        submit(commands, oneShotFence_);
+        std::lock_guard lock(queueMutex_);  // also guards oneShotFence_
+        submitLocked(commands, oneShotFence_);
         wait(oneShotFence_);
     }
 
@@ -70,6 +84,8 @@ public:
                                   vk::MemoryPropertyFlags preferred) const;
 
 private:
+    void submitLocked(const vk::raii::CommandBuffer& commands, const vk::raii::Fence& fence) const;
+    mutable std::mutex queueMutex_;
     // Creation order = declaration order; destruction runs backwards.
     vk::raii::Context loader_;
     vk::raii::Instance instance_{nullptr};

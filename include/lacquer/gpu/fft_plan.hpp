@@ -24,7 +24,10 @@ class FftPlan {
 public:
     // `buffer` must hold rows · rowFloats(fftFrames) floats and outlive the plan; the plan always
     // transforms this buffer. fftFrames: even, ≥ 2. Throws Error(Device) when VkFFT fails.
-    FftPlan(const Context& context, std::size_t fftFrames, std::size_t rows, const Buffer& buffer);
+    // VkFFT uploads its tables through `pool` (default: the context's own; a stage sharing the
+    // context passes its own) and the context's queue, under Context::queueMutex().
+    FftPlan(const Context& context, std::size_t fftFrames, std::size_t rows, const Buffer& buffer,
+            const vk::raii::CommandPool* pool = nullptr);
     FftPlan(const FftPlan&) = delete;
     FftPlan& operator=(const FftPlan&) = delete;
     FftPlan(FftPlan&&) = delete;

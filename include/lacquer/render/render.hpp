@@ -88,7 +88,7 @@ struct SpectralInputs {
     const eq::MagnitudeCurve* match = nullptr;  // reference-match curve, joins the EQ kernel
     const denoise::NoiseProfile* noise = nullptr;  // the denoiser's profile (chain.denoise)
     denoise::Backend denoiseBackend = denoise::Backend::CpuFloat;
-    int vulkanIndex = -1;                          // for denoise::Backend::Vulkan
+    denoise::Vulkan vulkan;                        // for denoise::Backend::Vulkan: the engine's context
 };
 
 // The mastered album of one variant, before it is split and written.
