@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "io/output_stream.hpp"
+#include "io/wav_meta.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/atomic_file.hpp"
@@ -77,6 +78,9 @@ void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
     put("COMPOSER", t.composer);
     put("ISRC", t.isrc);
     put("BARCODE", t.catalog);
+    put("LABEL", t.label);
+    put("COPYRIGHT", t.copyright);
+    put("PRODUCEDNOTICE", t.phonographicCopyright);  // TagLib's name for ID3v2.4 TPRO (the P line)
     putInt("TRACKNUMBER", t.trackNumber);
     putInt("TRACKTOTAL", t.trackTotal);
     putInt("DISCNUMBER", t.discNumber);
@@ -113,6 +117,7 @@ void setWavStrings(SNDFILE* f, const Tags& t) {
     put(SF_STR_SOFTWARE, std::string("lacquer ") + LACQUER_VERSION);
     if (t.trackNumber > 0) put(SF_STR_TRACKNUMBER, std::to_string(t.trackNumber));
     if (!t.isrc.empty()) put(SF_STR_COMMENT, "ISRC " + t.isrc);
+    put(SF_STR_COPYRIGHT, t.copyright);
 }
 
 // libFLAC's stream callbacks onto an OutputStream.
@@ -327,7 +332,9 @@ struct WavWriter::Impl {
         if (dataBytes > kWavMaxDataBytes) {
             container = SF_FORMAT_RF64;
             rf64 = true;
-        } else if (bits > 16 || channels > 2) {
+        } else if (channels > 2) {
+            // Stores ask for format code 0x0001 and refuse 0xFFFE; EXTENSIBLE only where the
+            // format requires it (more than 2 channels need the channel mask).
             container = SF_FORMAT_WAVEX;
         }
         const int sub = format == WavSampleFormat::Pcm16   ? SF_FORMAT_PCM_16
@@ -343,7 +350,10 @@ struct WavWriter::Impl {
         sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
         // The PEAK chunk carries a timestamp: without this, two renders of a float WAV differ.
         sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
+        // Before the first sample: libsndfile then writes every chunk into the header, ahead of
+        // `data` (strings set later would land after it).
         setWavStrings(f, tags);
+        detail::addWavMetadataChunks(f, path, tags, container == SF_FORMAT_RF64);
         if (format == WavSampleFormat::Float32)
             interFloat.resize(kChunkFrames * static_cast<std::size_t>(channels));
         else

@@ -18,6 +18,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/manifest/codes.hpp"
 #include "manifest/checker.hpp"
+#include "manifest/store_rules.hpp"
 #include "manifest/yaml_tree.hpp"
 
 namespace lacquer {
@@ -281,13 +282,17 @@ void Resolver::readProcessing(const Node* node) {
 
 void Resolver::readAlbum(const Node* node) {
     MapView m(c_, node, "album",
-              {"title", "artist", "date", "genre", "catalog", "cover", "disc_number", "disc_total"},
+              {"title", "artist", "date", "genre", "catalog", "cover", "disc_number", "disc_total", "label",
+               "copyright", "phonographic_copyright"},
               "in album");
     if (!m.valid()) return;
     AlbumMeta& a = plan_.album;
     if (auto t = m.text("title", true)) a.title = *t;
     if (auto t = m.text("artist", true)) a.artist = *t;
     if (auto t = m.text("genre")) a.genre = *t;
+    if (auto t = m.text("label")) a.label = *t;
+    readCopyrightLine(c_, m, "copyright", a.copyright);
+    readCopyrightLine(c_, m, "phonographic_copyright", a.phonographicCopyright);
     if (const Node* v = m.get("date")) {
         if (auto t = c_.text(*v, "date", false)) {
             // YYYY, YYYY-MM or YYYY-MM-DD: the ISO 8601 prefixes that tag readers expect in DATE.

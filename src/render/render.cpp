@@ -35,6 +35,7 @@
 #include "lacquer/report/html.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/resample/resample.hpp"
+#include "render/delivery_meta.hpp"
 #include "render/loudness_solve.hpp"
 #include "render/spill.hpp"
 
@@ -464,6 +465,7 @@ io::Tags tagsFor(const AlbumPlan& plan, const TrackPlan& t) {
     tags.discNumber = plan.album.discNumber;
     tags.discTotal = plan.album.discTotal;
     tags.cover = plan.album.cover;
+    addDeliveryMeta(plan, tags, 0);
     return tags;
 }
 
@@ -489,6 +491,7 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
     tags.album = plan.album.title;
     tags.date = plan.album.date;
     tags.genre = plan.album.genre;
+    addDeliveryMeta(plan, tags, 0);
     {
         io::WavWriter writer(dir / "album.wav", programme.channels(), programme.sampleRateHz(), io::WavSampleFormat::Pcm16,
                              tags, programme.frames());
@@ -637,6 +640,7 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& p
         tags.title = plan.album.title + " — side " + side.name;
         tags.artist = plan.album.artist;
         tags.album = plan.album.title;
+        addDeliveryMeta(plan, tags, 0);
         const auto bits = variant.exportSpec.bitDepth;
         // Lead-in silence, the side's track files one after another, lead-out silence (what
         // delivery::assembleSide builds), streamed from the timeline into the file.
@@ -829,6 +833,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         if (albumPeak > 0) tags.albumPeak = albumPeak;
         files[i] = dir / trackFileName(t.number, t.title, extensionFor(ex));
         const auto& [from, to] = parts.ranges[i];
+        tags.broadcast.timeReferenceFrames = from;  // bext: where the file starts on the album timeline
         if (ex.format == ExportFormat::Flac) {
             io::FlacWriter writer(files[i], parts.source->channels(), rate, ex.bitDepth, tags, to - from);
             copyFrames(*parts.source, from, to, writer);

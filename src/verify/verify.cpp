@@ -22,6 +22,7 @@
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
+#include "verify/store_checks.hpp"
 #include "verify/tags.hpp"
 
 namespace lacquer::verify {
@@ -150,6 +151,9 @@ TagMap expectedFlacTags(const AlbumPlan& plan, const TrackPlan& t) {
     put("COMPOSER", t.composer);
     put("ISRC", t.isrc);
     put("BARCODE", plan.album.catalog);
+    put("LABEL", plan.album.label);
+    put("COPYRIGHT", plan.album.copyright);
+    put("PRODUCEDNOTICE", plan.album.phonographicCopyright);
     putInt("TRACKNUMBER", t.number);
     putInt("TRACKTOTAL", static_cast<int>(plan.tracks.size()));
     putInt("DISCNUMBER", plan.album.discNumber);
@@ -169,6 +173,8 @@ TagMap expectedWavTags(const AlbumPlan& plan, const TrackPlan& t) {
     put("GENRE", plan.album.genre);
     if (t.number > 0) put("TRACKNUMBER", std::to_string(t.number));
     if (!t.isrc.empty()) put("COMMENT", "ISRC " + t.isrc);
+    put("COPYRIGHT", plan.album.copyright);
+    addExpectedWavStoreTags(plan, t, m);  // id3 chunk and bext (verify/store_checks.cpp)
     return m;
 }
 
@@ -207,8 +213,8 @@ void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, c
     for (const auto& [k, v] : want) keys.insert(k);
     const std::set<std::string> known = format == "flac"
         ? std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "ALBUMARTIST", "DATE", "GENRE", "COMPOSER", "ISRC", "BARCODE",
-                                "TRACKNUMBER", "TRACKTOTAL", "DISCNUMBER", "DISCTOTAL"}
-        : std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "DATE", "GENRE", "TRACKNUMBER", "COMMENT"};
+                                "TRACKNUMBER", "TRACKTOTAL", "DISCNUMBER", "DISCTOTAL", "LABEL", "COPYRIGHT", "PRODUCEDNOTICE"}
+        : wavTagKeys();
     for (const auto& k : known)
         if (found.count(k)) keys.insert(k);
     for (const auto& k : keys) {
@@ -332,6 +338,8 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
                             "sample peak < 0.00 dBFS", fmtValue(job.measured.samplePeakDbfs, 2, "dBFS"));
         }
         checkTags(plan, job, info.format, file);
+        if (info.format == "wav")
+            for (const auto& r : wavStoreRules(file)) job.sink.expect(r.holds, job.rel, r.what, r.expected, r.found);
     } catch (const Error& e) {
         std::string why;
         for (const auto& d : e.diagnostics()) why += (why.empty() ? "" : "; ") + d.what;

@@ -22,8 +22,22 @@
 
 namespace lacquer::io {
 
+// Broadcast Wave `bext` (EBU Tech 3285 v1), WAV only: written when `originator` is not empty.
+struct BroadcastInfo {
+    std::string description;          // at most 256 bytes
+    std::string originator;           // at most 32
+    std::string originatorReference;  // at most 32
+    std::string date;                 // "yyyy-mm-dd"
+    std::string time;                 // "hh:mm:ss"
+    std::uint64_t timeReferenceFrames = 0;  // first frame's position, in frames since the reference
+};
+
 struct Tags {
     std::string title, artist, album, albumArtist, date, genre, composer, isrc, catalog;
+    // Label, copyright (C line) and phonographic copyright (P line); the lines as written,
+    // "YYYY owner" (the ID3v2.4 TCOP/TPRO form).
+    std::string label, copyright, phonographicCopyright;
+    BroadcastInfo broadcast;
     int trackNumber = 0, trackTotal = 0, discNumber = 0, discTotal = 0;
     // ReplayGain 2.0 (reference -18 LUFS); written when set.
     std::optional<double> trackGainDb, trackPeak, albumGainDb, albumPeak;
@@ -32,10 +46,15 @@ struct Tags {
 
 enum class WavSampleFormat { Pcm16, Pcm24, Float32 };
 
-// WAV through libsndfile: WAVE_FORMAT_PCM for 16-bit stereo, EXTENSIBLE above 16 bits or 2
-// channels, RF64 when expectedFrames' data passes 4 GiB (decided up front: the container is
-// chosen before the first byte); LIST/INFO tags (title, artist, album, date, genre, track number,
-// software, ISRC as comment). channels 1..kMaxChannels.
+// WAV through libsndfile: format code WAVE_FORMAT_PCM (0x0001) for 16- and 24-bit PCM and
+// WAVE_FORMAT_IEEE_FLOAT (0x0003) for float up to 2 channels (stores refuse 0xFFFE there),
+// EXTENSIBLE only above 2 channels, RF64 when expectedFrames' data passes 4 GiB (decided up front:
+// the container is chosen before the first byte). Every metadata chunk precedes `data` (stores
+// take only audio after its start): LIST/INFO (title, artist, album, date, genre, track number,
+// copyright, software, ISRC as comment), `bext` when tags.broadcast.originator is set, and an
+// `id3 ` chunk (ID3v2.4: the same fields plus ISRC in TSRC, label TPUB, C line TCOP, P line TPRO,
+// barcode). RF64 gets INFO and bext only (libsndfile writes no custom chunks there).
+// channels 1..kMaxChannels.
 // Frame count: the header carries the frames actually written (libsndfile rewrites it at commit),
 // so fewer or more frames than expectedFrames are fine, except that a plain (non-RF64) WAV cannot
 // pass 4 GiB: a write() that would is refused with Error(Io).

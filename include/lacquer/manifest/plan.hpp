@@ -130,6 +130,11 @@ struct AlbumMeta {
     std::string genre;
     std::string catalog;              // 13 digits (EAN-13) after validation; UPC-A gets a leading 0
     std::optional<std::filesystem::path> cover;  // absolute; PNG or JPEG
+    // Label and the copyright (C) and phonographic copyright (P) lines, "YYYY owner" (the
+    // ID3v2.4 TCOP/TPRO form); empty = not written.
+    std::string label;
+    std::string copyright;
+    std::string phonographicCopyright;
     int discNumber = 1;
     int discTotal = 1;
 };
