@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "lacquer/common/error.hpp"
@@ -15,9 +17,11 @@
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
+#include "lacquer/report/summary.hpp"
 
 namespace lacquer::app {
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 int runRender(const RenderArgs& args) {
     const AlbumPlan plan = manifest::load(args.manifest, manifest::CheckInputs::Yes);
@@ -27,7 +31,20 @@ int runRender(const RenderArgs& args) {
     options.device = render::parseDevice(args.device);
     options.force = args.force;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
-    return render::renderAlbum(plan, options);
+    if (!args.json) return render::renderAlbum(plan, options);
+    // JSON: no table or progress on stdout; the summary comes from the report.json just written.
+    log::setLevel(log::Level::Quiet);
+    const int rc = render::renderAlbum(plan, options);
+    const fs::path reportPath = fs::path(args.outDir) / "report.json";
+    std::ifstream in(reportPath);
+    std::printf("%s\n", report::summaryJson(json::parse(in), reportPath.string(), rc).dump(2).c_str());
+    return rc;
+}
+
+std::string errorJson(const Error& e) {
+    json errors = json::array();
+    for (const auto& d : e.diagnostics()) errors.push_back({{"where", d.where}, {"what", d.what}, {"todo", d.todo}});
+    return json{{"ok", false}, {"exit_code", exitCodeFor(e.kind())}, {"errors", errors}}.dump(2);
 }
 
 // Red Book rules for the CD variants, on the timeline the sources make (the reverb tail can only
@@ -57,9 +74,19 @@ void precheckCd(const AlbumPlan& plan) {
     if (!errors.empty()) throw Error(ErrorKind::Manifest, errors);
 }
 
-int runValidate(const std::string& manifestPath) {
+int runValidate(const std::string& manifestPath, bool asJson) {
+    std::vector<std::string> warnings;
+    if (asJson) log::captureWarnings(&warnings);
     const AlbumPlan plan = manifest::load(manifestPath, manifest::CheckInputs::Yes);
     precheckCd(plan);
+    log::captureWarnings(nullptr);
+    if (asJson) {
+        json variants = json::array();
+        for (const auto& v : plan.variants) variants.push_back(v.name);
+        std::printf("%s\n", json{{"manifest", manifestPath}, {"ok", true}, {"tracks", plan.tracks.size()},
+                                  {"variants", variants}, {"warnings", warnings}}.dump(2).c_str());
+        return 0;
+    }
     std::printf("%s: ok — %zu tracks, %zu variants\n", manifestPath.c_str(), plan.tracks.size(), plan.variants.size());
     return 0;
 }
@@ -104,9 +131,17 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
     return 0;
 }
 
-int runDevices() {
+int runDevices(bool asJson) {
     const auto devices = gpu::listDevices();
     const int autoIndex = gpu::autoDeviceIndex(devices);
+    if (asJson) {
+        json list = json::array();
+        for (const auto& d : devices)
+            list.push_back({{"index", d.index}, {"name", d.name}, {"type", gpu::toString(d.type)}, {"software", d.software},
+                            {"api_version", d.apiVersion}, {"driver_version", d.driverVersion}});
+        std::printf("%s\n", json{{"devices", list}, {"auto", autoIndex < 0 ? json("cpu") : json(autoIndex)}}.dump(2).c_str());
+        return 0;
+    }
     if (devices.empty()) std::printf("no Vulkan devices found\n");
     for (const auto& d : devices)
         std::printf("%2d  %-44s %-10s %s  Vulkan %s%s\n", d.index, d.name.c_str(), gpu::toString(d.type),

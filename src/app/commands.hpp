@@ -3,6 +3,10 @@
 #include <string>
 #include <vector>
 
+namespace lacquer {
+class Error;
+}
+
 namespace lacquer::app {
 
 struct RenderArgs {
@@ -12,18 +16,23 @@ struct RenderArgs {
     std::string device = "auto";
     bool force = false;
     std::string scratchDir;  // empty: inside the output folder
+    bool json = false;       // print the summary as JSON (docs/cli.md)
 };
 
 struct VerifyArgs {
     std::string manifest;
     std::string outDir = "out";
+    bool json = false;
 };
 
 int runRender(const RenderArgs& args);
-int runValidate(const std::string& manifest);
+int runValidate(const std::string& manifest, bool json = false);
 int runAnalyze(const std::vector<std::string>& files, bool json);
-int runDevices();
+int runDevices(bool json = false);
 int runVerify(const VerifyArgs& args);                               // verify_cmd.cpp
-int runDiff(const std::string& reportA, const std::string& reportB);  // diff_cmd.cpp
+int runDiff(const std::string& reportA, const std::string& reportB, bool json = false);  // diff_cmd.cpp
+// The JSON every command prints on stdout under --json when it fails with an Error
+// ({"ok": false, "exit_code", "errors": [{where, what, todo}]}); json_out.cpp.
+std::string errorJson(const Error& e);
 
 }  // namespace lacquer::app

@@ -23,10 +23,14 @@ nlohmann::json readReport(const std::string& path) {
 
 }  // namespace
 
-int runDiff(const std::string& reportA, const std::string& reportB) {
+int runDiff(const std::string& reportA, const std::string& reportB, bool asJson) {
     const auto a = readReport(reportA);
     const auto b = readReport(reportB);
     const auto lines = report::diffReports(a, b);
+    if (asJson) {
+        std::printf("%s\n", nlohmann::json{{"a", reportA}, {"b", reportB}, {"count", lines.size()}, {"differences", lines}}.dump(2).c_str());
+        return 0;
+    }
     for (const auto& l : lines) std::printf("%s\n", l.c_str());
     std::printf("diff: %zu %s\n", lines.size(), lines.size() == 1 ? "difference" : "differences");
     return 0;

@@ -5,12 +5,14 @@
 
 #include <cstdio>
 #include <mutex>
+#include <vector>
 
 namespace lacquer::log {
 namespace {
 Level gLevel = Level::Normal;
 std::mutex gMutex;
 bool gProgressShown = false;
+std::vector<std::string>* gWarningSink = nullptr;
 bool stdoutIsTerminal() {
     static const bool tty = ::isatty(STDOUT_FILENO) == 1;
     return tty;
@@ -23,6 +25,12 @@ void warning(const std::string& where, const std::string& what) {
     std::lock_guard lock(gMutex);
     if (gProgressShown) { std::fputs("\r\033[K", stdout); std::fflush(stdout); }
     std::fprintf(stderr, "warning: %s%s%s\n", where.c_str(), where.empty() ? "" : ": ", what.c_str());
+    if (gWarningSink) gWarningSink->push_back(where + (where.empty() ? "" : ": ") + what);
+}
+
+void captureWarnings(std::vector<std::string>* sink) {
+    std::lock_guard lock(gMutex);
+    gWarningSink = sink;
 }
 
 void info(const std::string& line) {

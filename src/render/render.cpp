@@ -17,6 +17,7 @@
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
+#include "lacquer/common/progress.hpp"
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
 #include "lacquer/delivery/cd.hpp"
@@ -1042,7 +1043,10 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
         }
     std::vector<ProcessedTrack> done(jobs.size());
     std::atomic<int> finished{0};
-    log::progress("processing tracks 0/" + std::to_string(jobs.size()));
+    // Work units for the percentage: a track through the shared chain, a track mastered (per
+    // variant), half a track written (per variant).
+    log::ProgressMeter meter(static_cast<double>(jobs.size()) + 1.5 * static_cast<double>(variants.size() * n));
+    meter.show("processing tracks 0/" + std::to_string(jobs.size()));
     // A worker streams its track: the most it holds is a convolution segment's input window and
     // output (on a real GPU two batches of the engine's 128 MiB budget each, with the window's
     // growth; on the CPU a few MiB to ~250 MiB for long reverbs on many cores), libsoxr's state
@@ -1051,7 +1055,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
         done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);
-        log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
+        meter.advance(1, "processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
     if (stats) {
         stats->sharedChainRuns += static_cast<int>(jobs.size());
@@ -1072,7 +1076,9 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
     report["chains"] = chainsJson(plan);
-    report["variants"] = json::object();
+    report["variants"] = json::object();  // a JSON object sorts its keys: the order is kept beside it
+    report["variant_order"] = json::array();
+    for (const auto* v : variants) report["variant_order"].push_back(v->name);
     bool allOk = true;
     // Every variant is mastered before anything is written, so the Red Book checks of a CD
     // variant (they need the final track lengths) can stop the render with nothing written.
@@ -1081,8 +1087,9 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     std::vector<json> cdWarnings(variants.size(), json::array());
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
-        log::progress("variant " + v->name + ": loudness and limiting");
+        meter.show("variant " + v->name + ": loudness and limiting");
         masters.push_back(masterVariant(plan, *v, processedFor(k), &scratch));
+        meter.advance(static_cast<double>(n), "variant " + v->name + ": mastered");
         if (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac) {
             // codec_headroom mode lower: round-trip each track through Ogg Vorbis and Opus, lower
             // the ceiling of every track that decodes over max_decoded_dbtp by its excess (plus
@@ -1120,7 +1127,7 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
                         lowered = true;
                     }
                 if (!lowered) break;
-                log::progress("variant " + v->name + ": lowering ceilings for lossy headroom (pass " + std::to_string(pass + 1) + ")");
+                meter.show("variant " + v->name + ": lowering ceilings for lossy headroom (pass " + std::to_string(pass + 1) + ")");
                 masters.back() = masterVariant(plan, *v, processedFor(k), &scratch, ceilings);
             }
             if (masters.back().codecCeilingsDbtp.empty()) masters.back().codecCeilingsDbtp = ceilings;
@@ -1143,8 +1150,9 @@ int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
         const VariantMaster& master = masters[k];
-        log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
+        meter.show("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
         json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
+        meter.advance(0.5 * static_cast<double>(n), "variant " + v->name + ": written");
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
         for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
         report["variants"][v->name] = std::move(section);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/report/summary.hpp"
 
 namespace lacquer::report {
 namespace fs = std::filesystem;
@@ -94,7 +95,8 @@ std::string toMarkdown(const json& r) {
     md += "- manifest: `" + r.value("manifest", "") + "`\n";
     md += "- lacquer: " + r.value("lacquer_version", "") + "\n";
     md += "- device: " + r.value("device", "") + "\n\n";
-    for (const auto& [name, v] : r["variants"].items()) {
+    for (const auto& name : variantOrder(r)) {
+        const auto& v = r["variants"][name];
         const auto& t = v["targets"];
         md += "## Variant `" + name + "`\n\n";
         md += "Targets: " + fmt(t["integrated_lufs"], "%.1f") + " LUFS (" + t.value("mode", "") + " mode), true peak ≤ " +
@@ -128,16 +130,24 @@ std::string toMarkdown(const json& r) {
 std::string summaryTable(const json& r) {
     std::string out;
     char line[256];
-    for (const auto& [name, v] : r["variants"].items()) {
+    for (const auto& name : variantOrder(r)) {
+        const auto& v = r["variants"][name];
         const auto& t = v["targets"];
         std::snprintf(line, sizeof line, "%s: target %s LUFS (%s), ceiling %s dBTP\n", name.c_str(),
                       fmt(t["integrated_lufs"], "%.1f").c_str(), t.value("mode", "").c_str(), fmt(t["true_peak_dbtp"], "%.1f").c_str());
         out += line;
-        std::snprintf(line, sizeof line, "  %3s  %-28s %8s %7s %8s %8s\n", "#", "title", "LUFS", "dBTP", "gain dB", "length");
+        // Titles in full: the column is as wide as the longest (in terminal columns, not bytes).
+        std::size_t width = 5;
+        for (const auto& tr : v["tracks"]) width = std::max(width, displayWidth(tr.value("title", "")));
+        auto padded = [&](const std::string& s) { return s + std::string(width - displayWidth(s), ' '); };
+        std::snprintf(line, sizeof line, "  %3s  ", "#");
+        out += line + padded("title");
+        std::snprintf(line, sizeof line, " %8s %7s %8s %8s\n", "LUFS", "dBTP", "gain dB", "length");
         out += line;
         for (const auto& tr : v["tracks"]) {
-            std::snprintf(line, sizeof line, "  %3d  %-28.28s %8s %7s %8s %7ss\n", tr["number"].get<int>(),
-                          tr["title"].get<std::string>().c_str(), fmt(tr["integrated_lufs"]).c_str(),
+            std::snprintf(line, sizeof line, "  %3d  ", tr["number"].get<int>());
+            out += line + padded(tr.value("title", ""));
+            std::snprintf(line, sizeof line, " %8s %7s %8s %7ss\n", fmt(tr["integrated_lufs"]).c_str(),
                           fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
             out += line;
         }
