@@ -38,6 +38,7 @@ using detail::InputRef;
 using detail::MapView;
 using detail::Node;
 using detail::Range;
+using detail::warnUpsampledVariants;
 
 namespace {
 
@@ -991,6 +992,7 @@ constexpr double kMaxImpulseResponseS = 30.0;
 void Resolver::checkInputs() {
     trackDurationsS_.assign(plan_.tracks.size(), std::nullopt);
     auto& diags = c_.diagnostics();
+    int highestSourceRateHz = 0;
     for (const InputRef& in : c_.inputs()) {
         const std::string key = inputKey(in.kind);
         std::error_code ec;
@@ -1022,6 +1024,11 @@ void Resolver::checkInputs() {
                 diags.add(in.line, in.column,
                           fmt::format("cover '{}' is neither a PNG nor a JPEG image", in.written),
                           "export the cover as PNG or JPEG");
+            } else {
+                Node at;
+                at.line = in.line;
+                at.column = in.column;
+                checkCoverForStores(c_, at, in.written, in.path, plan_);  // store_rules.cpp
             }
             continue;
         }
@@ -1058,8 +1065,12 @@ void Resolver::checkInputs() {
                       "trim the impulse response's silent tail, or use a shorter one");
             continue;
         }
-        if (in.kind == InputRef::Kind::Track) trackDurationsS_[in.trackIndex] = info.durationS();
+        if (in.kind == InputRef::Kind::Track) {
+            trackDurationsS_[in.trackIndex] = info.durationS();
+            highestSourceRateHz = std::max(highestSourceRateHz, info.sampleRateHz);
+        }
     }
+    warnUpsampledVariants(plan_, highestSourceRateHz);  // store_rules.cpp
 
     // Timing checks against the probed lengths.
     const std::size_t n = plan_.tracks.size();

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 
+#include "lacquer/common/log.hpp"
+#include "lacquer/io/image_info.hpp"
+
 #include "manifest/yaml_tree.hpp"
 
 namespace lacquer::manifest::detail {
@@ -24,6 +27,55 @@ void readCopyrightLine(Checker& c, MapView& m, std::string_view key, std::string
         return;
     }
     out = s;
+}
+
+}  // namespace lacquer::manifest::detail
+
+namespace lacquer::manifest::detail {
+
+std::uintmax_t flacPictureBlockBytes(std::uintmax_t imageBytes, const std::string& mime) {
+    const std::string description = "Front cover";  // what io::FlacWriter writes
+    return 4 + 4 + mime.size() + 4 + description.size() + 4 * 4 + 4 + imageBytes;
+}
+
+void checkCoverForStores(Checker& c, const Node& at, const std::string& written, const std::filesystem::path& path,
+                         const AlbumPlan& plan) {
+    const std::string where = fmt::format("{}:{}:{}", c.displayName(), at.line, at.column);
+    const auto info = io::probeImage(path);
+    if (!info) {
+        log::warning(where, fmt::format("cover '{}': its pixel size and colour model cannot be read from the header", written));
+        return;
+    }
+    if (info->width < kMinCoverPixels || info->height < kMinCoverPixels)
+        log::warning(where, fmt::format("cover '{}' is {}x{} pixels; stores and distributors ask for at least {}x{} — "
+                                        "export the artwork at 3000x3000 or larger",
+                                        written, info->width, info->height, kMinCoverPixels, kMinCoverPixels));
+    if (info->width != info->height)
+        log::warning(where, fmt::format("cover '{}' is {}x{} pixels, not square; stores ask for a square (1:1) image",
+                                        written, info->width, info->height));
+    if (info->colour != io::ColourModel::Rgb)
+        log::warning(where, fmt::format("cover '{}' is {}, not RGB; stores refuse CMYK and greyscale artwork — "
+                                        "save it in RGB",
+                                        written, io::toString(info->colour)));
+    const bool flac = std::any_of(plan.variants.begin(), plan.variants.end(),
+                                  [](const VariantPlan& v) { return v.exportSpec.format == ExportFormat::Flac; });
+    const std::string mime = info->format == "png" ? "image/png" : "image/jpeg";
+    if (flac && flacPictureBlockBytes(info->bytes, mime) > kFlacMaxBlockBytes)
+        c.error(at,
+                fmt::format("cover '{}' is {} bytes; a FLAC PICTURE block holds at most {} bytes with its fields", written,
+                            info->bytes, kFlacMaxBlockBytes),
+                "export a smaller image (a 3000x3000 JPEG is usually 1-4 MB)");
+}
+
+void warnUpsampledVariants(const AlbumPlan& plan, int highestSourceRateHz) {
+    if (highestSourceRateHz <= 0) return;
+    for (const auto& v : plan.variants) {
+        if (v.exportSpec.format == ExportFormat::Cd || v.exportSpec.sampleRateHz <= highestSourceRateHz) continue;
+        log::warning(v.loc.str(), fmt::format("variant '{}' is delivered at {} Hz but no mix is above {} Hz: the file "
+                                              "is upsampled, not hi-res, and distributors ask for no upsampling — "
+                                              "deliver at {} Hz or lower",
+                                              v.name, v.exportSpec.sampleRateHz, highestSourceRateHz, highestSourceRateHz));
+    }
 }
 
 }  // namespace lacquer::manifest::detail

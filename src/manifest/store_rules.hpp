@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Manifest rules that come from what stores and distributors publish: the C and P lines.
+// Manifest rules that come from what stores and distributors publish: the C and P lines, and
+// the store guards checked when inputs are probed (cover art, upsampled delivery rates).
+// docs/delivery.md, *Store guards*, lists each rule with its source.
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
+#include "lacquer/manifest/plan.hpp"
 #include "manifest/checker.hpp"
 
 namespace lacquer::manifest::detail {
@@ -12,5 +17,23 @@ namespace lacquer::manifest::detail {
 // the string "must begin with a year and a space character"; distributors ask for the same
 // "year + owner" line. Reports a manifest error at the value otherwise.
 void readCopyrightLine(Checker& c, MapView& m, std::string_view key, std::string& out);
+
+// Published minimum cover size (Ditto Music, DistroKid's recommendation, other distributors).
+constexpr int kMinCoverPixels = 3000;
+// A FLAC metadata block's length field is 24 bits (FLAC format, METADATA_BLOCK_HEADER).
+constexpr std::uintmax_t kFlacMaxBlockBytes = (1u << 24) - 1;
+// PICTURE block bytes besides the image: type, MIME length, MIME, description length,
+// description ("Front cover"), width, height, depth, colours, data length (FLAC format).
+std::uintmax_t flacPictureBlockBytes(std::uintmax_t imageBytes, const std::string& mime);
+
+// The cover's store warnings (size, square, colour model), one message each; an error when a
+// FLAC variant would embed a picture over the metadata block limit (TagLib would write a length
+// that does not fit its 24-bit field, a broken file). `at` is the cover's manifest position.
+void checkCoverForStores(Checker& c, const Node& at, const std::string& written,
+                         const std::filesystem::path& path, const AlbumPlan& plan);
+
+// Warns for each variant (CD excepted: Red Book fixes 44.1 kHz) delivered above the highest
+// sample rate among the mixes: upsampled, not hi-res.
+void warnUpsampledVariants(const AlbumPlan& plan, int highestSourceRateHz);
 
 }  // namespace lacquer::manifest::detail
