@@ -22,6 +22,7 @@
 #include "lacquer/common/units.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
+#include "lacquer/delivery/service_codec.hpp"
 #include "lacquer/delivery/ddp.hpp"
 #include "lacquer/delivery/streaming.hpp"
 #include "lacquer/delivery/vinyl.hpp"
@@ -570,13 +571,37 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
                 opus[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Opus, tempDir);
         });
     }
+    // AAC (Apple Music, YouTube, Spotify's web player) and MP3 (Deezer; promo copies): reported
+    // and warned about; codec_headroom's lowering acts on Vorbis and Opus (docs/delivery.md).
+    std::vector<delivery::CodecResult> aac(parts.size()), mp3(parts.size());
+    parallelFor(2 * parts.size(), [&](std::size_t job) {
+        throwIfCancelled();
+        const std::size_t i = job / 2;
+        const auto& [from, to] = parts.ranges[i];
+        (job % 2 == 0 ? aac : mp3)[i] =
+            delivery::codecRoundTrip(*parts.source, from, to, job % 2 == 0 ? delivery::Codec::Aac : delivery::Codec::Mp3, tempDir);
+    });
+    std::vector<delivery::DecodedPeaks> peaks(parts.size());
     json codec = json::array();
     for (std::size_t i = 0; i < parts.size(); ++i) {
+        peaks[i] = {vorbis[i].decodedTruePeakDbtp, opus[i].decodedTruePeakDbtp, aac[i].decodedTruePeakDbtp, mp3[i].decodedTruePeakDbtp};
         codec.push_back({{"number", plan.tracks[i].number},
                          {"vorbis_true_peak_dbtp", report::numberOrNull(vorbis[i].decodedTruePeakDbtp)},
                          {"vorbis_kbps", report::numberOrNull(vorbis[i].bitrateKbps, 0)},
                          {"opus_true_peak_dbtp", report::numberOrNull(opus[i].decodedTruePeakDbtp)},
-                         {"opus_kbps", report::numberOrNull(opus[i].bitrateKbps, 0)}});
+                         {"opus_kbps", report::numberOrNull(opus[i].bitrateKbps, 0)},
+                         {"aac_true_peak_dbtp", report::numberOrNull(aac[i].decodedTruePeakDbtp)},
+                         {"aac_kbps", report::numberOrNull(aac[i].bitrateKbps, 0)},
+                         {"mp3_true_peak_dbtp", report::numberOrNull(mp3[i].decodedTruePeakDbtp)},
+                         {"mp3_kbps", report::numberOrNull(mp3[i].bitrateKbps, 0)}});
+        for (const auto* r : {&aac[i], &mp3[i]})
+            if (r->decodedTruePeakDbtp && *r->decodedTruePeakDbtp > variant.maxDecodedDbtp)
+                checks.push_back(check("track " + std::to_string(plan.tracks[i].number) + " (" + plan.tracks[i].title + ") " +
+                                           delivery::codecName(r->codec) + " headroom",
+                                       true,
+                                       "decoded true peak " + fmt2(*r->decodedTruePeakDbtp) + " dBTP after " +
+                                           delivery::codecName(r->codec) + " at " + fmt2(r->bitrateKbps) + " kb/s — over " +
+                                           fmt2(variant.maxDecodedDbtp) + " dBTP"));
         if (!master.codecCeilingsDbtp.empty()) codec.back()["ceiling_dbtp"] = report::numberOrNull(master.codecCeilingsDbtp[i]);
         double worst = -1e9;
         for (const auto* r : {&vorbis[i], &opus[i]})
@@ -602,8 +627,15 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
             }
         }
     }
+    for (auto& sv : services)
+        for (auto service : delivery::allServices())
+            if (sv["service"] == delivery::serviceName(service)) {
+                const auto sc = delivery::serviceCodec(service);
+                sv["codec"] = delivery::codecName(sc.codec);
+                sv["codec_streams"] = sc.streams;
+            }
     return {{"playback", services}, {"playback_markdown", delivery::playbackMarkdown(titles, levels, albumLufs)},
-            {"codec", codec}};
+            {"codec", codec}, {"codec_markdown", delivery::serviceCodecMarkdown(peaks, variant.maxDecodedDbtp)}};
 }
 
 // A vinyl premaster: sides (from the manifest or planned within the disc's side length), one file

@@ -118,6 +118,8 @@ std::string toMarkdown(const json& r) {
                   c["detail"].get<std::string>() + " |\n";
         md += "\n";
         if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";
+        if (v.contains("streaming") && v["streaming"].contains("codec_markdown"))
+            md += "### The codec each service streams\n\n" + v["streaming"].value("codec_markdown", "") + "\n";
         if (v.contains("cd")) {
             md += "### CD: PQ sheet\n\n" + v["cd"].value("pq_sheet_markdown", "") + "\n";
             md += "### CD: CUE sheet\n\n```\n" + v["cd"].value("cue", "") + "```\n\n";

@@ -105,3 +105,28 @@ TEST(CodecAacMp3, ASilentSourceHasNoPeak) {
         EXPECT_FALSE(r.overshootDb()) << codecName(c);
     }
 }
+
+#include "lacquer/delivery/service_codec.hpp"
+
+TEST(ServiceCodec, EachServiceUsesTheCodecItStreams) {
+    EXPECT_EQ(serviceCodec(Service::AppleMusic).codec, Codec::Aac);
+    EXPECT_EQ(serviceCodec(Service::SpotifyAlbum).codec, Codec::Vorbis);
+    EXPECT_EQ(serviceCodec(Service::SpotifyShuffle).codec, Codec::Vorbis);
+    EXPECT_EQ(serviceCodec(Service::YouTube).codec, Codec::Opus);
+    EXPECT_EQ(serviceCodec(Service::Deezer).codec, Codec::Mp3);
+    for (Service s : allServices()) EXPECT_FALSE(serviceCodec(s).source.empty()) << serviceName(s);
+}
+
+TEST(ServiceCodec, TheTableShowsTheWorstDecodedPeakThroughEachServicesCodec) {
+    DecodedPeaks a, b;
+    a.vorbis = -1.5;
+    a.aac = -0.4;
+    b.aac = -0.9;
+    b.mp3 = -1.2;
+    const std::string md = serviceCodecMarkdown({a, b}, -1.0);
+    EXPECT_NE(md.find("| Apple Music | AAC | AAC 256 kb/s (and ALAC lossless) | -0.40 dBTP (over) |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| Spotify (album) | Ogg Vorbis |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| -1.50 dBTP |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| Deezer | MP3 | MP3 128/320 kb/s, FLAC lossless | -1.20 dBTP |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| YouTube | Opus |"), std::string::npos) << md;  // no Opus figure: "—"
+}
