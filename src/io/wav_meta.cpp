@@ -71,7 +71,7 @@ void addWavMetadataChunks(SNDFILE* f, const fs::path& path, const Tags& tags, bo
             throw Error(ErrorKind::Io, path.string(), "libsndfile refused the bext chunk",
                         "this is a bug in lacquer; please report it");
     }
-    if (rf64) return;
+    (void)rf64;  // libsndfile writes custom chunks into RF64 headers too (checked: ds64, fmt, bext, LIST, id3, data)
     const std::string id3 = renderId3v2(tags);
     if (id3.empty()) return;
     SF_CHUNK_INFO chunk{};

@@ -15,7 +15,7 @@ namespace lacquer::io::detail {
 // TPOS, TSRC (ISRC), TPUB (label), TCOP (C line), TPRO (P line), TXXX:BARCODE; no picture.
 std::string renderId3v2(const Tags& tags);
 
-// Adds `bext` (when tags.broadcast.originator is set) and, unless rf64, the `id3 ` chunk to a
+// Adds `bext` (when tags.broadcast.originator is set) and the `id3 ` chunk to a
 // WAV libsndfile has opened for writing and not yet written audio to. Throws Error(Io) naming
 // `path` when libsndfile refuses one.
 void addWavMetadataChunks(SNDFILE* f, const std::filesystem::path& path, const Tags& tags, bool rf64);

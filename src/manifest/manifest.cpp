@@ -1140,6 +1140,7 @@ AlbumPlan parseImpl(const std::string& text, const std::string& displayName, con
         plan = resolver.run(*root);
         if (checkInputs == CheckInputs::Yes) resolver.checkInputs();
     }
+    detail::emitStoreWarnings(diags.empty());  // only for a valid manifest: error paths print errors alone
     if (!diags.empty()) throw Error(ErrorKind::Manifest, diags.sorted());
     plan.manifestSha256 = sha256Hex(text);
     return plan;

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "lacquer/common/log.hpp"
 #include "lacquer/io/image_info.hpp"
@@ -33,6 +35,20 @@ void readCopyrightLine(Checker& c, MapView& m, std::string_view key, std::string
 
 namespace lacquer::manifest::detail {
 
+namespace {
+std::vector<std::pair<std::string, std::string>>& pendingWarnings() {
+    static std::vector<std::pair<std::string, std::string>> pending;
+    return pending;
+}
+void warn(const std::string& where, const std::string& what) { pendingWarnings().emplace_back(where, what); }
+}  // namespace
+
+void emitStoreWarnings(bool emit) {
+    if (emit)
+        for (const auto& [where, what] : pendingWarnings()) log::warning(where, what);
+    pendingWarnings().clear();
+}
+
 std::uintmax_t flacPictureBlockBytes(std::uintmax_t imageBytes, const std::string& mime) {
     const std::string description = "Front cover";  // what io::FlacWriter writes
     return 4 + 4 + mime.size() + 4 + description.size() + 4 * 4 + 4 + imageBytes;
@@ -43,18 +59,18 @@ void checkCoverForStores(Checker& c, const Node& at, const std::string& written,
     const std::string where = fmt::format("{}:{}:{}", c.displayName(), at.line, at.column);
     const auto info = io::probeImage(path);
     if (!info) {
-        log::warning(where, fmt::format("cover '{}': its pixel size and colour model cannot be read from the header", written));
+        warn(where, fmt::format("cover '{}': its pixel size and colour model cannot be read from the header", written));
         return;
     }
     if (info->width < kMinCoverPixels || info->height < kMinCoverPixels)
-        log::warning(where, fmt::format("cover '{}' is {}x{} pixels; stores and distributors ask for at least {}x{} — "
+        warn(where, fmt::format("cover '{}' is {}x{} pixels; stores and distributors ask for at least {}x{} — "
                                         "export the artwork at 3000x3000 or larger",
                                         written, info->width, info->height, kMinCoverPixels, kMinCoverPixels));
     if (info->width != info->height)
-        log::warning(where, fmt::format("cover '{}' is {}x{} pixels, not square; stores ask for a square (1:1) image",
+        warn(where, fmt::format("cover '{}' is {}x{} pixels, not square; stores ask for a square (1:1) image",
                                         written, info->width, info->height));
     if (info->colour != io::ColourModel::Rgb)
-        log::warning(where, fmt::format("cover '{}' is {}, not RGB; stores refuse CMYK and greyscale artwork — "
+        warn(where, fmt::format("cover '{}' is {}, not RGB; stores refuse CMYK and greyscale artwork — "
                                         "save it in RGB",
                                         written, io::toString(info->colour)));
     const bool flac = std::any_of(plan.variants.begin(), plan.variants.end(),
@@ -70,8 +86,11 @@ void checkCoverForStores(Checker& c, const Node& at, const std::string& written,
 void warnUpsampledVariants(const AlbumPlan& plan, int highestSourceRateHz) {
     if (highestSourceRateHz <= 0) return;
     for (const auto& v : plan.variants) {
-        if (v.exportSpec.format == ExportFormat::Cd || v.exportSpec.sampleRateHz <= highestSourceRateHz) continue;
-        log::warning(v.loc.str(), fmt::format("variant '{}' is delivered at {} Hz but no mix is above {} Hz: the file "
+        constexpr int kHighestStandardRateHz = 48000;  // above it a rate is sold as hi-res
+        if (v.exportSpec.format == ExportFormat::Cd || v.exportSpec.sampleRateHz <= highestSourceRateHz ||
+            v.exportSpec.sampleRateHz <= kHighestStandardRateHz)
+            continue;
+        warn(v.loc.str(), fmt::format("variant '{}' is delivered at {} Hz but no mix is above {} Hz: the file "
                                               "is upsampled, not hi-res, and distributors ask for no upsampling — "
                                               "deliver at {} Hz or lower",
                                               v.name, v.exportSpec.sampleRateHz, highestSourceRateHz, highestSourceRateHz));

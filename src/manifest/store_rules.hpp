@@ -32,8 +32,14 @@ std::uintmax_t flacPictureBlockBytes(std::uintmax_t imageBytes, const std::strin
 void checkCoverForStores(Checker& c, const Node& at, const std::string& written,
                          const std::filesystem::path& path, const AlbumPlan& plan);
 
-// Warns for each variant (CD excepted: Red Book fixes 44.1 kHz) delivered above the highest
-// sample rate among the mixes: upsampled, not hi-res.
+// Warns for each variant delivered at a hi-res rate (above 48 kHz) higher than every mix's
+// rate: upsampled, not hi-res. (44.1 kHz mixes at a 48 kHz streaming rate are a rate
+// conversion, not a hi-res claim; the CD's 44.1 kHz is fixed by the Red Book.)
 void warnUpsampledVariants(const AlbumPlan& plan, int highestSourceRateHz);
+
+// The guards above hold their warnings until the manifest has proved valid (an error path prints
+// only its errors); this prints them through log::warning when `emit`, and clears them either
+// way. Not thread-safe: manifests are loaded by one thread.
+void emitStoreWarnings(bool emit);
 
 }  // namespace lacquer::manifest::detail

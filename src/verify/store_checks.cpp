@@ -22,7 +22,8 @@ std::vector<RuleResult> wavStoreRules(const std::filesystem::path& file) {
     std::vector<RuleResult> out;
     // The fmt chunk's bits are the container's; float WAVs carry 32.
     const bool isFloat = w.formatTag == io::kWaveFormatIeeeFloat;
-    const unsigned want = io::requiredWavFormatTag(w.channels, w.bitsPerSample, isFloat);
+    // RF64 (past 4 GiB) is outside the stores' WAV rules; libsndfile writes its fmt as EXTENSIBLE.
+    const unsigned want = w.riff == "RF64" ? w.formatTag : io::requiredWavFormatTag(w.channels, w.bitsPerSample, isFloat);
     out.push_back({w.formatTag == want, "WAV format code (stores refuse 0xFFFE where 0x0001 is possible)", hex4(want),
                    hex4(w.formatTag)});
     const auto after = w.chunksAfterData();

@@ -143,13 +143,32 @@ TEST(StoreGuards, DeliveryAboveEveryMixRateWarnsButTheCdDoesNot) {
     const auto w = warningsFor(dir, "",
                                "  hires: { export: { format: flac, sample_rate: 96000 } }\n"
                                "  same: { export: { format: flac, sample_rate: 44100 } }\n"
+                               "  stream48: { export: { format: flac, sample_rate: 48000 } }\n"
                                "  cd: { preset: cd }\n");
     ASSERT_EQ(w.size(), 1u) << ::testing::PrintToString(w);
     EXPECT_THAT(w[0], HasSubstr("album.yaml:6:"));
     EXPECT_THAT(w[0], HasSubstr("variant 'hires' is delivered at 96000 Hz but no mix is above 44100 Hz"));
-    // A 32 kHz mix on a CD is upsampled by the Red Book's fixed rate, not by choice: no warning.
+    // 44.1 kHz mixes at 48 kHz are a rate conversion, not a hi-res claim: no warning (above). A
+    // 32 kHz mix on a CD is upsampled by the Red Book's fixed rate, not by choice: none either.
     const auto low = albumDir(32000);
     EXPECT_TRUE(warningsFor(low, "", "  cd: { preset: cd }\n").empty());
+}
+
+// An error path prints its errors alone (docs: "Nothing else is printed on error paths").
+TEST(StoreGuards, AManifestWithAnErrorPrintsNoGuardWarnings) {
+    const auto dir = albumDir(44100);
+    writePng(dir / "cover.png", 100, 100, 0);
+    std::ofstream(dir / "album.yaml") << "lacquer: 1\nalbum: { title: T, artist: A, cover: cover.png }\ntracks:\n"
+                                         "  - { file: a.wav, title: One }\n  - { file: missing.wav, title: Two }\n"
+                                         "variants:\n  h: { export: { format: flac, sample_rate: 96000 } }\n";
+    std::vector<std::string> warnings;
+    log::captureWarnings(&warnings);
+    EXPECT_THROW(manifest::load(dir / "album.yaml", manifest::CheckInputs::Yes), Error);
+    log::captureWarnings(nullptr);
+    EXPECT_TRUE(warnings.empty()) << ::testing::PrintToString(warnings);
+    // ...and they are not left over for the next manifest.
+    const auto ok = albumDir(48000);
+    EXPECT_TRUE(warningsFor(ok, "", "  s: { export: { format: flac, sample_rate: 48000 } }\n").empty());
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ enum class WavSampleFormat { Pcm16, Pcm24, Float32 };
 // take only audio after its start): LIST/INFO (title, artist, album, date, genre, track number,
 // copyright, software, ISRC as comment), `bext` when tags.broadcast.originator is set, and an
 // `id3 ` chunk (ID3v2.4: the same fields plus ISRC in TSRC, label TPUB, C line TCOP, P line TPRO,
-// barcode). RF64 gets INFO and bext only (libsndfile writes no custom chunks there).
+// barcode), in RF64 too (whose fmt libsndfile writes as EXTENSIBLE: RF64 is past the stores'
+// WAV rules, which cover RIFF files under 4 GiB).
 // channels 1..kMaxChannels.
 // Frame count: the header carries the frames actually written (libsndfile rewrites it at commit),
 // so fewer or more frames than expectedFrames are fine, except that a plain (non-RF64) WAV cannot
