@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/commands.hpp"
+#include "app/render_cli.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -28,16 +29,19 @@ int runRender(const RenderArgs& args) {
     render::RenderOptions options;
     options.outDir = args.outDir;
     options.variants = args.variants;
-    options.device = render::parseDevice(args.device);
+    options.device = parseDevice(args.device);
     options.force = args.force;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
-    if (!args.json) return render::renderAlbum(plan, options);
-    // JSON: no table or progress on stdout; the summary comes from the report.json just written.
-    log::setLevel(log::Level::Quiet);
-    const int rc = render::renderAlbum(plan, options);
-    const fs::path reportPath = fs::path(args.outDir) / "report.json";
-    std::ifstream in(reportPath);
-    std::printf("%s\n", report::summaryJson(json::parse(in), reportPath.string(), rc).dump(2).c_str());
+    if (args.json) log::setLevel(log::Level::Quiet);  // no progress or table on stdout under --json
+    const render::RenderResult result = render::renderAlbum(plan, options);
+    const int rc = renderExitCode(result.checksPassed);
+    if (args.json) {
+        // The summary from the report just written.
+        const fs::path reportPath = fs::path(args.outDir) / "report.json";
+        std::printf("%s\n", report::summaryJson(result.report, reportPath.string(), rc).dump(2).c_str());
+        return rc;
+    }
+    log::info(summaryTable(result.report));
     return rc;
 }
 

@@ -58,13 +58,12 @@ struct MetadataDeleter {
     void operator()(FLAC__StreamMetadata* m) const { FLAC__metadata_object_delete(m); }
 };
 
-void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
-    TagLib::FLAC::File file(out.c_str(), false);
-    if (!file.isValid()) ioFail(display, "TagLib cannot open the FLAC it just wrote");
-    TagLib::Ogg::XiphComment* x = file.xiphComment(true);
-    // addField(replace=true) per key: setProperties() would replace the whole tag map.
+}  // namespace
+
+TextFields flacTextFields(const Tags& t) {
+    TextFields f;
     auto put = [&](const char* key, const std::string& value) {
-        if (!value.empty()) x->addField(key, TagLib::String(value, TagLib::String::UTF8), true);
+        if (!value.empty()) f.emplace_back(key, value);
     };
     auto putInt = [&](const char* key, int v) {
         if (v > 0) put(key, std::to_string(v));
@@ -90,6 +89,60 @@ void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
     if (t.albumGainDb) put("REPLAYGAIN_ALBUM_GAIN", fmtDouble(*t.albumGainDb, "%.2f dB"));
     if (t.albumPeak) put("REPLAYGAIN_ALBUM_PEAK", fmtDouble(*t.albumPeak, "%.6f"));
     if (t.trackGainDb || t.albumGainDb) put("REPLAYGAIN_REFERENCE_LOUDNESS", "-18.00 LUFS");
+    return f;
+}
+
+TextFields wavTextFields(const Tags& t) {
+    TextFields f;
+    auto put = [&](const char* key, const std::string& value) {
+        if (!value.empty()) f.emplace_back(key, value);
+    };
+    put("TITLE", t.title);
+    put("ARTIST", t.artist);
+    put("ALBUM", t.album);
+    put("DATE", t.date);
+    put("GENRE", t.genre);
+    put("SOFTWARE", std::string("lacquer ") + LACQUER_VERSION);
+    if (t.trackNumber > 0) put("TRACKNUMBER", std::to_string(t.trackNumber));
+    if (!t.isrc.empty()) put("COMMENT", "ISRC " + t.isrc);
+    put("COPYRIGHT", t.copyright);
+    return f;
+}
+
+TextFields id3TextFields(const Tags& t) {
+    TextFields f;
+    auto put = [&](const char* key, const std::string& value) {
+        if (!value.empty()) f.emplace_back(key, value);
+    };
+    auto ofTotal = [](int n, int total) {
+        return n <= 0 ? std::string() : total > 0 ? std::to_string(n) + "/" + std::to_string(total) : std::to_string(n);
+    };
+    put("TITLE", t.title);
+    put("ARTIST", t.artist);
+    put("ALBUM", t.album);
+    put("ALBUMARTIST", t.albumArtist);
+    put("DATE", t.date);
+    put("GENRE", t.genre);
+    put("COMPOSER", t.composer);
+    put("ISRC", t.isrc);
+    put("LABEL", t.label);
+    put("COPYRIGHT", t.copyright);
+    put("PRODUCEDNOTICE", t.phonographicCopyright);
+    put("BARCODE", t.catalog);
+    put("TRACKNUMBER", ofTotal(t.trackNumber, t.trackTotal));
+    put("DISCNUMBER", ofTotal(t.discNumber, t.discTotal));
+    return f;
+}
+
+namespace {
+
+void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
+    TagLib::FLAC::File file(out.c_str(), false);
+    if (!file.isValid()) ioFail(display, "TagLib cannot open the FLAC it just wrote");
+    TagLib::Ogg::XiphComment* x = file.xiphComment(true);
+    // addField(replace=true) per key: setProperties() would replace the whole tag map.
+    for (const auto& [key, value] : flacTextFields(t))
+        x->addField(key.c_str(), TagLib::String(value, TagLib::String::UTF8), true);
     if (t.cover) {
         std::ifstream in(*t.cover, std::ios::binary);
         std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -106,18 +159,13 @@ void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
 }
 
 void setWavStrings(SNDFILE* f, const Tags& t) {
-    auto put = [&](int id, const std::string& v) {
-        if (!v.empty()) sf_set_string(f, id, v.c_str());
-    };
-    put(SF_STR_TITLE, t.title);
-    put(SF_STR_ARTIST, t.artist);
-    put(SF_STR_ALBUM, t.album);
-    put(SF_STR_DATE, t.date);
-    put(SF_STR_GENRE, t.genre);
-    put(SF_STR_SOFTWARE, std::string("lacquer ") + LACQUER_VERSION);
-    if (t.trackNumber > 0) put(SF_STR_TRACKNUMBER, std::to_string(t.trackNumber));
-    if (!t.isrc.empty()) put(SF_STR_COMMENT, "ISRC " + t.isrc);
-    put(SF_STR_COPYRIGHT, t.copyright);
+    static const std::pair<const char*, int> kIds[] = {
+        {"TITLE", SF_STR_TITLE}, {"ARTIST", SF_STR_ARTIST},     {"ALBUM", SF_STR_ALBUM},
+        {"DATE", SF_STR_DATE},   {"GENRE", SF_STR_GENRE},       {"SOFTWARE", SF_STR_SOFTWARE},
+        {"TRACKNUMBER", SF_STR_TRACKNUMBER}, {"COMMENT", SF_STR_COMMENT}, {"COPYRIGHT", SF_STR_COPYRIGHT}};
+    for (const auto& [key, value] : wavTextFields(t))
+        for (const auto& [name, id] : kIds)
+            if (key == name) sf_set_string(f, id, value.c_str());
 }
 
 // libFLAC's stream callbacks onto an OutputStream.

@@ -27,26 +27,8 @@ void setField(char (&field)[N], const std::string& value) {
 
 std::string renderId3v2(const Tags& t) {
     TagLib::PropertyMap pm;
-    auto put = [&](const char* key, const std::string& v) {
-        if (!v.empty()) pm.insert(key, TagLib::StringList(TagLib::String(v, TagLib::String::UTF8)));
-    };
-    put("TITLE", t.title);
-    put("ARTIST", t.artist);
-    put("ALBUM", t.album);
-    put("ALBUMARTIST", t.albumArtist);
-    put("DATE", t.date);
-    put("GENRE", t.genre);
-    put("COMPOSER", t.composer);
-    put("ISRC", t.isrc);
-    put("LABEL", t.label);
-    put("COPYRIGHT", t.copyright);
-    put("PRODUCEDNOTICE", t.phonographicCopyright);
-    put("BARCODE", t.catalog);
-    auto ofTotal = [](int n, int total) {
-        return n <= 0 ? std::string() : total > 0 ? std::to_string(n) + "/" + std::to_string(total) : std::to_string(n);
-    };
-    put("TRACKNUMBER", ofTotal(t.trackNumber, t.trackTotal));
-    put("DISCNUMBER", ofTotal(t.discNumber, t.discTotal));
+    for (const auto& [key, value] : id3TextFields(t))
+        pm.insert(key, TagLib::StringList(TagLib::String(value, TagLib::String::UTF8)));
     TagLib::ID3v2::Tag tag;
     tag.setProperties(pm);
     const TagLib::ByteVector bytes = tag.render(TagLib::ID3v2::v4);

@@ -129,43 +129,4 @@ std::string toMarkdown(const json& r) {
     return md;
 }
 
-std::string summaryTable(const json& r) {
-    std::string out;
-    char line[256];
-    for (const auto& name : variantOrder(r)) {
-        const auto& v = r["variants"][name];
-        const auto& t = v["targets"];
-        std::snprintf(line, sizeof line, "%s: target %s LUFS (%s), ceiling %s dBTP\n", name.c_str(),
-                      fmt(t["integrated_lufs"], "%.1f").c_str(), t.value("mode", "").c_str(), fmt(t["true_peak_dbtp"], "%.1f").c_str());
-        out += line;
-        // Titles in full: the column is as wide as the longest (in terminal columns, not bytes).
-        std::size_t width = 5;
-        for (const auto& tr : v["tracks"]) width = std::max(width, displayWidth(tr.value("title", "")));
-        auto padded = [&](const std::string& s) { return s + std::string(width - displayWidth(s), ' '); };
-        std::snprintf(line, sizeof line, "  %3s  ", "#");
-        out += line + padded("title");
-        std::snprintf(line, sizeof line, " %8s %7s %8s %8s\n", "LUFS", "dBTP", "gain dB", "length");
-        out += line;
-        for (const auto& tr : v["tracks"]) {
-            std::snprintf(line, sizeof line, "  %3d  ", tr["number"].get<int>());
-            out += line + padded(tr.value("title", ""));
-            std::snprintf(line, sizeof line, " %8s %7s %8s %7ss\n", fmt(tr["integrated_lufs"]).c_str(),
-                          fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
-            out += line;
-        }
-        const auto& a = v["album"];
-        std::snprintf(line, sizeof line, "  album %s LUFS, true peak %s dBTP\n", fmt(a["integrated_lufs"]).c_str(),
-                      fmt(a["true_peak_dbtp"]).c_str());
-        out += line;
-        int failed = 0;
-        for (const auto& c : v["checks"])
-            if (!c["ok"].get<bool>()) {
-                ++failed;
-                out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
-            }
-        out += failed ? "" : "  all " + std::to_string(v["checks"].size()) + " checks passed\n";
-    }
-    return out;
-}
-
 }  // namespace lacquer::report

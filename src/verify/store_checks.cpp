@@ -34,38 +34,4 @@ std::vector<RuleResult> wavStoreRules(const std::filesystem::path& file) {
     return out;
 }
 
-void addExpectedWavStoreTags(const AlbumPlan& plan, const TrackPlan& t, TagMap& m) {
-    auto put = [&](const std::string& key, const std::string& v) {
-        if (!v.empty()) m[key] = {v};
-    };
-    const std::string artist = t.artist.empty() ? plan.album.artist : t.artist;
-    const auto total = static_cast<int>(plan.tracks.size());
-    put("ID3:TITLE", t.title);
-    put("ID3:ARTIST", artist);
-    put("ID3:ALBUM", plan.album.title);
-    put("ID3:ALBUMARTIST", plan.album.artist);
-    put("ID3:DATE", plan.album.date);
-    put("ID3:GENRE", plan.album.genre);
-    put("ID3:COMPOSER", t.composer);
-    put("ID3:ISRC", t.isrc);
-    put("ID3:LABEL", plan.album.label);
-    put("ID3:COPYRIGHT", plan.album.copyright);
-    put("ID3:PRODUCEDNOTICE", plan.album.phonographicCopyright);
-    put("ID3:BARCODE", plan.album.catalog);
-    if (t.number > 0) put("ID3:TRACKNUMBER", std::to_string(t.number) + "/" + std::to_string(total));
-    if (plan.album.discNumber > 0)
-        put("ID3:DISCNUMBER", std::to_string(plan.album.discNumber) + "/" + std::to_string(plan.album.discTotal));
-    // bext's description field holds 256 bytes (EBU Tech 3285); the render cuts there too.
-    put("BEXT:DESCRIPTION", io::bextText(artist.empty() ? t.title : artist + " - " + t.title).substr(0, 256));
-    put("BEXT:ORIGINATOR", "lacquer");
-}
-
-std::set<std::string> wavTagKeys() {
-    return {"TITLE",       "ARTIST",           "ALBUM",     "DATE",        "GENRE",         "TRACKNUMBER",
-            "COMMENT",     "COPYRIGHT",        "ID3:TITLE", "ID3:ARTIST",  "ID3:ALBUM",     "ID3:ALBUMARTIST",
-            "ID3:DATE",    "ID3:GENRE",        "ID3:COMPOSER", "ID3:ISRC", "ID3:LABEL",     "ID3:COPYRIGHT",
-            "ID3:PRODUCEDNOTICE", "ID3:BARCODE", "ID3:TRACKNUMBER", "ID3:DISCNUMBER", "BEXT:DESCRIPTION",
-            "BEXT:ORIGINATOR"};
-}
-
 }  // namespace lacquer::verify

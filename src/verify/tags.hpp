@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/checks/files.hpp"
+
 namespace lacquer::verify {
 
 // Upper-case field name → every value stored under it (a field may repeat: `metaflac --set-tag`
 // adds a value rather than replacing one).
-using TagMap = std::map<std::string, std::vector<std::string>>;
+using TagMap = checks::TagMap;
 
 // FLAC: the Vorbis comments, read with TagLib. WAV: the LIST/INFO strings libsndfile reads
 // (TITLE, ARTIST, ALBUM, DATE, GENRE, TRACKNUMBER, COMMENT, SOFTWARE). Throws

@@ -15,6 +15,8 @@
 #include <optional>
 #include <set>
 
+#include "lacquer/checks/files.hpp"
+#include "lacquer/checks/targets.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
@@ -37,12 +39,7 @@ using nlohmann::json;
 // representation of the printed decimal.
 constexpr double kLevelTolerance = 0.01 + 1e-9;
 constexpr double kDurationToleranceS = 1e-6 + 1e-12;
-// ReplayGain tags are printed as "%.2f dB" (gains) and "%.6f" (linear peaks): one unit of the last
-// printed digit, for the same reason.
-constexpr double kReplayGainToleranceDb = 0.01 + 1e-9;
-constexpr double kReplayGainPeakTolerance = 1e-6 + 1e-12;
-// ±0.1 LU: EBU Tech 3341's tolerance for integrated loudness, the same the render's checks use.
-constexpr double kTargetToleranceLu = 0.1;
+// The targets, formats, tags and CD/vinyl rules are src/checks/'s, the same the render judges by.
 
 std::string Violation::line() const {
     std::string s = "verify: " + where + ": " + what;
@@ -91,12 +88,6 @@ std::string fmtValue(std::optional<double> v, int decimals, const std::string& u
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::string joinValues(const std::vector<std::string>& values) {
-    if (values.empty()) return "no tag";
-    std::string s;
-    for (const auto& v : values) s += (s.empty() ? "" : ", ") + quoted(v);
-    return s;
-}
 
 // Collects violations and counts comparisons for one unit of work (one file, or one variant).
 struct Sink {
@@ -113,6 +104,10 @@ struct Sink {
         if (!holds) fail(where, what, expected, found);
         return holds;
     }
+    // A rule from src/checks/: counted, and a violation at `where` when it fails.
+    void judge(const checks::Check& c, const std::string& where) {
+        expect(c.ok(), where, c.failure, c.expected, c.found);
+    }
     // A measured number against report.json's: both null, or both numbers within `tolerance`.
     void sameNumber(const std::string& where, const std::string& what, const json* reported, std::optional<double> measured,
                     double tolerance, int decimals, const std::string& unit) {
@@ -121,70 +116,6 @@ struct Sink {
         expect(holds, where, what + " differs from report.json", fmtValue(r, decimals, unit), fmtValue(measured, decimals, unit));
     }
 };
-
-std::string extensionFor(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
-
-std::string formatName(ExportFormat f) {
-    switch (f) {
-        case ExportFormat::Flac: return "flac";
-        case ExportFormat::Wav: return "wav";
-        case ExportFormat::Cd: return "cd";
-    }
-    return "?";
-}
-
-// The tags the render writes for a track (render/render.cpp's writeVariant and io/encode.cpp).
-TagMap expectedFlacTags(const AlbumPlan& plan, const TrackPlan& t) {
-    TagMap m;
-    auto put = [&](const char* key, const std::string& v) {
-        if (!v.empty()) m[key] = {v};
-    };
-    auto putInt = [&](const char* key, int v) {
-        if (v > 0) m[key] = {std::to_string(v)};
-    };
-    put("TITLE", t.title);
-    put("ARTIST", t.artist.empty() ? plan.album.artist : t.artist);
-    put("ALBUM", plan.album.title);
-    put("ALBUMARTIST", plan.album.artist);
-    put("DATE", plan.album.date);
-    put("GENRE", plan.album.genre);
-    put("COMPOSER", t.composer);
-    put("ISRC", t.isrc);
-    put("BARCODE", plan.album.catalog);
-    put("LABEL", plan.album.label);
-    put("COPYRIGHT", plan.album.copyright);
-    put("PRODUCEDNOTICE", plan.album.phonographicCopyright);
-    putInt("TRACKNUMBER", t.number);
-    putInt("TRACKTOTAL", static_cast<int>(plan.tracks.size()));
-    putInt("DISCNUMBER", plan.album.discNumber);
-    putInt("DISCTOTAL", plan.album.discTotal);
-    return m;
-}
-
-TagMap expectedWavTags(const AlbumPlan& plan, const TrackPlan& t) {
-    TagMap m;
-    auto put = [&](const char* key, const std::string& v) {
-        if (!v.empty()) m[key] = {v};
-    };
-    put("TITLE", t.title);
-    put("ARTIST", t.artist.empty() ? plan.album.artist : t.artist);
-    put("ALBUM", plan.album.title);
-    put("DATE", plan.album.date);
-    put("GENRE", plan.album.genre);
-    if (t.number > 0) put("TRACKNUMBER", std::to_string(t.number));
-    if (!t.isrc.empty()) put("COMMENT", "ISRC " + t.isrc);
-    put("COPYRIGHT", plan.album.copyright);
-    addExpectedWavStoreTags(plan, t, m);  // id3 chunk and bext (verify/store_checks.cpp)
-    return m;
-}
-
-std::optional<double> parseLeadingNumber(const std::vector<std::string>& values) {
-    if (values.size() != 1) return std::nullopt;
-    char* end = nullptr;
-    const double v = std::strtod(values[0].c_str(), &end);
-    if (end == values[0].c_str() || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
 
 // ---------------------------------------------------------------------------------------------
 // One listed file
@@ -201,61 +132,26 @@ struct FileJob {
     bool readable = false;
     std::optional<loudness::Meter> meter;  // kept for the album's combined loudness
     loudness::Measurement measured;
+    checks::TrackReading reading;          // what the target checks judged (tracks only)
+    std::vector<checks::Check> targetChecks;
 };
 
 void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, const fs::path& file) {
     if (!job.track) return;
-    const TagMap found = readTags(file, format);
-    const TagMap want = format == "flac" ? expectedFlacTags(plan, *job.track) : expectedWavTags(plan, *job.track);
-    // Every field we write, and the same fields where the manifest leaves them empty (a tag that
-    // appears out of nowhere is as wrong as one that changed).
-    std::set<std::string> keys;
-    for (const auto& [k, v] : want) keys.insert(k);
-    const std::set<std::string> known = format == "flac"
-        ? std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "ALBUMARTIST", "DATE", "GENRE", "COMPOSER", "ISRC", "BARCODE",
-                                "TRACKNUMBER", "TRACKTOTAL", "DISCNUMBER", "DISCTOTAL", "LABEL", "COPYRIGHT", "PRODUCEDNOTICE"}
-        : wavTagKeys();
-    for (const auto& k : known)
-        if (found.count(k)) keys.insert(k);
-    for (const auto& k : keys) {
-        const auto w = want.count(k) ? want.at(k) : std::vector<std::string>{};
-        const auto f = found.count(k) ? found.at(k) : std::vector<std::string>{};
-        job.sink.expect(w == f, job.rel, "tag " + k + " differs from the manifest", joinValues(w), joinValues(f));
-    }
-    if (format != "flac") return;
-
-    // ReplayGain 2.0 (reference -18 LUFS) follows from the measured loudness and true peak.
-    auto gainTag = [&](const char* key, std::optional<double> lufs) {
-        const auto it = found.find(key);
-        if (!lufs) {
-            job.sink.expect(it == found.end(), job.rel, std::string("tag ") + key + " present for undefined loudness",
-                            "no tag", it == found.end() ? "no tag" : joinValues(it->second));
-            return;
-        }
-        const double want = -18.0 - *lufs;
-        const auto v = it == found.end() ? std::nullopt : parseLeadingNumber(it->second);
-        job.sink.expect(v && std::abs(*v - want) <= kReplayGainToleranceDb, job.rel,
-                        std::string("tag ") + key + " does not match the measured loudness", fmtValue(want, 2, "dB"),
-                        it == found.end() ? "no tag" : joinValues(it->second));
-    };
-    gainTag("REPLAYGAIN_TRACK_GAIN", job.measured.integratedLufs);
-    if (job.measured.truePeakDbtp) {
-        const auto it = found.find("REPLAYGAIN_TRACK_PEAK");
-        const double want = dbToGain(*job.measured.truePeakDbtp);
-        const auto v = it == found.end() ? std::nullopt : parseLeadingNumber(it->second);
-        job.sink.expect(v && std::abs(*v - want) <= kReplayGainPeakTolerance, job.rel,
-                        "tag REPLAYGAIN_TRACK_PEAK does not match the measured true peak", fmtValue(want, 6, ""),
-                        it == found.end() ? "no tag" : joinValues(it->second));
-    }
-    if (plan.album.cover) {
+    const checks::TagMap found = readTags(file, format);
+    std::optional<std::vector<char>> cover;
+    if (plan.album.cover && format == "flac") {
         std::ifstream in(*plan.album.cover, std::ios::binary);
-        if (in) {  // the cover may not travel with a render verified elsewhere
-            const std::vector<char> wantBytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            const auto foundBytes = readFlacFrontCover(file);
-            job.sink.expect(foundBytes == wantBytes, job.rel, "front cover differs from the manifest's cover",
-                            std::to_string(wantBytes.size()) + " bytes of " + plan.album.cover->filename().string(),
-                            foundBytes.empty() ? "no front cover" : std::to_string(foundBytes.size()) + " bytes");
-        }
+        if (in) cover = readFlacFrontCover(file);  // the cover may not travel with a render verified elsewhere
+    }
+    for (const auto& c : checks::checkTrackTags(plan, *job.track, format, found, job.measured))
+        job.sink.judge(c, job.rel);
+    if (cover) {
+        std::ifstream in(*plan.album.cover, std::ios::binary);
+        const std::vector<char> wantBytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        job.sink.expect(*cover == wantBytes, job.rel, "front cover differs from the manifest's cover",
+                        std::to_string(wantBytes.size()) + " bytes of " + plan.album.cover->filename().string(),
+                        cover->empty() ? "no front cover" : std::to_string(cover->size()) + " bytes");
     }
 }
 
@@ -302,13 +198,10 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
         sameInt("channels", info.channels, "");
         sameInt("frames", info.frames, "");
         // Against the manifest's export settings.
-        const auto& ex = job.variant->exportSpec;
-        job.sink.expect(info.format == extensionFor(ex), job.rel, "format differs from the manifest's export", extensionFor(ex),
-                        info.format);
-        job.sink.expect(info.sampleRateHz == ex.sampleRateHz, job.rel, "sample rate differs from the manifest's export",
-                        std::to_string(ex.sampleRateHz) + " Hz", std::to_string(info.sampleRateHz) + " Hz");
-        job.sink.expect(info.bitDepth == ex.bitDepth, job.rel, "bit depth differs from the manifest's export",
-                        std::to_string(ex.bitDepth) + " bit", std::to_string(info.bitDepth) + " bit");
+        for (const auto& c : checks::checkExportFormat(job.variant->exportSpec, info)) job.sink.judge(c, job.rel);
+        // The stores' WAV rules: format code, nothing after `data` (verify/store_checks.cpp).
+        if (info.format == "wav")
+            for (const auto& r : wavStoreRules(file)) job.sink.expect(r.holds, job.rel, r.what, r.expected, r.found);
 
         if (job.trackEntry) {
             const auto& t = *job.trackEntry;
@@ -322,24 +215,31 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
             job.sink.sameNumber(job.rel, "sample peak", member(t, "sample_peak_dbfs"), job.measured.samplePeakDbfs,
                                 kLevelTolerance, 2, "dBFS");
         }
-        // Against the manifest's targets.
-        if (job.track && job.variant->loudness.mode == LoudnessMode::Track && job.measured.integratedLufs) {
-            const double want = job.variant->loudness.targetLufs + job.track->loudnessOffsetLu;
-            job.sink.expect(std::abs(*job.measured.integratedLufs - want) <= kTargetToleranceLu, job.rel,
-                            "integrated loudness off the manifest's target (±0.1 LU)", fmtValue(want, 2, "LUFS"),
-                            fmtValue(job.measured.integratedLufs, 2, "LUFS"));
+        // Against the manifest's targets: the render's own checks (src/checks/targets), on this
+        // file's measurement and report.json's render-time facts (the frames it wrote, whether the
+        // track's own audio had a loudness, the limiting the solve needed).
+        auto& r = job.reading;
+        r.file = file;
+        r.frames = info.frames;
+        r.expectedFrames = info.frames;
+        if (const json* f = member(*job.fileEntry, "frames"); f && f->is_number_integer()) r.expectedFrames = f->get<std::int64_t>();
+        r.loudness = job.measured;
+        if (job.track) {
+            r.number = job.track->number;
+            r.title = job.track->title;
+            r.loudnessOffsetLu = job.track->loudnessOffsetLu;
+            if (job.trackEntry) {
+                const json* defined = member(*job.trackEntry, "loudness_defined");
+                r.loudnessDefined = !(defined && defined->is_boolean() && !defined->get<bool>());
+                r.limiterMaxGrDb = number(member(*job.trackEntry, "limiter_max_gain_reduction_db"));
+            }
+            job.targetChecks = checks::checkTrack(*job.variant, r).checks;
+        } else {
+            r.title = job.rel;  // album.wav, a vinyl side: the peak rule only
+            job.targetChecks = checks::checkPeak(*job.variant, r).checks;
         }
-        if (job.variant->limiter && job.measured.truePeakDbtp) {
-            const double ceiling = job.variant->limiter->ceilingDbtp;
-            job.sink.expect(*job.measured.truePeakDbtp <= ceiling, job.rel, "true peak above the manifest's limiter ceiling",
-                            "≤ " + fmtValue(ceiling, 2, "dBTP"), fmtValue(job.measured.truePeakDbtp, 2, "dBTP"));
-        } else if (!job.variant->limiter && job.measured.samplePeakDbfs) {
-            job.sink.expect(*job.measured.samplePeakDbfs < 0.0, job.rel, "clipped (no limiter in this variant)",
-                            "sample peak < 0.00 dBFS", fmtValue(job.measured.samplePeakDbfs, 2, "dBFS"));
-        }
+        for (const auto& c : job.targetChecks) job.sink.judge(c, job.rel);
         checkTags(plan, job, info.format, file);
-        if (info.format == "wav")
-            for (const auto& r : wavStoreRules(file)) job.sink.expect(r.holds, job.rel, r.what, r.expected, r.found);
     } catch (const Error& e) {
         std::string why;
         for (const auto& d : e.diagnostics()) why += (why.empty() ? "" : "; ") + d.what;
@@ -357,58 +257,22 @@ void checkCdImage(const AlbumPlan& plan, const VariantPlan& variant, const json&
     const std::string where = variant.name + "/album.cue";
     std::ifstream in(outDir / variant.name / "album.cue");
     if (!sink.expect(static_cast<bool>(in), where, "CUE sheet missing", "album.cue", "no file")) return;
-    std::map<int, std::int64_t> index01;
-    std::map<int, std::string> isrc;
-    std::string catalog, line;
-    int track = 0;
-    while (std::getline(in, line)) {
-        std::istringstream ls(line);
-        std::string word;
-        ls >> word;
-        if (word == "CATALOG") ls >> catalog;
-        if (word == "TRACK") ls >> track;
-        if (word == "ISRC") ls >> isrc[track];
-        if (word == "INDEX") {
-            int number = -1;
-            std::string msf;
-            ls >> number >> msf;
-            const auto sector = delivery::parseMsf(msf);
-            if (number == 1 && sector) index01[track] = *sector;
-        }
-    }
-    if (!plan.album.catalog.empty())
-        sink.expect(catalog == plan.album.catalog, where, "CATALOG differs from the manifest", plan.album.catalog, catalog);
-    std::int64_t expectedStart = delivery::kLeadInSectors;
-    const auto& tracks = arrayOrEmpty(member(section, "tracks"));
-    for (const auto& t : tracks) {
-        const int trackNo = static_cast<int>(number(member(t, "number")).value_or(0));
+    const std::string cueText((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<checks::CdTrackFile> files;
+    for (const auto& t : arrayOrEmpty(member(section, "tracks"))) {
         const fs::path file = outDir / text(member(t, "file"));
         std::error_code ec;
         if (!fs::exists(file, ec)) continue;  // reported by the file checks
-        const auto frames = io::probe(file).frames;
-        const std::string tw = variant.name + " track " + std::to_string(trackNo);
-        sink.expect(frames % delivery::kFramesPerSector == 0, tw, "track file is not a whole number of CD sectors",
-                    "a multiple of 588 frames", std::to_string(frames) + " frames");
-        sink.expect(index01.count(trackNo) && index01[trackNo] == expectedStart, tw, "CUE INDEX 01 is not where the track files put it",
-                    delivery::msf(expectedStart), index01.count(trackNo) ? delivery::msf(index01[trackNo]) : "missing");
-        sink.expect(frames >= delivery::kMinTrackSectors * delivery::kFramesPerSector, tw, "track shorter than Red Book's 4 s",
-                    ">= 4 s", std::to_string(static_cast<double>(frames) / delivery::kCdRateHz) + " s");
-        const auto& tp = plan.tracks[static_cast<std::size_t>(trackNo - 1)];
-        if (!tp.isrc.empty()) sink.expect(isrc[trackNo] == tp.isrc, tw, "CUE ISRC differs from the manifest", tp.isrc, isrc[trackNo]);
-        expectedStart += frames / delivery::kFramesPerSector;
+        files.push_back({static_cast<int>(number(member(t, "number")).value_or(0)), io::probe(file).frames});
     }
-    sink.expect(index01.size() == tracks.size(), where, "CUE track count differs from report.json", std::to_string(tracks.size()),
-                std::to_string(index01.size()));
-    sink.expect(expectedStart <= delivery::kMaxCapacitySectors, where, "programme longer than a CD holds", "<= 79:57:00",
-                delivery::msf(expectedStart));
+    for (const auto& c : checks::checkCdImage(plan, checks::parseCue(cueText), files))
+        sink.judge(c, c.track > 0 ? variant.name + " track " + std::to_string(c.track) : where);
 }
-
 // Vinyl sides: each side file is its tracks' files between the lead-in and lead-out, and no side
 // is longer than the disc's maximum.
 void checkVinylSides(const VariantPlan& variant, const json& section, const fs::path& outDir, Sink& sink) {
     const json* vinyl = member(section, "vinyl");
     if (!vinyl) return;
-    const auto format = delivery::vinylFormat(variant.vinylDisc);
     const double leadS = number(member(*vinyl, "lead_in_s")).value_or(0.0);
     const auto& tracks = arrayOrEmpty(member(section, "tracks"));
     for (const auto& side : arrayOrEmpty(member(*vinyl, "sides"))) {
@@ -417,16 +281,13 @@ void checkVinylSides(const VariantPlan& variant, const json& section, const fs::
         std::error_code ec;
         if (!sink.expect(fs::exists(file, ec), where, "side file missing", file.filename().string(), "no file")) continue;
         const auto info = io::probe(file);
-        std::int64_t frames = 2 * static_cast<std::int64_t>(std::llround(leadS * info.sampleRateHz));
+        std::int64_t frames = 0;
         for (const auto& n : arrayOrEmpty(member(side, "tracks")))
             for (const auto& t : tracks)
                 if (member(t, "number") && *member(t, "number") == n && fs::exists(outDir / text(member(t, "file")), ec))
                     frames += io::probe(outDir / text(member(t, "file"))).frames;
-        sink.expect(info.frames == frames, where, "side file is not its tracks between lead-in and lead-out",
-                    std::to_string(frames) + " frames", std::to_string(info.frames) + " frames");
-        if (format)
-            sink.expect(info.durationS() - 2 * leadS <= format->maxS, where, "side longer than the disc's maximum",
-                        "<= " + std::to_string(static_cast<int>(format->maxS)) + " s", std::to_string(info.durationS()) + " s");
+        const checks::VinylSideFile sf{text(member(side, "side")), info.frames, static_cast<double>(info.sampleRateHz), frames, leadS};
+        for (const auto& c : checks::checkVinylSide(variant, sf)) sink.judge(c, where);
     }
 }
 
@@ -453,8 +314,8 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
                 fmtValue(ceiling, 2, "dBTP"), fmtValue(reportedCeiling, 2, "dBTP"));
     if (const json* ex = member(section, "export")) {
         const auto& e = variant.exportSpec;
-        head.expect(text(member(*ex, "format")) == formatName(e.format), vname,
-                    "report.json's export format differs from the manifest", formatName(e.format), text(member(*ex, "format")));
+        head.expect(text(member(*ex, "format")) == checks::formatName(e.format), vname,
+                    "report.json's export format differs from the manifest", checks::formatName(e.format), text(member(*ex, "format")));
         const auto rate = number(member(*ex, "sample_rate"));
         head.expect(rate && *rate == e.sampleRateHz, vname, "report.json's export rate differs from the manifest",
                     std::to_string(e.sampleRateHz) + " Hz", fmtValue(rate, 0, "Hz"));
@@ -483,7 +344,7 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
         jobs.push_back(std::move(job));
     }
     for (const auto& t : plan.tracks) {
-        const std::string want = vname + "/" + render::trackFileName(t.number, t.title, extensionFor(variant.exportSpec));
+        const std::string want = vname + "/" + render::trackFileName(t.number, t.title, checks::trackFileExtension(variant.exportSpec));
         const json* entry = nullptr;
         for (const auto& tr : tracks)
             if (number(member(tr, "number")) == static_cast<double>(t.number)) entry = &tr;
@@ -505,6 +366,7 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
 
     // The album as a whole, from the files.
     Sink album;
+    std::vector<checks::Check> albumChecks;
     std::vector<const loudness::Meter*> meters;
     bool allTracksRead = true;
     std::optional<double> albumTp;
@@ -528,29 +390,19 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
                          loudness::Meter::combinedLoudnessRangeLu(meters), kLevelTolerance, 2, "LU");
         album.sameNumber(vname, "album true peak", member(ar, "true_peak_dbtp"), albumTp, kLevelTolerance, 2, "dBTP");
         album.sameNumber(vname, "album duration", member(ar, "duration_s"), totalS, kDurationToleranceS, 6, "s");
-        if (variant.loudness.mode == LoudnessMode::Album)
-            album.expect(albumLufs && std::abs(*albumLufs - variant.loudness.targetLufs) <= kTargetToleranceLu, vname,
-                         "album loudness off the manifest's target (±0.1 LU)", fmtValue(variant.loudness.targetLufs, 2, "LUFS"),
-                         fmtValue(albumLufs, 2, "LUFS"));
+        std::vector<checks::TrackReading> readings;
+        for (const auto& j : jobs)
+            if (j.track) readings.push_back(j.reading);
+        if (auto c = checks::checkAlbumLoudness(variant, albumLufs, readings)) {
+            album.judge(*c, vname);
+            albumChecks.push_back(*c);
+        }
         // REPLAYGAIN_ALBUM_* in every FLAC follow from the album's measurement.
         for (auto& j : jobs) {
             if (!j.track || !j.readable || j.fileEntry == nullptr || text(member(*j.fileEntry, "format")) != "flac") continue;
             try {
-                const TagMap tags = readTags(outDir / j.rel, "flac");
-                const auto g = tags.find("REPLAYGAIN_ALBUM_GAIN");
-                if (albumLufs) {
-                    const auto v = g == tags.end() ? std::nullopt : parseLeadingNumber(g->second);
-                    album.expect(v && std::abs(*v - (-18.0 - *albumLufs)) <= kReplayGainToleranceDb, j.rel,
-                                 "tag REPLAYGAIN_ALBUM_GAIN does not match the album's measured loudness",
-                                 fmtValue(-18.0 - *albumLufs, 2, "dB"), g == tags.end() ? "no tag" : joinValues(g->second));
-                }
-                const auto p = tags.find("REPLAYGAIN_ALBUM_PEAK");
-                if (albumTp) {
-                    const auto v = p == tags.end() ? std::nullopt : parseLeadingNumber(p->second);
-                    album.expect(v && std::abs(*v - dbToGain(*albumTp)) <= kReplayGainPeakTolerance, j.rel,
-                                 "tag REPLAYGAIN_ALBUM_PEAK does not match the album's measured true peak",
-                                 fmtValue(dbToGain(*albumTp), 6, ""), p == tags.end() ? "no tag" : joinValues(p->second));
-                }
+                for (const auto& c : checks::checkAlbumReplayGain(readTags(outDir / j.rel, "flac"), albumLufs, albumTp))
+                    album.judge(c, j.rel);
             } catch (const Error&) {
                 // Already reported by the file's own tag check.
             }
@@ -602,6 +454,10 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
     take(album);
     take(extra);
     result.files += static_cast<int>(jobs.size());
+    auto& judged = result.targetChecks[vname];
+    for (const auto& j : jobs)
+        if (j.track) judged.insert(judged.end(), j.targetChecks.begin(), j.targetChecks.end());
+    judged.insert(judged.end(), albumChecks.begin(), albumChecks.end());
     ++result.variants;
 }
 

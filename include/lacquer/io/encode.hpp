@@ -18,6 +18,9 @@
 #include <optional>
 #include <string>
 
+#include <utility>
+#include <vector>
+
 #include "lacquer/common/audio.hpp"
 
 namespace lacquer::io {
@@ -43,6 +46,17 @@ struct Tags {
     std::optional<double> trackGainDb, trackPeak, albumGainDb, albumPeak;
     std::optional<std::filesystem::path> cover;  // front cover, PNG or JPEG
 };
+
+// The text fields each writer stores for `tags`, in the order it writes them, under the names
+// they read back as (FLAC: Vorbis comment names; WAV: the LIST/INFO strings as libsndfile names
+// them). Empty values are left out. `lacquer verify` compares a file's tags with the same lists.
+using TextFields = std::vector<std::pair<std::string, std::string>>;
+TextFields flacTextFields(const Tags& t);  // ReplayGain fields included; the cover is not text
+TextFields wavTextFields(const Tags& t);   // LIST/INFO: TITLE ARTIST ALBUM DATE GENRE SOFTWARE TRACKNUMBER COMMENT COPYRIGHT
+// The WAV `id3 ` chunk's fields under TagLib's property names (TRCK/TPOS as "n/N"): TITLE ARTIST
+// ALBUM ALBUMARTIST DATE GENRE COMPOSER ISRC LABEL COPYRIGHT PRODUCEDNOTICE BARCODE TRACKNUMBER
+// DISCNUMBER.
+TextFields id3TextFields(const Tags& t);
 
 enum class WavSampleFormat { Pcm16, Pcm24, Float32 };
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,11 @@
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
 #include "lacquer/manifest/plan.hpp"
-#include "lacquer/report/html.hpp"
 #include "lacquer/sequence/timeline.hpp"
+
+namespace lacquer::report {
+class SpectrumAverager;
+}
 
 namespace lacquer::render {
 
@@ -59,7 +63,12 @@ struct VariantMaster {
     std::vector<float> limiterTraceDb;     // limiter gain reduction, max per plot period (~0.1 s, loudness_solve.hpp)
     nlohmann::json shortTermLufs;          // plots.short_term_lufs of the quantised timeline
     std::shared_ptr<report::SpectrumAverager> spectrumAfter;  // of the quantised timeline
-    std::vector<double> codecCeilingsDbtp;  // per-track limiter ceilings (codec_headroom lower); empty = the variant's
+    // The limiter ceiling per track this master was limited with: the one ceiling path, from the
+    // codec-headroom step (which lowers it) to the limiter and the report. Empty: the variant's.
+    std::vector<double> trackCeilingsDbtp;
+    double ceilingDbtp(std::size_t i, const VariantPlan& v) const {
+        return i < trackCeilingsDbtp.size() ? trackCeilingsDbtp[i] : v.limiter ? v.limiter->ceilingDbtp : 0.0;
+    }
     // Lossy round trips of this master's tracks (decoded audio dropped), when codec_headroom
     // already made them; empty otherwise (the report then makes them).
     std::vector<delivery::CodecResult> vorbisRoundTrips, opusRoundTrips;
@@ -80,9 +89,6 @@ IrCache loadImpulseResponses(const AlbumPlan& plan);
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine,
                             const IrCache& irs, Scratch* scratch = nullptr);
 
-// Parses --device: "auto", "cpu", or a Vulkan device index. Throws Error(Usage) otherwise.
-convolution::DeviceRequest parseDevice(const std::string& text);
-
 // The per-variant album pass: resample to the delivery rate, variant deltas, loudness solved
 // through the limiter, quantisation — one track in memory per worker, the timeline streamed in
 // blocks (into `scratch`, or memory without one).
@@ -90,10 +96,17 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant,
                             const std::vector<ProcessedTrack>& tracks, Scratch* scratch = nullptr,
                             const std::vector<double>& trackCeilingsDbtp = {});
 
-// Renders everything; writes DIR/<variant>/..., DIR/report.json, DIR/report.md. Returns the
-// process exit code: 0 all checks passed, 1 a written file misses a target. Throws lacquer::Error
-// for usage, input, I/O and device failures.
-int renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats* stats = nullptr);
+// What a finished render hands back to its caller (the CLI prints the summary and sets the exit
+// code from it).
+struct RenderResult {
+    nlohmann::json report;      // as written to DIR/report.json
+    bool checksPassed = false;  // every check of every variant is ok (warnings included)
+};
+
+// Renders everything; writes DIR/<variant>/..., DIR/report.json, report.md and report.html.
+// Throws lacquer::Error for usage, input, I/O and device failures; a written file that misses a
+// target is not an error (RenderResult::checksPassed is false).
+RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, RenderStats* stats = nullptr);
 
 // The disc and track metadata a CD variant writes (CUE, CD-TEXT, DDP) and checks (Red Book).
 delivery::CdDiscMeta cdDisc(const AlbumPlan& plan);

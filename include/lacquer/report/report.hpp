@@ -31,7 +31,5 @@ nlohmann::json numberOrNull(const std::optional<double>& v, int decimals = 2);
 
 // report.md: per-variant tables of targets, album and tracks, and the checks.
 std::string toMarkdown(const nlohmann::json& report);
-// The compact table printed at the end of a render (one line per track per variant).
-std::string summaryTable(const nlohmann::json& report);
 
 }  // namespace lacquer::report

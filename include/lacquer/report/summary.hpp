@@ -16,6 +16,11 @@ std::vector<std::string> variantOrder(const nlohmann::json& report);
 // Display width of UTF-8 text in terminal columns (one per code point; combining marks zero).
 std::size_t displayWidth(const std::string& utf8);
 
+// The text summary printed after a render: per variant (in order) the targets, one row per track
+// with its full title (the column as wide as the longest, in terminal columns), the album line
+// and the failed checks.
+std::string summaryTable(const nlohmann::json& report);
+
 // { "report": <path>, "exit_code": N, "ok": bool, "variants": [ { "name", "targets", "album",
 //   "tracks": [ {number, title, file, integrated_lufs, true_peak_dbtp, gain_db, duration_s} ],
 //   "checks": { "total", "failed" }, "failed_checks": [ {name, detail} ] } ] }

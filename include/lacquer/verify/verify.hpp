@@ -6,9 +6,11 @@
 // peak, sample peak, loudness range, duration, format and tags, and compares all of it with
 // report.json and with the manifest's targets. docs/report.md lists every check and tolerance.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "lacquer/checks/check.hpp"
 #include "lacquer/manifest/plan.hpp"
 
 namespace lacquer::verify {
@@ -28,6 +30,9 @@ struct Result {
     int variants = 0;                   // variants checked
     int files = 0;                      // files decoded or hashed
     int checks = 0;                     // individual comparisons made
+    // Per variant, the target checks verify judged from the files (src/checks/targets: the same
+    // ids and names as the render's entries in report.json's "checks"), pass or fail.
+    std::map<std::string, std::vector<checks::Check>> targetChecks;
     bool ok() const { return violations.empty(); }
     // "verify: 12 files in 2 variants, 340 checks: all hold" or "...: 3 violations"
     std::string summaryLine() const;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "render/delivery_meta.hpp"
+#include "lacquer/checks/delivery_meta.hpp"
 
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <tuple>
 #include <filesystem>
 
-namespace lacquer::render {
+namespace lacquer::checks {
 namespace fs = std::filesystem;
 
 std::pair<std::string, std::string> originationStamp(const AlbumPlan& plan) {
@@ -45,4 +46,4 @@ void addDeliveryMeta(const AlbumPlan& plan, io::Tags& tags, std::uint64_t timeRe
     b.timeReferenceFrames = timeReferenceFrames;
 }
 
-}  // namespace lacquer::render
+}  // namespace lacquer::checks

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The per-track chain, shared by every variant: decode, resample to the processing rate, EQ +
+// reverb in one convolution, the track's dynamics, into a scratch file.
+#include <optional>
+
+#include "lacquer/common/cancel.hpp"
+#include "lacquer/dynamics/apply.hpp"
+#include "lacquer/eq/design.hpp"
+#include "lacquer/io/decode.hpp"
+#include "lacquer/render/render.hpp"
+#include "lacquer/report/html.hpp"
+#include "lacquer/resample/resample.hpp"
+#include "render/blocks.hpp"
+#include "render/spill.hpp"
+
+namespace lacquer::render {
+
+IrCache loadImpulseResponses(const AlbumPlan& plan) {
+    IrCache irs;
+    auto load = [&](const ChainParams& chain) {
+        if (chain.reverb && !irs.count(chain.reverb->irPath))
+            irs.emplace(chain.reverb->irPath, io::decode(chain.reverb->irPath, io::Channels::Native));
+    };
+    for (const auto& t : plan.tracks) load(t.chain);
+    for (const auto& v : plan.variants)  // a variant's own chain may name another IR
+        for (const auto& c : v.trackChains) load(c);
+    return irs;
+}
+
+ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine, const IrCache& irs,
+                            Scratch* scratch) {
+    // The track streams, kStreamBlockFrames at a time: decoded (checked as it is read), resampled
+    // to the processing rate, into the source spectrum, through the convolution (a few overlap-save
+    // blocks at a time) and the dynamics chain, into its spill file. Memory is the stages' state
+    // and a few blocks, however long the track.
+    ProcessedTrack out;
+    out.convolutionRuns = 0;
+    const io::FileSource file(track.file, io::Channels::Stereo);
+    const int channels = file.channels();
+    const double rate = plan.processingRateHz;
+    out.sourceDurationS = static_cast<double>(file.frames()) / file.sampleRateHz();
+    out.sourceRateHz = static_cast<int>(file.sampleRateHz());
+    StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
+    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(rate);
+
+    const auto& chain = track.chain;
+    // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
+    const reverb::Params* rv = chain.reverb ? &*chain.reverb : nullptr;
+    const AudioBuffer* ir = rv ? &irs.at(rv->irPath) : nullptr;
+    std::optional<convolution::Stream> convolver;
+    if (!eq::isFlat(chain.eq) || (rv && rv->mix > 0)) {
+        convolver.emplace(engine, engine.kernelFor(rate, channels, chain.eq, rv, ir), channels, rate,
+                          resampler.outputFrames());
+        ++out.convolutionRuns;
+    }
+    dynamics::Chain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo});
+    auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
+    std::size_t at = 0;
+    auto toStore = [&](const BlockView& b) {
+        dynamics.process(b);
+        store->write(at, b);
+        at += b.frames;
+    };
+    auto toConvolver = [&](const BlockView& b) {
+        out.sourceSpectrum->add(b);
+        if (convolver)
+            convolver->push(b, toStore);
+        else
+            toStore(b);
+    };
+    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
+    resampler.finish(toConvolver);
+    if (convolver) convolver->finish(toStore);
+    throwIfCancelled();
+    if (!dynamics.empty()) {
+        const dynamics::ChainReport rep = dynamics.report();
+        out.deesserMaxReductionDb = rep.deesserMaxReductionDb;
+        out.multibandMaxReductionDb = rep.bandMaxReductionDb;
+        out.multibandTraceDb = rep.bandTraceDb;
+        out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / rate;
+    }
+    out.audio = std::move(store);
+    return out;
+}
+
+}  // namespace lacquer::render
