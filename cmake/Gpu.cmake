@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # GPU toolchain: Vulkan loader, the configure-time patched VkFFT header, glslang, shaders → SPIR-V.
-# Included from the top-level CMakeLists.txt after lacquer_core exists.
+# Included from the top-level CMakeLists.txt after the layer libraries exist (cmake/Layers.cmake).
 lacquer_require_pkg(VULKAN vulkan libvulkan-dev)
-target_link_libraries(lacquer_core PUBLIC PkgConfig::VULKAN)
+target_link_libraries(lacquer_gpu PUBLIC PkgConfig::VULKAN)
 
 # --- VkFFT -----------------------------------------------------------------------------------------
 # Debian 12's VkFFT 1.2.26 does not compile against Debian 12's glslang 12: its glslang_resource_t
@@ -36,7 +36,8 @@ endif()
 file(CONFIGURE OUTPUT ${LACQUER_VKFFT_DIR}/vkFFT.h CONTENT "${_vkfft_text}" @ONLY)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${LACQUER_VKFFT_HEADER})
 # SYSTEM: the header raises ~240 warnings under -Wall -Wextra that -Werror must not see.
-target_include_directories(lacquer_core SYSTEM PRIVATE ${LACQUER_VKFFT_DIR})
+target_include_directories(lacquer_gpu SYSTEM PRIVATE ${LACQUER_VKFFT_DIR})
+target_include_directories(lacquer_convolution SYSTEM PRIVATE ${LACQUER_VKFFT_DIR})
 
 # --- glslang (VkFFT compiles its kernels at run time) ----------------------------------------------
 set(_glslang_libs)
@@ -49,7 +50,7 @@ foreach(lib glslang MachineIndependent OSDependent GenericCodeGen OGLCompiler SP
   list(APPEND _glslang_libs ${LACQUER_LIB_${lib}})
 endforeach()
 # Static archives with circular references: let the linker rescan them as a group.
-target_link_libraries(lacquer_core PUBLIC "$<LINK_GROUP:RESCAN,${_glslang_libs}>")
+target_link_libraries(lacquer_gpu PUBLIC "$<LINK_GROUP:RESCAN,${_glslang_libs}>")
 
 # --- our shaders: GLSL → SPIR-V (glslc) → C initializer lists embedded by src/ ----------------------
 find_program(LACQUER_GLSLC glslc)
@@ -70,4 +71,5 @@ foreach(shader ${LACQUER_SHADERS})
   list(APPEND _spv_outputs ${out})
 endforeach()
 add_custom_target(lacquer_shaders DEPENDS ${_spv_outputs})
-add_dependencies(lacquer_core lacquer_shaders)
+add_dependencies(lacquer_convolution lacquer_shaders)
+target_include_directories(lacquer_convolution PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)

@@ -31,6 +31,7 @@ int runRender(const RenderArgs& args) {
     options.variants = args.variants;
     options.device = parseDevice(args.device);
     options.force = args.force;
+    options.strict = args.strict;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
     if (args.json) log::setLevel(log::Level::Quiet);  // no progress or table on stdout under --json
     const render::RenderResult result = render::renderAlbum(plan, options);

@@ -7,6 +7,10 @@ namespace lacquer {
 class Error;
 }
 
+namespace CLI {
+class App;
+}
+
 namespace lacquer::app {
 
 struct RenderArgs {
@@ -15,6 +19,7 @@ struct RenderArgs {
     std::vector<std::string> variants;
     std::string device = "auto";
     bool force = false;
+    bool strict = false;  // --strict: every warning fails the render
     std::string scratchDir;  // empty: inside the output folder
     bool json = false;       // print the summary as JSON (docs/cli.md)
 };
@@ -31,6 +36,8 @@ int runAnalyze(const std::vector<std::string>& files, bool json);
 int runDevices(bool json = false);
 int runVerify(const VerifyArgs& args);                               // verify_cmd.cpp
 int runDiff(const std::string& reportA, const std::string& reportB, bool json = false);  // diff_cmd.cpp
+CLI::App* addCatalogCommand(CLI::App& app);                          // catalog_cmd.cpp
+int runCatalog();                                                    // catalog_cmd.cpp
 // The JSON every command prints on stdout under --json when it fails with an Error
 // ({"ok": false, "exit_code", "errors": [{where, what, todo}]}); json_out.cpp.
 std::string errorJson(const Error& e);

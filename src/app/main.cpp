@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     renderCmd->add_option("--variant", render.variants, "render only this variant (repeatable)");
     renderCmd->add_option("--device", render.device, "convolution device: auto, cpu or a Vulkan device index from `lacquer devices`");
     renderCmd->add_flag("--force", render.force, "allow an output folder that holds files lacquer did not write");
+    renderCmd->add_flag("--strict", render.strict, "treat every warning (quality checks, vinyl, codec, Red Book) as a failure: exit 1");
     renderCmd->add_option("--scratch", render.scratchDir,
                           "folder for the render's temporary audio (about twice the album as 32-bit float; "
                           "default: inside the output folder)");
@@ -67,6 +68,8 @@ int main(int argc, char** argv) {
     bool diffJson = false;
     diffCmd->add_flag("--json", diffJson, "print the differences as JSON (docs/cli.md)");
 
+    auto* catalogCmd = lacquer::app::addCatalogCommand(app);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
         if (*devicesCmd) return lacquer::app::runDevices(devicesJson);
         if (*verifyCmd) return lacquer::app::runVerify(verify);
         if (*diffCmd) return lacquer::app::runDiff(diffA, diffB, diffJson);
+        if (*catalogCmd) return lacquer::app::runCatalog();
     } catch (const lacquer::Error& e) {
         printError(e);
         // Under --json the failure is also a JSON document on stdout (docs/cli.md).

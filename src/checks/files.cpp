@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "lacquer/common/units.hpp"
 #include "lacquer/delivery/cd.hpp"
@@ -69,16 +70,30 @@ Check replayGainTag(const TagMap& found, const std::string& key, double want, do
 
 }  // namespace
 
-std::string trackFileExtension(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
-
-std::string formatName(ExportFormat f) {
-    switch (f) {
-        case ExportFormat::Flac: return "flac";
-        case ExportFormat::Wav: return "wav";
-        case ExportFormat::Cd: return "cd";
+std::string trackFileName(int number, const std::string& title, const std::string& extension) {
+    std::string safe;
+    for (unsigned char c : title) {
+        if (c < 0x20 || c == 0x7f || std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos)
+            safe += '_';
+        else
+            safe += static_cast<char>(c);
     }
-    return "?";
+    // No leading dots or spaces (hidden files, "..") and no trailing dots or spaces (Windows).
+    while (!safe.empty() && (safe.front() == '.' || safe.front() == ' ')) safe.erase(safe.begin());
+    while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();
+    if (safe.size() > 120) {
+        // Cut at 120 bytes, or earlier at the start of the UTF-8 sequence that byte 120 continues.
+        std::size_t cut = 120;
+        while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
+        safe.resize(cut);
+    }
+    if (safe.empty()) safe = "Track";
+    char prefix[16];
+    std::snprintf(prefix, sizeof prefix, "%02d - ", number);
+    return prefix + safe + "." + extension;
 }
+
+std::string trackFileExtension(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
 
 io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t) {
     io::Tags tags;

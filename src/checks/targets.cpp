@@ -22,17 +22,19 @@ TrackVerdict checkPeak(const VariantPlan& variant, const TrackReading& t) {
         if (variant.limiter) {
             const double ceiling = variant.limiter->ceilingDbtp;
             bool under = *m.truePeakDbtp <= ceiling;
-            std::string detail = fmt2(*m.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP";
+            // The margin: how much of the ceiling was left to spare (issue 12: "met with ceiling to spare").
+            std::string detail = fmt2(*m.truePeakDbtp) + " dBTP vs ceiling " + fmt2(ceiling) + " dBTP (" +
+                                 (under ? fmt2(ceiling - *m.truePeakDbtp) + " dB to spare)" : "over by " + fmt2(*m.truePeakDbtp - ceiling) + " dB)");
             std::string found = fmt2(*m.truePeakDbtp) + " dBTP";
             if (!under) {
-                // libebur128's 4x meter over-reads dense content near Nyquist (within EBU Tech
+                // A 4x meter may over-read dense content near Nyquist (within EBU Tech
                 // 3341's meter tolerance): read the file again 8x oversampled before failing it.
                 const auto ref = loudness::referenceTruePeakDbtp(io::FileSource(t.file, io::Channels::Native));
                 out.reread8x = true;
                 out.truePeak8xDbtp = ref;
                 under = ref && *ref <= ceiling;
                 detail = "8x oversampled " + (ref ? fmt2(*ref) : std::string("n/a")) + " dBTP vs ceiling " + fmt2(ceiling) +
-                         " dBTP (libebur128's 4x meter reads " + fmt2(*m.truePeakDbtp) + ")";
+                         " dBTP (the 4x meter reads " + fmt2(*m.truePeakDbtp) + ")";
                 found = (ref ? fmt2(*ref) : std::string("n/a")) + " dBTP 8x oversampled (4x: " + fmt2(*m.truePeakDbtp) + ")";
             }
             Check c = judged("track.true_peak", t.number, who + " true peak under ceiling", under, detail);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -10,8 +11,32 @@
 
 namespace lacquer {
 
+namespace {
+std::atomic<unsigned> limitOverride{0};
+
+unsigned defaultLimit() {
+    static const unsigned value = [] {
+        if (const char* env = std::getenv("LACQUER_THREADS")) {
+            char* end = nullptr;
+            const long v = std::strtol(env, &end, 10);
+            if (end != env && *end == '\0' && v > 0) return static_cast<unsigned>(std::min(v, 1024L));
+        }
+        return std::max(1u, std::thread::hardware_concurrency());
+    }();
+    return value;
+}
+}  // namespace
+
+unsigned threadLimit() {
+    const unsigned o = limitOverride.load();
+    return o > 0 ? o : defaultLimit();
+}
+
+void setThreadLimit(unsigned threads) { limitOverride = threads; }
+
 void parallelFor(std::size_t count, const std::function<void(std::size_t)>& fn, unsigned threads) {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    if (threads == 0) threads = threadLimit();
+    threads = std::min(threads, threadLimit());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, count));
     if (threads <= 1) {
         for (std::size_t i = 0; i < count; ++i) fn(i);

@@ -11,7 +11,7 @@
 
 #include <fftw3.h>
 
-#include "lacquer/convolution/fftw_lock.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 
 namespace lacquer::convolution::detail {
 namespace {

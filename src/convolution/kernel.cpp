@@ -10,14 +10,9 @@
 #include <fftw3.h>
 
 #include "convolution/overlap_save.hpp"
-#include "lacquer/convolution/fftw_lock.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 
 namespace lacquer::convolution {
-
-std::mutex& fftwPlannerMutex() {
-    static std::mutex mutex;
-    return mutex;
-}
 
 namespace {
 

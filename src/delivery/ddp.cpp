@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/delivery/ddp.hpp"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -11,6 +10,7 @@
 #include <fstream>
 #include <memory>
 
+#include "lacquer/common/digest.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/atomic_file.hpp"
 #include "lacquer/manifest/codes.hpp"
@@ -208,30 +208,7 @@ std::string pqDescriptor(const CdLayout& layout, const CdDiscMeta& disc,
     return out;
 }
 
-std::string md5File(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Io, path.string(), "cannot be read for its MD5");
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1)
-        throw Error(ErrorKind::Io, path.string(), "OpenSSL could not start an MD5");
-    std::vector<char> buf(1 << 20);
-    while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        const auto n = in.gcount();
-        if (n > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(n));
-    }
-    if (in.bad()) throw Error(ErrorKind::Io, path.string(), "read failed while computing its MD5");
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx.get(), md, &len);
-    std::string hex;
-    char b[3];
-    for (unsigned int i = 0; i < len; ++i) {
-        std::snprintf(b, sizeof b, "%02x", md[i]);
-        hex += b;
-    }
-    return hex;
-}
+std::string md5File(const std::filesystem::path& path) { return fileDigestHex(DigestKind::Md5, path); }
 
 DdpFileset writeDdp(const std::filesystem::path& folder, const AudioBuffer& programme, const CdLayout& layout,
                     const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,

@@ -166,18 +166,4 @@ std::string playbackMarkdown(const std::vector<std::string>& titles, const std::
     return s;
 }
 
-std::optional<double> albumGainDb(AlbumGainMode mode, double targetLufs,
-                                  const std::vector<std::optional<double>>& trackLufs,
-                                  std::optional<double> albumLufs) {
-    if (mode == AlbumGainMode::Average) {
-        if (!albumLufs) return std::nullopt;
-        return targetLufs - *albumLufs;
-    }
-    std::optional<double> loudest;
-    for (const auto& l : trackLufs)
-        if (l) loudest = loudest ? std::max(*loudest, *l) : *l;
-    if (!loudest) return std::nullopt;
-    return targetLufs - *loudest;
-}
-
 }  // namespace lacquer::delivery

@@ -10,7 +10,7 @@
 #include <fftw3.h>
 
 #include "lacquer/common/units.hpp"
-#include "lacquer/convolution/fftw_lock.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 
 namespace lacquer::eq {
 namespace {
@@ -153,7 +153,7 @@ Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOp
         spectrum[k][1] = 0.0;
     }
     {
-        std::lock_guard lock(convolution::fftwPlannerMutex());
+        std::lock_guard lock(fftwPlannerMutex());
         fftw_plan plan = fftw_plan_dft_c2r_1d(static_cast<int>(grid), spectrum, impulse.data(), FFTW_ESTIMATE);
         fftw_execute(plan);
         fftw_destroy_plan(plan);

@@ -7,6 +7,7 @@
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/units.hpp"
 #include "lacquer/limiter/true_peak_limiter.hpp"
+#include "render/block_pipe.hpp"
 #include "lacquer/loudness/meter.hpp"
 
 namespace lacquer::render {
@@ -87,6 +88,15 @@ Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<l
         traceMinGain = 1.0;
         traceCount = 0;
     };
+    // The meters and the sink (the timeline's spill write) run on a second core behind the
+    // timeline render and the limiter (render/block_pipe.hpp: same blocks, same order, same bytes).
+    BlockPipe pipe(nc, [&](std::size_t at, const BlockView& out) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t a = std::max(at, stream.marks()[i]), b = std::min(at + out.frames, stream.fileEnd(i));
+            if (a < b) meters[i].add(out.slice(a - at, b - a));
+        }
+        if (sink) sink(at, out);
+    });
     std::vector<float> gains(kBlockFrames, 1.0f);
     // The ceiling in force for input frame f: that of the file segment holding f.
     std::size_t segment = 0;
@@ -125,12 +135,9 @@ Measured limitAndMeasure(sequence::TimelineStream& stream, const std::optional<l
                 if (++traceCount == kTraceFrames) closeBucket();
             }
         }
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t a = std::max(at, stream.marks()[i]), b = std::min(at + count, stream.fileEnd(i));
-            if (a < b) meters[i].add(out.slice(a - at, b - a));
-        }
-        if (sink) sink(at, out);
+        pipe.push(at, out);
     }
+    pipe.finish();
     if (lim && traceCount > 0) closeBucket();
     if (lim && plotCount > 0) trace.push_back(plotMax);
     Measured m;
@@ -173,31 +180,20 @@ SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
     // limiter the first step is already exact (up to the -70 LUFS absolute gate). Album mode also
     // needs the album's loudness with only the offsets applied; both come from one read per track.
     std::vector<std::optional<double>> raw(n);
-    std::vector<loudness::Meter> offsetMeters;
+    std::vector<loudness::Meter> rawMeters;
     {
-        AudioBuffer block, scaled;
+        AudioBuffer block;
         for (std::size_t i = 0; i < n; ++i) {
             const int nc = tracks[i]->channels();
             const double rate = tracks[i]->sampleRateHz();
-            loudness::Meter meter(nc, rate, integratedOnly());
+            rawMeters.emplace_back(nc, rate, integratedOnly());
             block = AudioBuffer(nc, kBlockFrames, rate);
             for (std::size_t at = 0; at < tracks[i]->frames(); at += kBlockFrames) {
                 const BlockView v = block.view().slice(0, std::min(kBlockFrames, tracks[i]->frames() - at));
                 tracks[i]->read(at, v);
-                meter.add(v);
+                rawMeters.back().add(v);
             }
-            raw[i] = meter.result().integratedLufs;
-            if (loudness.mode != LoudnessMode::Album) continue;
-            // Album loudness of the tracks with only their offsets applied.
-            const float g = static_cast<float>(dbToGain(raw[i] ? offsetsLu[i] : 0.0));
-            offsetMeters.emplace_back(nc, rate, integratedOnly());
-            for (std::size_t at = 0; at < tracks[i]->frames(); at += kBlockFrames) {
-                const BlockView v = block.view().slice(0, std::min(kBlockFrames, tracks[i]->frames() - at));
-                tracks[i]->read(at, v);
-                for (int c = 0; c < nc; ++c)
-                    for (std::size_t k = 0; k < v.frames; ++k) v.channel(c)[k] *= g;
-                offsetMeters.back().add(v);
-            }
+            raw[i] = rawMeters.back().result().integratedLufs;
         }
     }
     std::vector<bool> defined(n);
@@ -208,9 +204,15 @@ SolveResult solveLoudness(const std::vector<const AudioSource*>& tracks,
     r.loudnessDefined = defined;
     double albumGain = 0;
     if (loudness.mode == LoudnessMode::Album) {
+        // Album loudness of the tracks with only their offsets applied, from the same blocks
+        // (measured once: scaling audio scales its gating energies).
         std::vector<const loudness::Meter*> ptrs;
-        for (const auto& m : offsetMeters) ptrs.push_back(&m);
-        std::optional<double> album = loudness::Meter::combinedIntegratedLufs(ptrs);
+        std::vector<double> offsets(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            ptrs.push_back(&rawMeters[i]);
+            offsets[i] = raw[i] ? offsetsLu[i] : 0.0;
+        }
+        std::optional<double> album = loudness::Meter::combinedIntegratedLufs(ptrs, offsets);
         if (loudness.anchor == AlbumAnchor::LoudestTrack) {
             std::vector<std::optional<double>> withOffsets(n);
             for (std::size_t i = 0; i < n; ++i)

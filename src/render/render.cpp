@@ -5,6 +5,8 @@
 // through the limiter, quantisation, the codec-headroom step), write_variant.cpp (files, checks,
 // the variant's report section).
 #include "lacquer/render/render.hpp"
+#include "lacquer/render/budget.hpp"
+#include "lacquer/render/job_key.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -30,37 +32,12 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/report/settings.hpp"
 #include "render/spill.hpp"
+#include "render/stage_times.hpp"
 #include "render/steps.hpp"
 
 namespace lacquer::render {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// ---------------------------------------------------------------------------------------------
-// File names
-
-std::string trackFileName(int number, const std::string& title, const std::string& extension) {
-    std::string safe;
-    for (unsigned char c : title) {
-        if (c < 0x20 || c == 0x7f || std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos)
-            safe += '_';
-        else
-            safe += static_cast<char>(c);
-    }
-    // No leading dots or spaces (hidden files, "..") and no trailing dots or spaces (Windows).
-    while (!safe.empty() && (safe.front() == '.' || safe.front() == ' ')) safe.erase(safe.begin());
-    while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();
-    if (safe.size() > 120) {
-        // Cut at 120 bytes, or earlier at the start of the UTF-8 sequence that byte 120 continues.
-        std::size_t cut = 120;
-        while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
-        safe.resize(cut);
-    }
-    if (safe.empty()) safe = "Track";
-    char prefix[16];
-    std::snprintf(prefix, sizeof prefix, "%02d - ", number);
-    return prefix + safe + "." + extension;
-}
 
 // ---------------------------------------------------------------------------------------------
 // CD metadata from the plan
@@ -119,9 +96,8 @@ void prepareOutputFolder(const fs::path& dir, bool force) {
     if (ec) throw Error(ErrorKind::Io, dir.string(), "cannot create the output folder: " + ec.message(), "check the path and permissions");
 }
 
-// Working memory the shared chain's streams may hold at once (see perJob in renderAlbum): tracks
-// run in parallel only while their estimated working sets fit.
-constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
+// kTrackMemoryBudgetBytes (lacquer/render/budget.hpp): tracks run in parallel only while their
+// estimated working sets (perJob in renderAlbum) fit.
 
 unsigned workersFor(double bytesPerJob) {
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -148,6 +124,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     if (options.variants.empty())
         for (const auto& v : plan.variants) variants.push_back(&v);
 
+    // The job key and every input's SHA-256, hashed before anything is written (report.json "job").
+    const JobIdentity identity = jobIdentity(plan, options.variants, deviceText(options.device));
+
     // A render already running in the folder refuses us on its lock before its files look foreign.
     std::optional<OutputLock> lock;
     if (std::error_code ec; fs::exists(options.outDir / ".lacquer.lock", ec)) lock.emplace(options.outDir);
@@ -164,6 +143,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
 
     // Shared stages, once per track and distinct chain (a variant's own `chain:` makes another),
     // all in parallel.
+    StageTimes times;  // report.json "timing": wall and CPU seconds per stage
+    std::optional<StageTimes::Scope> stage;
+    stage.emplace(times, "decode and shared chain");
     const std::size_t n = plan.tracks.size();
     std::vector<TrackPlan> jobs;                           // a track with the chain to run
     std::vector<std::vector<std::size_t>> jobOf(variants.size(), std::vector<std::size_t>(n));
@@ -210,6 +192,7 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     report["manifest_sha256"] = plan.manifestSha256;
     report["lacquer_version"] = LACQUER_VERSION;
     report["lacquer_build"] = LACQUER_BUILD;  // commit as of the last configure
+    report["job"] = identity.toJson(plan.manifestPath.parent_path());
     report["album"] = report::albumMetaJson(plan.album);
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
@@ -220,19 +203,27 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     bool allOk = true;
     // Every variant is mastered before anything is written, so the Red Book checks of a CD
     // variant (they need the final track lengths) can stop the render with nothing written.
-    std::vector<VariantMaster> masters;
+    std::vector<VariantMaster> masters(variants.size());
     std::vector<Diagnostic> cdErrors;
     std::vector<json> cdWarnings(variants.size(), json::array());
-    for (std::size_t k = 0; k < variants.size(); ++k) {
+    stage.reset();
+    stage.emplace(times, "master");
+    // Variants master in parallel: each streams through spill files (its working set is a few
+    // blocks and the limiter's state), so two at once cost little memory. Each variant's result
+    // depends only on its own inputs: the bytes do not depend on the schedule.
+    parallelFor(variants.size(), [&](std::size_t k) {
         const auto* v = variants[k];
         meter.show("variant " + v->name + ": loudness and limiting");
-        masters.push_back(masterVariant(plan, *v, processedFor(k), &scratch));
+        masters[k] = masterVariant(plan, *v, processedFor(k), &scratch);
         if (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac)
-            masters.back() = masterForCodecs(plan, *v, processedFor(k), scratch, std::move(masters.back()));
+            masters[k] = masterForCodecs(plan, *v, processedFor(k), scratch, std::move(masters[k]));
         meter.advance(static_cast<double>(n), "variant " + v->name + ": mastered");
+    });
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+        const auto* v = variants[k];
         if (v->exportSpec.format != ExportFormat::Cd) continue;
-        const auto& tl = masters.back().timeline;
-        const auto layout = delivery::cdLayout(masters.back().marks, masters.back().trackFrames, tl->frames());
+        const auto& tl = masters[k].timeline;
+        const auto layout = delivery::cdLayout(masters[k].marks, masters[k].trackFrames, tl->frames());
         auto rb = delivery::checkRedBook(layout, cdDisc(plan), cdTracks(plan));
         for (auto& d : rb.errors) {
             d.where = v->name + (d.where.empty() ? "" : ": " + d.where);
@@ -245,17 +236,29 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     }
     if (!cdErrors.empty()) throw Error(ErrorKind::Manifest, cdErrors);
     for (auto& p : done) p.audio.reset();  // every variant's timeline holds what it needs
+    stage.reset();
+    stage.emplace(times, "write and measure");
+    // Variants write in parallel too (each its own folder and files; the report is assembled in
+    // variant order afterwards).
+    std::vector<json> sections(variants.size());
+    parallelFor(variants.size(), [&](std::size_t k) {
+        const auto* v = variants[k];
+        meter.show("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
+        sections[k] = writeVariant(plan, *v, masters[k], processedFor(k), options.outDir, scratch.dir());
+        meter.advance(0.5 * static_cast<double>(n), "variant " + v->name + ": written");
+    });
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
-        const VariantMaster& master = masters[k];
-        meter.show("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
-        json section = writeVariant(plan, *v, master, processedFor(k), options.outDir, scratch.dir());
-        meter.advance(0.5 * static_cast<double>(n), "variant " + v->name + ": written");
+        json section = std::move(sections[k]);
         for (const auto& w : cdWarnings[k]) section["checks"].push_back(w);
-        for (const auto& c : section["checks"]) allOk = allOk && c["ok"].get<bool>();
+        // --strict: a warning (report.json "severity": "warn") fails the render too.
+        for (const auto& c : section["checks"])
+            allOk = allOk && c["ok"].get<bool>() && !(options.strict && c.value("severity", "") == "warn");
         report["variants"][v->name] = std::move(section);
     }
     log::endProgress();
+    stage.reset();
+    report["timing"] = times.toJson();
     io::writeTextFile(options.outDir / "report.json", report.dump(2) + "\n");
     io::writeTextFile(options.outDir / "report.md", report::toMarkdown(report));
     io::writeTextFile(options.outDir / "report.html", report::toHtml(report));

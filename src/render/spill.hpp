@@ -11,6 +11,7 @@
 // the Scratch object goes away — also on errors and cancellation. A folder left by a killed render
 // is removed by the next render into the same folder.
 #include <cstddef>
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,7 +33,7 @@ public:
 
 private:
     std::filesystem::path dir_;
-    std::size_t counter_ = 0;
+    std::atomic<std::size_t> counter_{0};  // newPath may be called from several workers
 };
 
 // One spilled stream of audio. Writing: append() or write() at any frame (pwrite; the file grows

@@ -8,9 +8,11 @@
 #include "lacquer/eq/design.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/render/render.hpp"
-#include "lacquer/report/html.hpp"
+#include "lacquer/loudness/analysis.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/blocks.hpp"
+#include "render/block_pipe.hpp"
+#include "render/quality_pass.hpp"
 #include "render/spill.hpp"
 
 namespace lacquer::render {
@@ -41,7 +43,9 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     out.sourceDurationS = static_cast<double>(file.frames()) / file.sampleRateHz();
     out.sourceRateHz = static_cast<int>(file.sampleRateHz());
     StreamResampler resampler(channels, file.sampleRateHz(), rate, file.frames());
-    out.sourceSpectrum = std::make_shared<report::SpectrumAverager>(rate);
+    out.sourceSpectrum = std::make_shared<loudness::SpectrumAverager>(rate);
+    loudness::SoundMeter sourceMeter(channels, rate);             // what the chain did: before
+    checks::ClipDetector clips(channels, file.sampleRateHz());  // flat tops, at the source's rate
 
     const auto& chain = track.chain;
     // EQ ⊛ (dry + wet·IR) in one convolution; the reverb tail lengthens the track.
@@ -56,21 +60,29 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
     dynamics::Chain dynamics(rate, channels, {chain.deesser, chain.multiband, chain.stereo});
     auto store = SpillFile::empty(scratch, "track" + std::to_string(track.number), channels, rate);
     std::size_t at = 0;
-    auto toStore = [&](const BlockView& b) {
+    // Dynamics and the spill write run on a second core behind decode, resampling and convolution
+    // (render/block_pipe.hpp: the same blocks in the same order, so the same bytes).
+    BlockPipe pipe(channels, [&](std::size_t, const BlockView& b) {
         dynamics.process(b);
         store->write(at, b);
         at += b.frames;
-    };
+    });
+    auto toStore = [&](const BlockView& b) { pipe.push(0, b); };
     auto toConvolver = [&](const BlockView& b) {
         out.sourceSpectrum->add(b);
+        sourceMeter.add(b);
         if (convolver)
             convolver->push(b, toStore);
         else
             toStore(b);
     };
-    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) { resampler.push(v, toConvolver); });
+    forEachBlock(file, 0, file.frames(), [&](const BlockView& v) {
+        clips.add(v);
+        resampler.push(v, toConvolver);
+    });
     resampler.finish(toConvolver);
     if (convolver) convolver->finish(toStore);
+    pipe.finish();
     throwIfCancelled();
     if (!dynamics.empty()) {
         const dynamics::ChainReport rep = dynamics.report();
@@ -79,6 +91,9 @@ ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convo
         out.multibandTraceDb = rep.bandTraceDb;
         out.multibandTraceS = static_cast<double>(rep.tracePeriodFrames) / rate;
     }
+    out.sourceStats = sourceMeter.result();
+    out.sourceClips = clips.result();
+    describeChain(chain, ir, rate, channels, out);
     out.audio = std::move(store);
     return out;
 }

@@ -13,6 +13,7 @@
 #include "lacquer/dynamics/apply.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/render/render.hpp"
+#include "lacquer/loudness/analysis.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/resample/resample.hpp"
 #include "render/blocks.hpp"
@@ -101,7 +102,11 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     history.history = loudness::History::Every100Ms;
     history.truePeak = loudness::TruePeak::Off;
     loudness::Meter shortTerm(channels, rate, history);
-    m.spectrumAfter = std::make_shared<report::SpectrumAverager>(rate);
+    m.spectrumAfter = std::make_shared<loudness::SpectrumAverager>(rate);
+    // The track files' loudness and peaks (ReplayGain tags), measured in this pass over every
+    // quantised sample rather than in a pass of their own.
+    auto trackMeters = std::make_shared<std::vector<loudness::Meter>>();
+    for (std::size_t i = 0; i < n; ++i) trackMeters->emplace_back(channels, rate);
     constexpr std::size_t kBlock = 64 * dither::Quantiser::kSilenceBlockFrames;
     AudioBuffer block(channels, kBlock, rate);
     for (std::size_t at = 0; at < solved.frames; at += kBlock) {
@@ -112,7 +117,12 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
         m.timeline->write(at, v);
         shortTerm.add(v);
         m.spectrumAfter->add(v);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t a = std::max(at, m.marks[i]), b = std::min(at + v.frames, m.fileEnd(i));
+            if (a < b) (*trackMeters)[i].add(v.slice(a - at, b - a));
+        }
     }
+    m.trackMeters = std::move(trackMeters);
     m.shortTermLufs = report::shortTermLoudnessJson(shortTerm.result(), 1.0);
     return m;
 }

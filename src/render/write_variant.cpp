@@ -28,6 +28,7 @@
 #include "lacquer/report/report.hpp"
 #include "lacquer/report/settings.hpp"
 #include "render/blocks.hpp"
+#include "render/quality_pass.hpp"
 #include "render/loudness_solve.hpp"
 #include "render/steps.hpp"
 
@@ -51,7 +52,7 @@ struct Parts {
 
 json fileEntry(const fs::path& file, const fs::path& outDir, const std::string& format) {
     const auto info = io::probe(file);
-    return {{"path", fs::relative(file, outDir).generic_string()}, {"sha256", report::sha256File(file)},
+    return {{"path", fs::relative(file, outDir).generic_string()}, {"sha256", sha256File(file)},
             {"format", format}, {"sample_rate", info.sampleRateHz}, {"bit_depth", info.bitDepth},
             {"channels", info.channels}, {"frames", info.frames}};
 }
@@ -83,12 +84,12 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
                                                                       std::string("lacquer ") + LACQUER_VERSION});
     io::writeTextFile(dir / "album.cue", cue);
     files.push_back({{"path", fs::relative(dir / "album.cue", outDir).generic_string()},
-                     {"sha256", report::sha256File(dir / "album.cue")}, {"format", "cue"}});
+                     {"sha256", sha256File(dir / "album.cue")}, {"format", "cue"}});
     const auto ddp = delivery::writeDdp(dir / "ddp", programme, layout, disc, tracks,
                                         {plan.album.catalog.empty() ? variant.name : plan.album.catalog, true});
     for (const auto& f : ddp.files)
         files.push_back({{"path", fs::relative(dir / "ddp" / f, outDir).generic_string()},
-                         {"sha256", report::sha256File(dir / "ddp" / f)}, {"format", "ddp"}});
+                         {"sha256", sha256File(dir / "ddp" / f)}, {"format", "ddp"}});
     const auto rows = delivery::pqSheet(layout, tracks);
     json pq = json::array();
     for (const auto& r : rows)
@@ -136,7 +137,10 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
     // Lossy round trips, tracks in parallel. Each streams its part in blocks (a few MiB of codec
     // state per worker, however long the track), so no memory budget limits the workers.
     std::vector<delivery::CodecResult> vorbis = master.vorbisRoundTrips, opus = master.opusRoundTrips;
-    if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
+    if (!variant.codecRoundTrips) {  // codec_headroom: { mode: off }
+        vorbis.clear();
+        opus.clear();
+    } else if (vorbis.size() != parts.size() || opus.size() != parts.size()) {  // not made by codec_headroom
         vorbis.assign(parts.size(), {});
         opus.assign(parts.size(), {});
         // One job per track and codec, so even a one-track album keeps two cores busy.
@@ -152,17 +156,18 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
     }
     // AAC (Apple Music, YouTube, Spotify's web player) and MP3 (Deezer; promo copies): reported
     // and warned about; codec_headroom's lowering acts on Vorbis and Opus (docs/delivery.md).
-    std::vector<delivery::CodecResult> aac(parts.size()), mp3(parts.size());
-    parallelFor(2 * parts.size(), [&](std::size_t job) {
+    // codec_headroom: { mode: off } skips them too (no lossy round trips at all).
+    std::vector<delivery::CodecResult> aac(vorbis.size()), mp3(vorbis.size());
+    parallelFor(2 * vorbis.size(), [&](std::size_t job) {
         throwIfCancelled();
         const std::size_t i = job / 2;
         const auto& [from, to] = parts.ranges[i];
         (job % 2 == 0 ? aac : mp3)[i] =
             delivery::codecRoundTrip(*parts.source, from, to, job % 2 == 0 ? delivery::Codec::Aac : delivery::Codec::Mp3, tempDir);
     });
-    std::vector<delivery::DecodedPeaks> peaks(parts.size());
+    std::vector<delivery::DecodedPeaks> peaks(vorbis.size());
     json codec = json::array();
-    for (std::size_t i = 0; i < parts.size(); ++i) {
+    for (std::size_t i = 0; i < vorbis.size(); ++i) {
         peaks[i] = {vorbis[i].decodedTruePeakDbtp, opus[i].decodedTruePeakDbtp, aac[i].decodedTruePeakDbtp, mp3[i].decodedTruePeakDbtp};
         codec.push_back({{"number", plan.tracks[i].number},
                          {"vorbis_true_peak_dbtp", report::numberOrNull(vorbis[i].decodedTruePeakDbtp)},
@@ -311,18 +316,37 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         }
     }
 
-    // ReplayGain 2.0 values come from the quantised audio, which is what gets written.
+    // ReplayGain 2.0 values come from the quantised audio, which is what gets written: metered by
+    // masterVariant's quantisation pass, or here for a CD (files cut from the programme).
     std::vector<loudness::Meter> meters;
-    for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
     std::vector<loudness::Measurement> inMemory(n);
-    parallelFor(n, [&](std::size_t i) {
-        throwIfCancelled();
-        const auto& [from, to] = parts.ranges[i];
-        forEachBlock(*parts.source, from, to, [&](const BlockView& v) { meters[i].add(v); });
-        inMemory[i] = meters[i].result();
-    });
+    std::vector<loudness::SoundStats> masterStats(n);  // what the chain did: after (quality_pass)
     std::vector<const loudness::Meter*> meterPtrs;
-    for (const auto& m : meters) meterPtrs.push_back(&m);
+    if (ex.format != ExportFormat::Cd && master.trackMeters && master.trackMeters->size() == n) {
+        for (const auto& m : *master.trackMeters) meterPtrs.push_back(&m);
+        for (std::size_t i = 0; i < n; ++i) inMemory[i] = meterPtrs[i]->result();
+        parallelFor(n, [&](std::size_t i) {
+            throwIfCancelled();
+            const auto& [from, to] = parts.ranges[i];
+            loudness::SoundMeter sound(tl.channels(), rate, loudness::SoundMeter::Loudness::Off);
+            forEachBlock(*parts.source, from, to, [&](const BlockView& v) { sound.add(v); });
+            masterStats[i] = sound.result(inMemory[i]);
+        });
+    } else {
+        for (std::size_t i = 0; i < n; ++i) meters.emplace_back(tl.channels(), rate);
+        parallelFor(n, [&](std::size_t i) {
+            throwIfCancelled();
+            const auto& [from, to] = parts.ranges[i];
+            loudness::SoundMeter sound(tl.channels(), rate, loudness::SoundMeter::Loudness::Off);
+            forEachBlock(*parts.source, from, to, [&](const BlockView& v) {
+                meters[i].add(v);
+                sound.add(v);
+            });
+            inMemory[i] = meters[i].result();
+            masterStats[i] = sound.result(inMemory[i]);
+        });
+        for (const auto& m : meters) meterPtrs.push_back(&m);
+    }
     const auto albumLufs = loudness::Meter::combinedIntegratedLufs(meterPtrs);
     double albumPeak = 0;
     for (const auto& m : inMemory)
@@ -426,7 +450,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["tracks"] = tracks;
     v["files"] = filesJson;
     v["checks"] = checks;
-    v["export"] = {{"format", checks::formatName(ex.format)},
+    v["export"] = {{"format", std::string(exportFormatName(ex.format))},
                    {"sample_rate", ex.sampleRateHz},
                    {"bit_depth", ex.bitDepth},
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
@@ -453,6 +477,8 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         v["streaming"] =
             streamingJson(plan, variant, master, parts, measured, fileAlbumLufs, scratchDir, v["checks"]);
     if (!variant.vinylDisc.empty()) v["vinyl"] = vinylJson(plan, variant, parts, measured, dir, outDir, v["checks"], v["files"]);
+    addQuality(plan, variant, master, processed, masterStats,
+               variant.loudness.mode == LoudnessMode::Album ? fileAlbumLufs : std::nullopt, v);
     report::PlotFacts facts;
     facts.rateHz = rate;
     facts.timelineFrames = tl.frames();

@@ -58,7 +58,7 @@ void addPlotData(const AlbumPlan& plan, const VariantPlan& variant, const PlotFa
         }
         plots["multiband_gain_reduction_db"] = {{"period_s", kPeriodS}, {"bands", bandsJ}};
     }
-    SpectrumAverager before(plan.processingRateHz);
+    loudness::SpectrumAverager before(plan.processingRateHz);
     for (const auto& p : processed)
         if (p.sourceSpectrum) before.merge(*p.sourceSpectrum);
     plots["spectrum_db"] = spectrumJson(before, *facts.spectrumAfter);

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/report/report.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <vector>
 
+#include "lacquer/common/digest.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/report/summary.hpp"
 
@@ -18,51 +16,17 @@ namespace lacquer::report {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-struct MdCtxDeleter {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-
-std::string digestHex(const std::function<void(EVP_MD_CTX*)>& feed) {
-    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorKind::Io, "sha256", "OpenSSL could not start a SHA-256 digest", "report this as a bug");
-    feed(ctx.get());
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx.get(), md, &len);
-    std::string hex;
-    char buf[3];
-    for (unsigned i = 0; i < len; ++i) {
-        std::snprintf(buf, sizeof buf, "%02x", md[i]);
-        hex += buf;
-    }
-    return hex;
-}
-
-std::string fmt(const json& v, const char* format = "%.2f") {
+std::string formatNumber(const json& v, const char* format) {
     if (v.is_null()) return "—";
     char buf[32];
     std::snprintf(buf, sizeof buf, format, v.get<double>());
     return buf;
 }
+
+namespace {
+std::string fmt(const json& v, const char* format = "%.2f") { return formatNumber(v, format); }
 }  // namespace
 
-std::string sha256File(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Io, file.string(), "cannot be read to hash it", "check the output folder");
-    return digestHex([&](EVP_MD_CTX* ctx) {
-        std::vector<char> buf(1 << 16);
-        while (in) {
-            in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-            EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
-        }
-    });
-}
-
-std::string sha256Text(const std::string& text) {
-    return digestHex([&](EVP_MD_CTX* ctx) { EVP_DigestUpdate(ctx, text.data(), text.size()); });
-}
 
 FileMeasurement measureFile(const fs::path& file, std::unique_ptr<loudness::Meter>* meterOut) {
     FileMeasurement m;
@@ -114,7 +78,7 @@ std::string toMarkdown(const json& r) {
         }
         md += "\n| check | result | detail |\n|---|---|---|\n";
         for (const auto& c : v["checks"])
-            md += "| " + c["name"].get<std::string>() + " | " + (c["ok"].get<bool>() ? "ok" : "**FAIL**") + " | " +
+            md += "| " + c["name"].get<std::string>() + " | " + (!c["ok"].get<bool>() ? "**FAIL**" : c.value("severity", "") == "warn" ? "warning" : "ok") + " | " +
                   c["detail"].get<std::string>() + " |\n";
         md += "\n";
         if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";

@@ -71,13 +71,26 @@ std::string summaryTable(const json& r) {
         std::snprintf(line, sizeof line, "  album %s LUFS, true peak %s dBTP\n", fmt(a["integrated_lufs"]).c_str(),
                       fmt(a["true_peak_dbtp"]).c_str());
         out += line;
-        int failed = 0;
+        int failed = 0, warned = 0;
         for (const auto& c : v["checks"])
             if (!c["ok"].get<bool>()) {
                 ++failed;
                 out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
             }
-        out += failed ? "" : "  all " + std::to_string(v["checks"].size()) + " checks passed\n";
+        // Warnings: passed checks an engineer must hear about (quality, vinyl, codec, Red Book).
+        for (const auto& c : v["checks"])
+            if (c["ok"].get<bool>() && c.value("severity", "") == "warn") {
+                ++warned;
+                out += "  WARN " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
+            }
+        const std::string total = std::to_string(v["checks"].size());
+        const std::string warnings = std::to_string(warned) + (warned == 1 ? " warning" : " warnings");
+        if (failed)
+            out += "  " + std::to_string(failed) + " of " + total + " checks failed" + (warned ? ", " + warnings : std::string()) + "\n";
+        else if (warned)
+            out += "  passed with " + warnings + " (" + total + " checks)\n";
+        else
+            out += "  all " + total + " checks passed\n";
     }
     return out;
 }

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/reverb/ir.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <mutex>
 #include <numbers>
 
+#include <fftw3.h>
+
 #include "lacquer/common/units.hpp"
+#include "lacquer/common/fftw_lock.hpp"
 #include "lacquer/resample/resample.hpp"
 
 namespace lacquer::reverb {
@@ -34,31 +39,104 @@ void butterworth(std::vector<double>& x, double cutoffHz, double rateHz, bool hi
     }
 }
 
+// |H(k)|² of h zero-padded to a power of two of at least 2·size and 65536 points (so a short IR
+// still has thousands of bins in the 20 Hz..20 kHz band), bins 0..n/2; n is returned in `n`.
+std::vector<double> powerSpectrum(const std::vector<double>& h, std::size_t& n) {
+    n = 65536;
+    while (n < 2 * h.size()) n <<= 1;
+    double* x = fftw_alloc_real(n);
+    fftw_complex* X = fftw_alloc_complex(n / 2 + 1);
+    fftw_plan plan;
+    {
+        std::lock_guard lock(fftwPlannerMutex());  // FFTW's planner is not thread-safe
+        plan = fftw_plan_dft_r2c_1d(static_cast<int>(n), x, X, FFTW_ESTIMATE);
+    }
+    std::fill(x, x + n, 0.0);
+    std::copy(h.begin(), h.end(), x);
+    fftw_execute(plan);
+    std::vector<double> power(n / 2 + 1);
+    for (std::size_t k = 0; k <= n / 2; ++k) power[k] = X[k][0] * X[k][0] + X[k][1] * X[k][1];
+    {
+        std::lock_guard lock(fftwPlannerMutex());
+        fftw_destroy_plan(plan);
+    }
+    fftw_free(X);
+    fftw_free(x);
+    return power;
+}
+
+// Mean of power[k] over the bins whose frequency lies in [loHz, hiHz).
+double bandMean(const std::vector<double>& power, std::size_t n, double rateHz, double loHz, double hiHz) {
+    const double binHz = rateHz / static_cast<double>(n);
+    hiHz = std::min(hiHz, 0.5 * rateHz);
+    double sum = 0;
+    std::size_t bins = 0;
+    for (auto k = static_cast<std::size_t>(std::ceil(loHz / binHz)); k < power.size() && static_cast<double>(k) * binHz < hiHz; ++k) {
+        sum += power[k];
+        ++bins;
+    }
+    return bins ? sum / static_cast<double>(bins) : 0.0;
+}
+
 }  // namespace
 
-std::vector<std::vector<double>> prepareWet(const Params& params, const AudioBuffer& ir, double rateHz,
-                                            int channels) {
+double inBandPowerGain(const std::vector<double>& h, double rateHz) {
+    if (h.empty()) return 0.0;
+    std::size_t n = 0;
+    const auto power = powerSpectrum(h, n);
+    return bandMean(power, n, rateHz, kNormLowHz, kNormHighHz);
+}
+
+std::vector<double> bandPowerGains(const std::vector<double>& h, double rateHz, const std::vector<double>& edgesHz) {
+    std::vector<double> out;
+    if (edgesHz.size() < 2) return out;
+    if (h.empty()) return std::vector<double>(edgesHz.size() - 1, 0.0);
+    std::size_t n = 0;
+    const auto power = powerSpectrum(h, n);
+    for (std::size_t b = 0; b + 1 < edgesHz.size(); ++b) out.push_back(bandMean(power, n, rateHz, edgesHz[b], edgesHz[b + 1]));
+    return out;
+}
+
+std::vector<std::vector<double>> normalisedIr(const AudioBuffer& ir, double rateHz, int channels) {
     assert(channels >= 1);
-    if (params.mix == 0.0 || ir.frames() == 0 || ir.channels() == 0) return {};
+    std::vector<std::vector<double>> out(static_cast<std::size_t>(channels));
+    if (ir.frames() == 0 || ir.channels() == 0) return out;
     const AudioBuffer resampled = ir.sampleRateHz == rateHz ? ir : resample(ir, rateHz);
     const std::size_t frames = resampled.frames();
-    const auto predelay = static_cast<std::size_t>(std::llround(msToFrames(params.predelayMs, rateHz)));
-    std::vector<std::vector<double>> wet(static_cast<std::size_t>(channels));
     for (int c = 0; c < channels; ++c) {
-        std::vector<double> x(frames, 0.0);
+        auto& x = out[static_cast<std::size_t>(c)];
+        x.assign(frames, 0.0);
         if (resampled.channels() == channels || resampled.channels() == 1) {
             const auto& src = resampled.samples[static_cast<std::size_t>(resampled.channels() == 1 ? 0 : c)];
             for (std::size_t i = 0; i < frames; ++i) x[i] = src[i];
         } else {
             for (const auto& src : resampled.samples)
-                for (std::size_t i = 0; i < frames; ++i) x[i] += src[i] / resampled.channels();
+                for (std::size_t i = 0; i < frames; ++i) x[i] += static_cast<double>(src[i]) / resampled.channels();
         }
+        // Unit in-band power gain (see the header): the same IR at any stored or processing rate,
+        // and at any file gain, gives the same wet level.
+        const double g = inBandPowerGain(x, rateHz);
+        if (g > 0.0) {
+            const double scale = 1.0 / std::sqrt(g);
+            for (double& v : x) v *= scale;
+        }
+    }
+    return out;
+}
+
+std::vector<std::vector<double>> prepareWet(const Params& params, const AudioBuffer& ir, double rateHz,
+                                            int channels) {
+    assert(channels >= 1);
+    if (params.mix == 0.0 || ir.frames() == 0 || ir.channels() == 0) return {};
+    auto wet = normalisedIr(ir, rateHz, channels);
+    const auto predelay = static_cast<std::size_t>(std::llround(msToFrames(params.predelayMs, rateHz)));
+    for (auto& x : wet) {
         if (params.wetLowCutHz > 0.0) butterworth(x, params.wetLowCutHz, rateHz, true);
         if (params.wetHighCutHz > 0.0 && params.wetHighCutHz < rateHz / 2.0)
             butterworth(x, params.wetHighCutHz, rateHz, false);
-        auto& out = wet[static_cast<std::size_t>(c)];
-        out.assign(predelay + frames, 0.0);
-        for (std::size_t i = 0; i < frames; ++i) out[predelay + i] = params.mix * x[i];
+        std::vector<double> out(predelay + x.size(), 0.0);
+        for (std::size_t i = 0; i < x.size(); ++i) out[predelay + i] = params.mix * x[i];
+        x = std::move(out);
     }
     return wet;
 }

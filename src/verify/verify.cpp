@@ -22,9 +22,9 @@
 #include "lacquer/common/units.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/loudness/meter.hpp"
-#include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
 #include "verify/store_checks.hpp"
+#include "verify/inputs.hpp"
 #include "verify/tags.hpp"
 
 namespace lacquer::verify {
@@ -161,7 +161,7 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
     if (!job.sink.expect(fs::is_regular_file(file, ec), job.rel, "file missing", "the file report.json lists", "no such file"))
         return;
     try {
-        const std::string sha = report::sha256File(file);
+        const std::string sha = sha256File(file);
         job.sink.expect(sha == text(member(*job.fileEntry, "sha256")), job.rel, "SHA-256 differs from report.json",
                         text(member(*job.fileEntry, "sha256")), sha);
         // report.json names the hash twice (files[] and tracks[]); the two must agree.
@@ -314,8 +314,8 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
                 fmtValue(ceiling, 2, "dBTP"), fmtValue(reportedCeiling, 2, "dBTP"));
     if (const json* ex = member(section, "export")) {
         const auto& e = variant.exportSpec;
-        head.expect(text(member(*ex, "format")) == checks::formatName(e.format), vname,
-                    "report.json's export format differs from the manifest", checks::formatName(e.format), text(member(*ex, "format")));
+        head.expect(text(member(*ex, "format")) == std::string(exportFormatName(e.format)), vname,
+                    "report.json's export format differs from the manifest", std::string(exportFormatName(e.format)), text(member(*ex, "format")));
         const auto rate = number(member(*ex, "sample_rate"));
         head.expect(rate && *rate == e.sampleRateHz, vname, "report.json's export rate differs from the manifest",
                     std::to_string(e.sampleRateHz) + " Hz", fmtValue(rate, 0, "Hz"));
@@ -344,7 +344,7 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
         jobs.push_back(std::move(job));
     }
     for (const auto& t : plan.tracks) {
-        const std::string want = vname + "/" + render::trackFileName(t.number, t.title, checks::trackFileExtension(variant.exportSpec));
+        const std::string want = vname + "/" + checks::trackFileName(t.number, t.title, checks::trackFileExtension(variant.exportSpec));
         const json* entry = nullptr;
         for (const auto& tr : tracks)
             if (number(member(tr, "number")) == static_cast<double>(t.number)) entry = &tr;
@@ -490,6 +490,7 @@ Result verifyRender(const AlbumPlan& plan, const fs::path& outDir) {
                        name, "variant in report.json is not in the manifest", "no such variant", "rendered");
     result.checks += top.checks;
     result.violations = std::move(top.violations);
+    result.checks += checkInputs(plan, report, result.violations);  // verify/inputs.hpp
 
     for (const auto& v : plan.variants)
         if (variants && variants->contains(v.name)) checkVariant(plan, v, (*variants)[v.name], outDir, result);

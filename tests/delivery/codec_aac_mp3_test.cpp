@@ -64,11 +64,13 @@ TEST(CodecAacMp3, BothKeepLevelAndRunAtTheirBitrates) {
         else EXPECT_NEAR(r.bitrateKbps, 320.0, 0.03 * 320.0);
         std::printf("%s: %.0f kb/s, source TP %.2f dBTP, decoded TP %.2f dBTP, overshoot %+.2f dB\n",
                     codecName(c).c_str(), r.bitrateKbps, *r.sourceTruePeakDbtp, *r.decodedTruePeakDbtp, *r.overshootDb());
-        // A clipped master decodes over its source through AAC (measured +0.42 dB at 256 kb/s;
-        // codec_test.cpp's 0.3 dB floor). LAME at 320 kb/s rebuilt this master within -0.02 dB
+        // A clipped master decodes over its source through AAC (measured +0.42 dB at 256 kb/s with
+        // the libebur128 meter; +0.26 dB with the own BS.1770 meter of issue 13, which reads this
+        // source's inter-sample peaks 0.21 dB higher: source 0.18 dBTP, decoded 0.43 dBTP). 0.15 dB
+        // stays well clear of zero and of the meter's repeatability. LAME at 320 kb/s rebuilt this master within -0.02 dB
         // (measured; libsndfile's mpg123 decode is not clipped: 1.49 full scale read back on a
         // test signal, as ffmpeg reads it): only a bound that catches a gain error for MP3.
-        if (c == Codec::Aac) EXPECT_GT(*r.overshootDb(), 0.3);
+        if (c == Codec::Aac) EXPECT_GT(*r.overshootDb(), 0.15);
         else EXPECT_LT(std::abs(*r.overshootDb()), 1.0);
     }
 }

@@ -78,17 +78,6 @@ TEST(Streaming, ReferenceLevelsFollowTheServices) {
     EXPECT_EQ(allServices().size(), 7u);
 }
 
-TEST(Streaming, AlbumGainAnchoredOnTheLoudestTrackKeepsTheLoudSongOnTarget) {
-    // a soft album with one loud song; album loudness -16.5 LUFS
-    const std::vector<std::optional<double>> tracks = {-20.0, -19.0, -12.0, std::nullopt};
-    const auto avg = albumGainDb(AlbumGainMode::Average, -14.0, tracks, -16.5);
-    const auto loud = albumGainDb(AlbumGainMode::LoudestTrack, -14.0, tracks, -16.5);
-    EXPECT_NEAR(*avg, 2.5, kEps);    // the loud song would play at -9.5 LUFS
-    EXPECT_NEAR(*loud, -2.0, kEps);  // the loud song plays at -14 LUFS
-    EXPECT_FALSE(albumGainDb(AlbumGainMode::Average, -14.0, tracks, std::nullopt));
-    EXPECT_FALSE(albumGainDb(AlbumGainMode::LoudestTrack, -14.0, {std::nullopt}, -20.0));
-}
-
 TEST(Streaming, PeakGuidanceDependsOnServiceAndLoudness) {
     // A: -10 LUFS at -1.5 dBTP: within -1 dBTP, but Spotify asks -2 dBTP of masters louder than
     // -14 LUFS and Amazon asks -2 dBTP of everything

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <numbers>
 #include <optional>
@@ -138,6 +139,7 @@ TEST_P(Tech3341TruePeak, ReadsWithinSpecTolerance) {
     // 2 s with 10 ms linear fades at both ends (the spec's files fade in and out over 10 ms).
     const AudioBuffer audio = sinePeriodic(c.amplitudeFfs, c.periodSamples, c.phaseDeg, 2.0, 0.010);
     const auto r = measureThroughFile(audio, "case" + std::to_string(c.number));
+    if (r.measurement.truePeakDbtp) std::printf("[ reading  ] Tech 3341 case %d: %.2f dBTP\n", c.number, *r.measurement.truePeakDbtp);
     expectTruePeak(r.measurement.truePeakDbtp, c.expectedDbtp);
     // The sample peak sits where the sine's samples land: amplitude * max |sin(phase + 2πn/period)|.
     double samplePeak = 0;
@@ -196,6 +198,7 @@ class Tech3341Burst : public ::testing::TestWithParam<int> {};
 TEST_P(Tech3341Burst, TruePeakReadsZeroDbtp) {
     const int offset = GetParam();
     const auto r = measureThroughFile(burstDecimated(offset), "case" + std::to_string(20 + offset));
+    if (r.measurement.truePeakDbtp) std::printf("[ reading  ] Tech 3341 case %d: %.2f dBTP\n", 20 + offset, *r.measurement.truePeakDbtp);
     expectTruePeak(r.measurement.truePeakDbtp, 0.0);
 }
 
@@ -217,6 +220,7 @@ TEST_P(Tech3342, LoudnessRangeWithinOneLu) {
     std::vector<Segment> segments;
     for (double level : c.levelsDbfs) segments.push_back({level, 20.0});
     const auto r = measureThroughFile(sineSegments(segments), "lra" + std::to_string(c.number));
+    if (r.measurement.loudnessRangeLu) std::printf("[ reading  ] Tech 3342 case %d: %.2f LU\n", c.number, *r.measurement.loudnessRangeLu);
     expectNear(r.measurement.loudnessRangeLu, c.expectedLu, kLraToleranceLu, "LRA");
 }
 

@@ -46,7 +46,7 @@ TEST(ManifestSchema, UnknownKeyFarFromAnyListsTheValidKeys) {
     EXPECT_THAT(
         manifestErrors(minimalPlus("mastering: {}\n")),
         ElementsAre("album.yaml:11:1: unknown key 'mastering' at the top level — valid keys here: lacquer, "
-                    "album, processing, chain, loudness, sequence, tracks, variants"));
+                    "album, processing, chain, loudness, sequence, checks, tracks, variants"));
 }
 
 TEST(ManifestSchema, WrongTypeSaysWhatWasExpectedAndWhatCame) {
@@ -439,7 +439,7 @@ TEST(ManifestSchema, ControlCharactersInMessagesAreEscaped) {
     EXPECT_THAT(
         manifestErrors(minimalPlus("\"bad\\nkey\": 1\n")),
         ElementsAre("album.yaml:11:1: unknown key 'bad\\nkey' at the top level — valid keys here: lacquer, "
-                    "album, processing, chain, loudness, sequence, tracks, variants"));
+                    "album, processing, chain, loudness, sequence, checks, tracks, variants"));
 }
 
 }  // namespace

@@ -369,6 +369,17 @@ TEST(CodecHeadroom, LowerModeAndItsOwnLimit) {
     EXPECT_EQ(variant(p, "b").maxDecodedDbtp, -0.5);
     EXPECT_FALSE(variant(p, "c").lowerCeilingForCodecs);
     EXPECT_EQ(variant(p, "c").maxDecodedDbtp, -2);
+    EXPECT_TRUE(variant(p, "a").codecRoundTrips);  // check and lower both make the round trips
+    EXPECT_TRUE(variant(p, "c").codecRoundTrips);
+}
+
+TEST(CodecHeadroom, OffTurnsTheRoundTripsOffPerVariant) {
+    const AlbumPlan p = parsed(test::kMinimalManifest + R"(  fast: { preset: streaming, codec_headroom: { mode: off } }
+  full: { preset: streaming }
+)");
+    EXPECT_FALSE(variant(p, "fast").codecRoundTrips);
+    EXPECT_FALSE(variant(p, "fast").lowerCeilingForCodecs);
+    EXPECT_TRUE(variant(p, "full").codecRoundTrips);
 }
 
 TEST(CodecHeadroom, OnlyFlacVariantsWithALimiterCanUseIt) {
@@ -387,7 +398,7 @@ TEST(CodecHeadroom, OnlyFlacVariantsWithALimiterCanUseIt) {
                     "(flac) master",
                     "album.yaml:14:65: codec_headroom mode lower needs a limiter, and this variant has "
                     "'limiter: off' — use 'mode: check' to measure only, or give the variant a limiter",
-                    "album.yaml:15:51: mode 'lowr' is not one of check or lower — did you mean 'lower'?",
+                    "album.yaml:15:51: mode 'lowr' is not one of check, lower or off — did you mean 'lower'?",
                     "album.yaml:15:75: max_decoded_dbtp is 1, outside -12..0 dBTP — use a value from -12 "
                     "to 0 dBTP"));
 }

@@ -88,5 +88,14 @@ TEST(CodecHeadroomRender, LowerModeLowersEachTracksCeilingUntilTheDecodedPeaksFi
     for (const auto& t : v["tracks"]) EXPECT_NEAR(t["integrated_lufs"].get<double>(), -11.0, 0.1) << t.dump();
 }
 
+TEST(CodecHeadroomRender, OffModeMakesNoRoundTripsAndNoHeadroomChecks) {
+    const json v = renderLoud("off");
+    EXPECT_TRUE(v["streaming"]["codec"].empty()) << v["streaming"]["codec"].dump();
+    for (const auto& c : v["checks"])
+        EXPECT_EQ(c["name"].get<std::string>().find("lossy headroom"), std::string::npos) << c.dump();
+    // The master itself is unchanged by the switch: still on target (track mode, ±0.1 LU: Tech 3341).
+    for (const auto& t : v["tracks"]) EXPECT_NEAR(t["integrated_lufs"].get<double>(), -11.0, 0.1) << t.dump();
+}
+
 }  // namespace
 }  // namespace lacquer

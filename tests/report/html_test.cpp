@@ -55,7 +55,8 @@ TEST(ReportHtml, DrawsEveryPlotWhenItsDataIsPresent) {
     EXPECT_EQ(count(html, "once report.json carries <code>playback_simulation</code>"), 1u);
     // Headline facts are on the page.
     for (const std::string s : {"First Light", "The Lacquer Demo Band", "NVIDIA H100 80GB HBM3", "Playback simulation", "Spotify",
-                                "heard_lufs", "Track 2 overrides"})
+                                "heard_lufs", "Track 2 overrides", "What the chain did: source → master", "-21.0 → ",
+                                "class=\"data chain-effect\"", "class=\"data chain-octaves\"", "unasked"})
         EXPECT_NE(html.find(s), std::string::npos) << s;
 }
 

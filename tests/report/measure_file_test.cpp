@@ -39,7 +39,7 @@ TEST(MeasureFile, StreamedReadingsEqualOneMeterOverTheWholeDecodedFile) {
         EXPECT_EQ(m.info.frames, info.frames) << name;
         EXPECT_EQ(m.info.channels, info.channels) << name;
         EXPECT_EQ(m.info.encoding, info.encoding) << name;
-        EXPECT_EQ(m.sha256, report::sha256File(file)) << name;
+        EXPECT_EQ(m.sha256, sha256File(file)) << name;
     }
 }
 

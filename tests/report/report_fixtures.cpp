@@ -205,6 +205,23 @@ json fullReport() {
                                 {"heard_lufs", round2(lufs + applied)}});
         }
     r["variants"]["streaming"]["playback_simulation"] = playback;
+    // What the chain did (render/quality_pass's chain_effect), for the source → master panel.
+    for (auto& [name, v] : r["variants"].items())
+        for (auto& t : v["tracks"]) {
+            const double n = t["number"].get<double>();
+            auto side = [&](double lufs, double plr, double sm) {
+                return json{{"integrated_lufs", lufs}, {"loudness_range_lu", 6.0}, {"true_peak_dbtp", round2(lufs + plr)}, {"plr_db", plr},
+                            {"side_to_mid_db", sm}, {"correlation", 0.8}, {"mono_fold_loss_db", 0.4}, {"balance_db", 0.0}};
+            };
+            t["chain_effect"] = {{"source", side(-20.0 - n, 14.0, -10.0)},
+                                 {"master", side(t["integrated_lufs"].get<double>(), 11.5, -9.8)},
+                                 {"octave_centres_hz", {31, 63, 125, 250, 500, 1000, 2000, 4000, 8000, 16000}},
+                                 {"octave_change_db", {6.1, 6.0, 5.5, 5.0, 5.0, 5.1, 4.9, 5.2, 6.0, nullptr}},
+                                 {"eq_requested_octave_db", {1.0, 1.0, 0.5, 0.0, 0.0, -0.2, -0.5, 0.0, 1.0, nullptr}},
+                                 {"unasked_octave_shift_db", {-0.2, -0.3, -0.3, -0.3, -0.3, -0.1, 0.1, -0.1, -0.3, nullptr}},
+                                 {"limiter", {{"max_gain_reduction_db", 1.5 + 0.3 * n}, {"mean_gain_reduction_db", 0.2}}},
+                                 {"reverb", {{"mix", 0.05}, {"wet_to_dry_realised_db", -23.0}}}};
+        }
     return r;
 }
 

@@ -20,10 +20,13 @@
 
 namespace lacquer::checks {
 
+// "NN - Title.ext" made safe as one path component: no separators, control characters,
+// Windows-reserved characters or names, leading dots; at most 120 bytes of title. The render
+// names a variant's track files so, and verify expects them so.
+std::string trackFileName(int number, const std::string& title, const std::string& extension);
+
 // "flac" or "wav": the extension and the decoder's format name of a variant's track files.
 std::string trackFileExtension(const ExportSpec& e);
-// "flac", "wav", "cd": report.json's export format.
-std::string formatName(ExportFormat f);
 
 // The tags a track file carries (ReplayGain left unset: it comes from the written audio).
 io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t);

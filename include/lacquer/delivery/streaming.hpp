@@ -86,20 +86,4 @@ std::string playbackMarkdown(const std::vector<std::string>& titles, const std::
 std::string playbackMarkdown(const std::vector<std::string>& titles, const std::vector<TrackLevels>& tracks,
                              std::optional<double> albumLufs);
 
-// ---------------------------------------------------------------------------------------------
-// Album gain (a loudness plan option, and ReplayGain-style album tags).
-enum class AlbumGainMode {
-    Average,       // target - album integrated loudness
-    LoudestTrack,  // target - loudest track's integrated loudness (AES TD1008): the album's loudest
-                   // track lands on the target, so a soft album with one loud song does not play
-                   // that song above the target
-};
-
-// The gain to apply to the whole album, or nullopt when the needed loudness is undefined.
-// In LoudestTrack mode, targetLufs is the level of the loudest track (TD1008: -16 LUFS per-track
-// normalisation allows the loudest track of an album up to -14).
-std::optional<double> albumGainDb(AlbumGainMode mode, double targetLufs,
-                                  const std::vector<std::optional<double>>& trackLufs,
-                                  std::optional<double> albumLufs);
-
 }  // namespace lacquer::delivery

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
-#include "lacquer/manifest/plan.hpp"
+#include "lacquer/dither/kind.hpp"
 
 namespace lacquer::dither {
 

@@ -6,12 +6,16 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "lacquer/manifest/checks_config.hpp"
+#include "lacquer/dither/kind.hpp"
 #include "lacquer/dynamics/params.hpp"
 #include "lacquer/eq/params.hpp"
 #include "lacquer/limiter/params.hpp"
 #include "lacquer/reverb/params.hpp"
+#include "lacquer/sequence/fade.hpp"
 
 namespace lacquer {
 
@@ -52,10 +56,11 @@ struct LoudnessParams {
     double maxLimitingDb = 6.0;
 };
 
-enum class FadeCurve { Linear, EqualPower, Logarithmic };
 
 enum class ExportFormat { Flac, Wav, Cd };
-enum class DitherKind { None, Tpdf, Shaped };
+
+// "flac", "wav", "cd": the manifest's word for a format (report.json's export format too).
+std::string_view exportFormatName(ExportFormat f);
 
 struct ExportSpec {
     ExportFormat format = ExportFormat::Flac;
@@ -120,6 +125,9 @@ struct VariantPlan {
     // a limiter); other variants keep the field defaults and get no codec check.
     bool lowerCeilingForCodecs = false;
     double maxDecodedDbtp = -1.0;
+    // false = `codec_headroom: { mode: off }`: no Vorbis/Opus round trips at all (they are most of
+    // a streaming variant's write time); the report's streaming section then has no codec rows.
+    bool codecRoundTrips = true;
     VinylSideOrder sideOrder = VinylSideOrder::Planned;  // vinyl with planned sides only
 };
 
@@ -148,6 +156,7 @@ struct AlbumPlan {
     std::optional<limiter::Params> albumLimiter;  // chain.limiter; variants inherit and override
     LoudnessParams loudness;
     SequenceParams sequence;
+    checks::Config checks;               // the `checks:` section (every check warns by default)
     std::vector<TrackPlan> tracks;
     std::vector<VariantPlan> variants;
 };

@@ -10,14 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "lacquer/checks/files.hpp"
 #include "lacquer/common/audio.hpp"
 #include "lacquer/convolution/engine.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
+#include "lacquer/loudness/meter.hpp"
 #include "lacquer/manifest/plan.hpp"
+#include "lacquer/checks/quality.hpp"
+#include "lacquer/loudness/sound_meter.hpp"
 #include "lacquer/sequence/timeline.hpp"
 
-namespace lacquer::report {
+namespace lacquer::loudness {
 class SpectrumAverager;
 }
 
@@ -31,6 +35,7 @@ struct RenderOptions {
     // Where the album pass keeps its temporary audio (a private subfolder is made and removed);
     // empty: DIR/.lacquer-scratch inside the output folder.
     std::filesystem::path scratchDir;
+    bool strict = false;  // --strict: every quality warning fails the render (exit 1)
 };
 
 class Scratch;  // scratch files of the album pass (src/render/spill.hpp)
@@ -47,7 +52,16 @@ struct ProcessedTrack {
     std::vector<std::vector<float>> multibandTraceDb;  // per band, max per multibandTraceS
     double multibandTraceS = 0.0;
     int convolutionRuns = 0;                       // 1 when EQ/reverb ran on this track
-    std::shared_ptr<report::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
+    std::shared_ptr<loudness::SpectrumAverager> sourceSpectrum;  // the source at the processing rate
+    // What the chain did (src/render/quality_pass): the source measured as it streamed in (at
+    // the processing rate), flat tops found at its own rate, the reverb's wet level (dB relative
+    // to dry: for a flat spectrum, and for this track's source spectrum) and the EQ's requested
+    // change per octave band.
+    loudness::SoundStats sourceStats;
+    checks::ClipDetector::Result sourceClips;
+    std::optional<double> reverbWetFlatDb, reverbWetRealisedDb;
+    std::vector<std::optional<double>> eqOctaveDb;
+    std::vector<double> multibandMeanReductionDb;  // per band: mean of the trace's per-period maxima
 };
 
 // The mastered album of one variant, before it is split and written.
@@ -62,7 +76,7 @@ struct VariantMaster {
     std::vector<std::size_t> trackFrames;  // each track's own length at the export rate
     std::vector<float> limiterTraceDb;     // limiter gain reduction, max per plot period (~0.1 s, loudness_solve.hpp)
     nlohmann::json shortTermLufs;          // plots.short_term_lufs of the quantised timeline
-    std::shared_ptr<report::SpectrumAverager> spectrumAfter;  // of the quantised timeline
+    std::shared_ptr<loudness::SpectrumAverager> spectrumAfter;  // of the quantised timeline
     // The limiter ceiling per track this master was limited with: the one ceiling path, from the
     // codec-headroom step (which lowers it) to the limiter and the report. Empty: the variant's.
     std::vector<double> trackCeilingsDbtp;
@@ -72,6 +86,9 @@ struct VariantMaster {
     // Lossy round trips of this master's tracks (decoded audio dropped), when codec_headroom
     // already made them; empty otherwise (the report then makes them).
     std::vector<delivery::CodecResult> vorbisRoundTrips, opusRoundTrips;
+    // Each track file's range of the quantised timeline [marks[i], fileEnd(i)), metered in the
+    // quantisation pass (for the ReplayGain tags; a CD, cut from its programme, meters its own).
+    std::shared_ptr<const std::vector<loudness::Meter>> trackMeters;
 };
 
 // Counts of work done, for tests (a three-variant render runs the shared stages once per track).
@@ -112,8 +129,8 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
 delivery::CdDiscMeta cdDisc(const AlbumPlan& plan);
 std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan);
 
-// "NN - Title.ext" made safe as one path component: no separators, control characters,
-// Windows-reserved characters or names, leading dots; at most 120 bytes of title.
-std::string trackFileName(int number, const std::string& title, const std::string& extension);
+// The track files' names: the rule is checks::trackFileName (checks/files.hpp), which verify
+// expects too.
+using checks::trackFileName;
 
 }  // namespace lacquer::render

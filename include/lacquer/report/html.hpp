@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
+#include "lacquer/loudness/analysis.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/manifest/plan.hpp"
 
@@ -39,38 +40,11 @@ nlohmann::json shortTermLoudnessJson(const loudness::Measurement& measured, doub
 // rounded to 0.01.
 nlohmann::json maxPerPeriodJson(const std::vector<float>& perFrame, double rateHz, double periodS = 0.1);
 
-// Long-term average spectrum in 1/6-octave bands from 20 Hz to 20 kHz, in dB relative to a
-// full-scale sine (a sine of peak 1.0 reads 0 dB in its band), power-averaged over channels and
-// time. Hann-windowed 8192-point FFTs; to bound the cost on long albums, one block is analysed
-// every `strideFrames` (default: one block in four, which averages as well for a spectrum that
-// is anyway a long-term mean). Not thread-safe per object.
-class SpectrumAverager {
-public:
-    static constexpr std::size_t kFftFrames = 8192;
-    explicit SpectrumAverager(double sampleRateHz, std::size_t strideFrames = 4 * kFftFrames);
-    // Any block length; blocks are joined, so splitting does not change the result.
-    void add(const BlockView& block);
-    // Adds what `other` accumulated (same rate), e.g. one averager per track run in parallel,
-    // merged for the album.
-    void merge(const SpectrumAverager& other);
-    // Band centre frequencies (Hz), the same for every rate.
-    static std::vector<double> bandCentresHz();
-    // One level per band; null where nothing was added (input under 8192 frames) or the band
-    // reaches over the Nyquist frequency. A band narrower than one FFT bin takes the nearest bin's
-    // power density.
-    nlohmann::json bandsDbJson() const;
-
-private:
-    void analyse(int channels);
-    double rateHz_;
-    std::size_t strideFrames_;
-    std::size_t position_ = 0;                   // frame within the current stride period
-    std::vector<std::vector<double>> captured_;  // the period's first kFftFrames frames, per channel
-    std::vector<double> powerSum_;               // per FFT bin, summed over analysed blocks and channels
-    std::size_t spectra_ = 0;                    // spectra summed (blocks times channels)
-};
+// One level per band of loudness::SpectrumAverager::bandCentresHz(), rounded to 0.01 dB; null where
+// undefined.
+nlohmann::json spectrumBandsJson(const loudness::SpectrumAverager& averager);
 
 // `{"freqs_hz", "before", "after"}` for plots.spectrum_db.
-nlohmann::json spectrumJson(const SpectrumAverager& before, const SpectrumAverager& after);
+nlohmann::json spectrumJson(const loudness::SpectrumAverager& before, const loudness::SpectrumAverager& after);
 
 }  // namespace lacquer::report

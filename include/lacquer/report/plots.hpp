@@ -24,10 +24,10 @@ struct PlotFacts {
     struct Track {
         const std::vector<std::vector<float>>* multibandTraceDb = nullptr;  // per band; null or empty: none
         double multibandTraceS = 0;
-        const SpectrumAverager* sourceSpectrum = nullptr;  // at the processing rate
+        const loudness::SpectrumAverager* sourceSpectrum = nullptr;  // at the processing rate
     };
     std::vector<Track> tracks;
-    const SpectrumAverager* spectrumAfter = nullptr;  // of the quantised timeline
+    const loudness::SpectrumAverager* spectrumAfter = nullptr;  // of the quantised timeline
 };
 
 // Adds "plots", "timeline", "settings" and the sheet tables to the variant section `v` (which

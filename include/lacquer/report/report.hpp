@@ -7,13 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "lacquer/common/digest.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/loudness/meter.hpp"
 
 namespace lacquer::report {
 
-std::string sha256File(const std::filesystem::path& file);
-std::string sha256Text(const std::string& text);
 
 struct FileMeasurement {
     io::AudioInfo info;
@@ -28,6 +27,9 @@ FileMeasurement measureFile(const std::filesystem::path& file, std::unique_ptr<l
 
 // A number or null: undefined loudness is null, never -inf.
 nlohmann::json numberOrNull(const std::optional<double>& v, int decimals = 2);
+
+// A report.json number printed with `format` (printf, default "%.2f"); "—" for null.
+std::string formatNumber(const nlohmann::json& v, const char* format = "%.2f");
 
 // report.md: per-variant tables of targets, album and tracks, and the checks.
 std::string toMarkdown(const nlohmann::json& report);

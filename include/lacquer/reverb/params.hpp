@@ -8,7 +8,8 @@ namespace lacquer::reverb {
 // stage as audio; stages never open files.
 struct Params {
     std::filesystem::path irPath;  // absolute after manifest resolution
-    double mix = 0.0;              // wet gain, linear, 0..1 (dry stays at 1)
+    double mix = 0.0;              // wet level relative to dry, linear amplitude, 0..1 (of the
+                                   // normalised IR: see ir.hpp; dry stays at 1)
     double predelayMs = 0.0;       // 0..500
     double wetLowCutHz = 0.0;      // 0 = off
     double wetHighCutHz = 0.0;     // 0 = off

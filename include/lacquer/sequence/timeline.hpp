@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "lacquer/common/audio.hpp"
-#include "lacquer/manifest/plan.hpp"
+#include "lacquer/sequence/fade.hpp"
 
 namespace lacquer::sequence {
 

@@ -4,8 +4,8 @@
 // every lacquer call into it holds this lock. Executing a plan (fftw_execute_*) needs no lock.
 #include <mutex>
 
-namespace lacquer::convolution {
+namespace lacquer {
 
 std::mutex& fftwPlannerMutex();
 
-}  // namespace lacquer::convolution
+}  // namespace lacquer
