@@ -24,11 +24,12 @@ set(LACQUER_LAYERS
   "dither         common"
   "sequence       common"
   "convolution    common gpu eq reverb"
-  "manifest       common io eq dynamics limiter reverb dither sequence"
+  "denoise        common gpu"
+  "manifest       common io eq dynamics limiter reverb dither sequence denoise"
   "delivery       common io loudness manifest resample"
   "checks         common io loudness manifest delivery"
   "report         common io loudness manifest delivery eq checks"
-  "render         common io resample loudness eq dynamics limiter reverb dither sequence convolution manifest delivery checks report"
+  "render         common io resample loudness eq dynamics limiter reverb dither sequence convolution denoise manifest delivery checks report"
   "verify         common io loudness manifest delivery checks report"
   "catalog        common io manifest convolution render")
 

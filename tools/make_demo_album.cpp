@@ -695,6 +695,27 @@ lacquer::AudioBuffer master(const Bus& bus, const Song& s) {
     return out;
 }
 
+// A mix as sessions deliver it (for chain.trim in albums/demo/album.yaml): 2 s of silence, a
+// count-in of four stick clicks on the beats, the song from the fifth beat (2 + 4·60/bpm s), and
+// 3 s of silence after its own tail.
+lacquer::AudioBuffer withCountIn(const lacquer::AudioBuffer& song, double bpm) {
+    const double fs = song.sampleRateHz, beatS = 60.0 / bpm;
+    const auto head = static_cast<std::size_t>(std::llround((2.0 + 4 * beatS) * fs)), tail = static_cast<std::size_t>(3.0 * fs);
+    lacquer::AudioBuffer out(song.channels(), head + song.frames() + tail, fs);
+    Rng rng{0xC0417u};
+    for (int k = 0; k < 4; ++k) {
+        const auto at = static_cast<std::size_t>(std::llround((2.0 + k * beatS) * fs));
+        for (std::size_t i = 0; i < static_cast<std::size_t>(0.03 * fs); ++i) {  // a 30 ms stick click, 2.5 kHz, decaying
+            const double t = static_cast<double>(i) / fs;
+            const double v = 0.25 * std::exp(-t / 0.006) * (std::sin(2 * 3.141592653589793 * 2500 * t) + 0.3 * rng.bipolar());
+            for (auto& ch : out.samples) ch[at + i] = static_cast<float>(v);
+        }
+    }
+    for (std::size_t c = 0; c < out.samples.size(); ++c)
+        std::copy(song.samples[c].begin(), song.samples[c].end(), out.samples[c].begin() + static_cast<std::ptrdiff_t>(head));
+    return out;
+}
+
 void writeAudio(const fs::path& file, const lacquer::AudioBuffer& audio, int sfFormat, std::uint64_t ditherSeed) {
     const fs::path tmp = file.string() + ".part";
     SF_INFO info{};
@@ -939,6 +960,42 @@ void printTable(const fs::path& outDir, const std::vector<Song>& songs) {
                 ir.channels(), ir.sampleRateHz, ir.durationS(), 3.0 * (t25 - t5), lr / std::sqrt(ll * rr));
 }
 
+// Issue 17: the mix that carries steady background hiss (white noise at −62 dBFS RMS, under a
+// −29 LUFS ambient piece: plainly audible in its quiet intro) for chain.denoise to clean.
+constexpr const char* kHissyMix = "01-first-light.wav";
+void addHiss(lacquer::AudioBuffer& audio, std::uint64_t seed) {
+    Rng rng{seed};
+    const double rms = dbToLinear(-62.0);
+    for (auto& ch : audio.samples)
+        for (auto& v : ch) v += static_cast<float>(rms * std::sqrt(3.0) * (rng.uniform() + rng.uniform() - 1.0) * std::sqrt(2.0));
+}
+
+// Issue 17: refs/reference.wav, a "commercial master" for chain.match: Night Drive's arrangement,
+// brighter (+4 dB above ~5 kHz by a one-pole shelf) and with more low end (+3 dB under ~90 Hz),
+// mastered to −10 LUFS, 48 kHz/24-bit.
+void writeReference(const fs::path& outDir, bool force) {
+    const fs::path file = outDir / "refs" / "reference.wav";
+    if (fs::exists(file) && !force) {
+        std::printf("keep  %s\n", file.c_str());
+        return;
+    }
+    fs::create_directories(outDir / "refs");
+    Song s = album()[1];
+    s.targetLufs = -10.0;
+    Rendered r = renderSong(s);
+    const double hiA = onePoleCoef(5000, r.bus.rate), loA = onePoleCoef(90, r.bus.rate);
+    for (auto* ch : {&r.bus.l, &r.bus.r}) {
+        double hiLp = 0, loLp = 0;
+        for (auto& v : *ch) {
+            hiLp += hiA * (v - hiLp);
+            loLp += loA * (v - loLp);
+            v += (dbToLinear(4.0) - 1.0) * (v - hiLp) + (dbToLinear(3.0) - 1.0) * loLp;
+        }
+    }
+    writeAudio(file, master(r.bus, s), SF_FORMAT_WAVEX | SF_FORMAT_PCM_24, 0x1717);
+    std::printf("wrote %s\n", file.c_str());
+}
+
 int run(const fs::path& outDir, bool force) {
     fs::create_directories(outDir / "mixes");
     fs::create_directories(outDir / "irs");
@@ -951,7 +1008,9 @@ int run(const fs::path& outDir, bool force) {
         }
         const auto start = std::chrono::steady_clock::now();
         const Rendered r = renderSong(s);
-        const auto audio = master(r.bus, s);
+        auto audio = master(r.bus, s);
+        if (s.file == std::string(kHissyMix)) addHiss(audio, s.seed * 13 + 5);
+        if (s.file == "05-overdrive.flac") audio = withCountIn(audio, s.bpm);
         writeAudio(file, audio, s.sfFormat, s.seed * 7 + 1);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::printf("wrote %s (%.1f s of audio in %.2f s)\n", file.c_str(), r.durationS, secs);
@@ -963,6 +1022,7 @@ int run(const fs::path& outDir, bool force) {
         writeAudio(irFile, roomImpulse(), SF_FORMAT_WAVEX | SF_FORMAT_PCM_24, 0);
         std::printf("wrote %s\n", irFile.c_str());
     }
+    writeReference(outDir, force);
     printTable(outDir, songs);
     return 0;
 }

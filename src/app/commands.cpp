@@ -11,11 +11,11 @@
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
 #include "lacquer/common/parallel.hpp"
-#include "lacquer/delivery/cd.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/io/decode.hpp"
-#include "lacquer/sequence/timeline.hpp"
 #include "lacquer/gpu/device.hpp"
 #include "lacquer/manifest/manifest.hpp"
+#include "lacquer/render/limits.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/report/summary.hpp"
@@ -39,7 +39,7 @@ int runRender(const RenderArgs& args) {
     if (args.json) {
         // The summary from the report just written.
         const fs::path reportPath = fs::path(args.outDir) / "report.json";
-        std::printf("%s\n", report::summaryJson(result.report, reportPath.string(), rc).dump(2).c_str());
+        printJson(report::summaryJson(result.report, reportPath.string(), rc));
         return rc;
     }
     log::info(summaryTable(result.report));
@@ -49,50 +49,33 @@ int runRender(const RenderArgs& args) {
 std::string errorJson(const Error& e) {
     json errors = json::array();
     for (const auto& d : e.diagnostics()) errors.push_back({{"where", d.where}, {"what", d.what}, {"todo", d.todo}});
-    return json{{"ok", false}, {"exit_code", exitCodeFor(e.kind())}, {"errors", errors}}.dump(2);
+    return jsonText(json{{"ok", false}, {"exit_code", exitCodeFor(e.kind())}, {"errors", errors}});
 }
 
-// Red Book rules for the CD variants, on the timeline the sources make (the reverb tail can only
-// lengthen tracks; render re-checks the final lengths before writing).
-void precheckCd(const AlbumPlan& plan) {
-    std::vector<Diagnostic> errors;
-    for (const auto& v : plan.variants) {
-        if (v.exportSpec.format != ExportFormat::Cd) continue;
-        std::vector<std::size_t> frames;
-        std::vector<sequence::TrackPlacement> placements;
-        for (const auto& t : plan.tracks) {
-            frames.push_back(static_cast<std::size_t>(std::llround(io::probe(t.file).durationS() * delivery::kCdRateHz)));
-            sequence::TrackPlacement p;
-            p.crossfadeS = t.crossfadeS;
-            p.gapAfterS = t.gapAfterS.value_or(plan.sequence.gapS);
-            placements.push_back(p);
-        }
-        std::size_t total = 0;
-        const auto marks = sequence::layoutMarks(frames, placements, delivery::kCdRateHz, &total);
-        const auto rb = delivery::checkRedBook(delivery::cdLayout(marks, frames, total), render::cdDisc(plan), render::cdTracks(plan));
-        for (auto d : rb.errors) {
-            d.where = v.name + (d.where.empty() ? "" : ": " + d.where);
-            errors.push_back(d);
-        }
-        for (const auto& d : rb.warnings) log::warning(v.name, d.line());
-    }
-    if (!errors.empty()) throw Error(ErrorKind::Manifest, errors);
+std::string jsonText(const json& j) {
+    // Bytes that are not UTF-8 (a file name, a title from the wild) become U+FFFD instead of an
+    // exception: the JSON stays valid and the command still answers.
+    return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
+
+void printJson(const json& j) { std::printf("%s\n", jsonText(j).c_str()); }
 
 int runValidate(const std::string& manifestPath, bool asJson) {
     std::vector<std::string> warnings;
     if (asJson) log::captureWarnings(&warnings);
     const AlbumPlan plan = manifest::load(manifestPath, manifest::CheckInputs::Yes);
-    precheckCd(plan);
+    std::vector<const VariantPlan*> all;
+    for (const auto& v : plan.variants) all.push_back(&v);
+    render::checkLimits(plan, all);  // the limits render checks before it processes anything
     log::captureWarnings(nullptr);
     if (asJson) {
         json variants = json::array();
         for (const auto& v : plan.variants) variants.push_back(v.name);
-        std::printf("%s\n", json{{"manifest", manifestPath}, {"ok", true}, {"tracks", plan.tracks.size()},
-                                  {"variants", variants}, {"warnings", warnings}}.dump(2).c_str());
+        printJson(json{{"manifest", manifestPath}, {"ok", true}, {"tracks", plan.tracks.size()},
+                       {"variants", variants}, {"warnings", warnings}});
         return 0;
     }
-    std::printf("%s: ok — %zu tracks, %zu variants\n", manifestPath.c_str(), plan.tracks.size(), plan.variants.size());
+    std::printf("%s: ok — %zu tracks, %zu variants\n", text::forTerminal(manifestPath).c_str(), plan.tracks.size(), plan.variants.size());
     return 0;
 }
 
@@ -116,7 +99,7 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
                            {"sample_rate", m.info.sampleRateHz},
                            {"channels", m.info.channels}});
         }
-        std::printf("%s\n", out.dump(2).c_str());
+        printJson(out);
         return 0;
     }
     auto f = [](const std::optional<double>& v, const char* format) {
@@ -131,7 +114,7 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
         std::printf("%8s %7s %8s %9s %9.3f %7d %3d  %s\n", f(m.loudness.integratedLufs, "%.2f").c_str(),
                     f(m.loudness.loudnessRangeLu, "%.1f").c_str(), f(m.loudness.truePeakDbtp, "%.2f").c_str(),
                     f(m.loudness.samplePeakDbfs, "%.2f").c_str(), m.info.durationS(), m.info.sampleRateHz, m.info.channels,
-                    files[i].c_str());
+                    text::forTerminal(files[i]).c_str());
     }
     return 0;
 }
@@ -144,7 +127,7 @@ int runDevices(bool asJson) {
         for (const auto& d : devices)
             list.push_back({{"index", d.index}, {"name", d.name}, {"type", gpu::toString(d.type)}, {"software", d.software},
                             {"api_version", d.apiVersion}, {"driver_version", d.driverVersion}});
-        std::printf("%s\n", json{{"devices", list}, {"auto", autoIndex < 0 ? json("cpu") : json(autoIndex)}}.dump(2).c_str());
+        printJson(json{{"devices", list}, {"auto", autoIndex < 0 ? json("cpu") : json(autoIndex)}});
         return 0;
     }
     if (devices.empty()) std::printf("no Vulkan devices found\n");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,10 @@ int runDiff(const std::string& reportA, const std::string& reportB, bool json = 
 CLI::App* addCatalogCommand(CLI::App& app);                          // catalog_cmd.cpp
 int runCatalog();                                                    // catalog_cmd.cpp
 // The JSON every command prints on stdout under --json when it fails with an Error
-// ({"ok": false, "exit_code", "errors": [{where, what, todo}]}); json_out.cpp.
+// ({"ok": false, "exit_code", "errors": [{where, what, todo}]}); commands.cpp.
 std::string errorJson(const Error& e);
+// Every --json answer: indented by 2, text that is not UTF-8 replaced (U+FFFD) rather than thrown.
+std::string jsonText(const nlohmann::json& j);
+void printJson(const nlohmann::json& j);  // jsonText and a newline on stdout
 
 }  // namespace lacquer::app

@@ -3,21 +3,39 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <iterator>
 
 #include "app/commands.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
 
 namespace {
 
-extern "C" void onSignal(int sig) { lacquer::requestCancel(sig); }
+// The render checks the flag between blocks and stops cleanly (temporaries removed, exit 130). A
+// second signal while it winds down ends the process at once.
+extern "C" void onSignal(int sig) {
+    if (lacquer::cancelRequested()) {
+        static const char kLine[] = "error: interrupted again — stopped at once; temporary files may be left\n";
+        (void)!::write(STDERR_FILENO, kLine, sizeof kLine - 1);
+        ::_exit(130);
+    }
+    lacquer::requestCancel(sig);
+}
 
 void printError(const lacquer::Error& e) {
-    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "error: %s\n", d.line().c_str());
+    for (const auto& d : e.diagnostics())
+        std::fprintf(stderr, "error: %s\n", lacquer::text::forTerminal(d.line()).c_str());
 }
+
+constexpr const char* kCommands[] = {"render", "validate", "analyze", "devices", "verify", "diff", "catalog"};
 
 }  // namespace
 
@@ -32,7 +50,7 @@ int main(int argc, char** argv) {
     renderCmd->add_option("--out,-o", render.outDir, "output folder (default: ./out)");
     renderCmd->add_option("--variant", render.variants, "render only this variant (repeatable)");
     renderCmd->add_option("--device", render.device, "convolution device: auto, cpu or a Vulkan device index from `lacquer devices`");
-    renderCmd->add_flag("--force", render.force, "allow an output folder that holds files lacquer did not write");
+    renderCmd->add_flag("--force", render.force, "allow an output folder that holds files lacquer did not write (they are never replaced)");
     renderCmd->add_flag("--strict", render.strict, "treat every warning (quality checks, vinyl, codec, Red Book) as a failure: exit 1");
     renderCmd->add_option("--scratch", render.scratchDir,
                           "folder for the render's temporary audio (about twice the album as 32-bit float; "
@@ -70,6 +88,15 @@ int main(int argc, char** argv) {
 
     auto* catalogCmd = lacquer::app::addCatalogCommand(app);
 
+    // A first word that is not an option and not a command: say so (CLI11 would answer "a
+    // subcommand is required").
+    if (argc > 1 && argv[1][0] != '-' &&
+        std::none_of(std::begin(kCommands), std::end(kCommands), [&](const char* c) { return std::strcmp(c, argv[1]) == 0; })) {
+        std::fprintf(stderr, "error: command line: unknown command '%s' — use one of render, validate, analyze, devices, verify, diff, catalog "
+                             "(lacquer --help)\n",
+                     lacquer::text::forTerminal(argv[1]).c_str());
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -79,12 +106,17 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "error: command line: %s — run `lacquer --help`\n", e.what());
+        std::fprintf(stderr, "error: command line: %s — run `lacquer --help`\n", lacquer::text::forTerminal(e.what()).c_str());
         return 2;
     }
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    // render and catalog (whose jobs render and publish from a staging folder) stop cleanly on a
+    // signal: they check between blocks and remove their temporaries. Every other command writes
+    // nothing, so the default action (end at once) is the right one.
+    if (*renderCmd || *catalogCmd) {
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
     // Past RLIMIT_FSIZE, write() must fail with EFBIG (a clean I/O error, temporaries removed)
     // instead of the default SIGXFSZ action killing the process mid-file.
     std::signal(SIGXFSZ, SIG_IGN);
@@ -102,8 +134,12 @@ int main(int argc, char** argv) {
         if (render.json || validateJson || analyzeJson || devicesJson || verify.json || diffJson)
             std::printf("%s\n", lacquer::app::errorJson(e).c_str());
         return lacquer::exitCodeFor(e.kind());
+    } catch (const nlohmann::json::exception& e) {
+        // The JSON library's text quotes raw input: only its error number is shown.
+        std::fprintf(stderr, "error: internal: unexpected JSON (nlohmann::json error %d) — please report this as a bug\n", e.id);
+        return 3;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: internal: %s — please report this as a bug\n", e.what());
+        std::fprintf(stderr, "error: internal: %s — please report this as a bug\n", lacquer::text::forTerminal(e.what()).c_str());
         return 3;
     }
     return 0;

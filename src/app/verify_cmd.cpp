@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/verify/verify.hpp"
 
@@ -17,11 +18,11 @@ int runVerify(const VerifyArgs& args) {
         nlohmann::json violations = nlohmann::json::array();
         for (const auto& v : result.violations)
             violations.push_back({{"where", v.where}, {"what", v.what}, {"expected", v.expected}, {"found", v.found}});
-        std::printf("%s\n", nlohmann::json{{"ok", result.ok()}, {"variants", result.variants}, {"files", result.files},
-                                            {"checks", result.checks}, {"violations", violations}}.dump(2).c_str());
+        printJson(nlohmann::json{{"ok", result.ok()}, {"variants", result.variants}, {"files", result.files},
+                                 {"checks", result.checks}, {"violations", violations}});
         return result.ok() ? 0 : 1;
     }
-    for (const auto& v : result.violations) std::printf("%s\n", v.line().c_str());
+    for (const auto& v : result.violations) std::printf("%s\n", text::forTerminal(v.line()).c_str());
     std::printf("%s\n", result.summaryLine().c_str());
     return result.ok() ? 0 : 1;
 }

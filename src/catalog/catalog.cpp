@@ -20,6 +20,7 @@
 #include "lacquer/manifest/catalog_file.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/job_key.hpp"
+#include "lacquer/render/limits.hpp"
 
 namespace lacquer::catalog {
 namespace fs = std::filesystem;
@@ -143,6 +144,13 @@ PlannedAlbum planAlbum(const AlbumEntry& entry, const RunOptions& options) {
                                   "the manifest has: " + names});
             }
         if (!errors.empty()) throw Error(ErrorKind::Manifest, errors);
+        // The limits `validate` and `render` check before any audio (CD Red Book timeline, cover
+        // size), on the variants this catalogue renders: one code path (render/limits).
+        std::vector<const VariantPlan*> variants;
+        for (const auto& v : album.variants)
+            if (options.variants.empty() || std::find(options.variants.begin(), options.variants.end(), v.name) != options.variants.end())
+                variants.push_back(&v);
+        render::checkLimits(album, variants);
         const auto id = render::jobIdentity(album, options.variants, options.device);
         p.key = id.key;
         const std::string why = changeReason(options.outDir / entry.name, id);

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/common/digest.hpp"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <vector>
 
@@ -58,15 +63,31 @@ std::string digestHex(DigestKind kind, std::string_view bytes) {
 }
 
 std::string fileDigestHex(DigestKind kind, const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Io, file.string(), "cannot be read to hash it", "check the file and its folder");
+    // Opened without blocking and checked to be a regular file (a FIFO would block open() and
+    // read() forever); io::InputFile does the same for the inputs above this layer.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        throw Error(ErrorKind::Io, file.string(), std::string("cannot be read to hash it: ") + std::strerror(errno),
+                    "check the file and its folder");
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st{};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        throw Error(ErrorKind::Io, file.string(), "is not a regular file", "check the file and its folder");
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     Digest d(kind, file.string());
     std::vector<char> buf(1 << 20);
-    while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        d.update(buf.data(), static_cast<std::size_t>(in.gcount()));
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            throw Error(ErrorKind::Io, file.string(), std::string("read failed while hashing it: ") + std::strerror(errno),
+                        "check the file and its folder");
+        if (n == 0) break;
+        d.update(buf.data(), static_cast<std::size_t>(n));
     }
-    if (in.bad()) throw Error(ErrorKind::Io, file.string(), "read failed while hashing it", "check the file and its folder");
     return d.hex();
 }
 

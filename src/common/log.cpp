@@ -7,6 +7,8 @@
 #include <mutex>
 #include <vector>
 
+#include "lacquer/common/text.hpp"
+
 namespace lacquer::log {
 namespace {
 Level gLevel = Level::Normal;
@@ -24,7 +26,8 @@ void setLevel(Level level) { gLevel = level; }
 void warning(const std::string& where, const std::string& what) {
     std::lock_guard lock(gMutex);
     if (gProgressShown) { std::fputs("\r\033[K", stdout); std::fflush(stdout); }
-    std::fprintf(stderr, "warning: %s%s%s\n", where.c_str(), where.empty() ? "" : ": ", what.c_str());
+    std::fprintf(stderr, "warning: %s%s%s\n", text::forTerminal(where).c_str(), where.empty() ? "" : ": ",
+                 text::forTerminal(what).c_str());
     if (gWarningSink) gWarningSink->push_back(where + (where.empty() ? "" : ": ") + what);
 }
 
@@ -36,13 +39,13 @@ void captureWarnings(std::vector<std::string>* sink) {
 void info(const std::string& line) {
     if (gLevel == Level::Quiet) return;
     std::lock_guard lock(gMutex);
-    std::fprintf(stdout, "%s\n", line.c_str());
+    std::fprintf(stdout, "%s\n", text::forTerminal(line, text::Newlines::Keep).c_str());
 }
 
 void progress(const std::string& line) {
     if (gLevel == Level::Quiet || !stdoutIsTerminal()) return;
     std::lock_guard lock(gMutex);
-    std::fprintf(stdout, "\r\033[K%s", line.c_str());
+    std::fprintf(stdout, "\r\033[K%s", text::forTerminal(line).c_str());
     std::fflush(stdout);
     gProgressShown = true;
 }

@@ -82,8 +82,8 @@ std::unique_ptr<Engine> Engine::create(const DeviceRequest& request, const Engin
 }
 
 Kernel Engine::makeKernel(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
-                          const AudioBuffer* ir) const {
-    const eq::Design design = eq::designLinearPhase(eq, sampleRateHz, options_.eqDesign);
+                          const AudioBuffer* ir, const eq::MagnitudeCurve* match) const {
+    const eq::Design design = eq::designLinearPhase(eq, sampleRateHz, options_.eqDesign, match);
     std::vector<std::vector<double>> wet;
     if (reverb != nullptr && ir != nullptr) wet = reverb::prepareWet(*reverb, *ir, sampleRateHz, channels);
     return combine(design, wet, channels);
@@ -105,9 +105,12 @@ struct Engine::KernelKey {
     std::size_t irFrames = 0;
     double irRateHz = 0;
     double irChecksum = 0;
+    eq::MagnitudeCurve match;
 
-    KernelKey(double rate, int ch, const eq::Bands& eq, const reverb::Params* r, const AudioBuffer* i)
+    KernelKey(double rate, int ch, const eq::Bands& eq, const reverb::Params* r, const AudioBuffer* i,
+              const eq::MagnitudeCurve* m)
         : sampleRateHz(rate), channels(ch) {
+        if (m != nullptr) match = *m;
         for (const auto& b : eq)
             bands.push_back({static_cast<double>(b.type), b.freqHz, b.gainDb, b.q, b.slopeDbOct});
         if (r != nullptr && i != nullptr) {
@@ -123,10 +126,10 @@ struct Engine::KernelKey {
 };
 
 const Kernel& Engine::cachedKernel(double sampleRateHz, int channels, const eq::Bands& eq,
-                                   const reverb::Params* reverb, const AudioBuffer* ir) {
-    auto key = std::make_shared<const KernelKey>(sampleRateHz, channels, eq, reverb, ir);
+                                   const reverb::Params* reverb, const AudioBuffer* ir, const eq::MagnitudeCurve* match) {
+    auto key = std::make_shared<const KernelKey>(sampleRateHz, channels, eq, reverb, ir, match);
     if (!lastKey_ || !(*lastKey_ == *key)) {
-        lastKernel_ = makeKernel(sampleRateHz, channels, eq, reverb, ir);
+        lastKernel_ = makeKernel(sampleRateHz, channels, eq, reverb, ir, match);
         lastKey_ = std::move(key);
     }
     return lastKernel_;
@@ -199,9 +202,9 @@ bool Engine::runSegment(const detail::Segment& seg, const Kernel& kernel) {
 }
 
 Kernel Engine::kernelFor(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
-                         const AudioBuffer* ir) {
+                         const AudioBuffer* ir, const eq::MagnitudeCurve* match) {
     std::lock_guard lock(mutex_);
-    return cachedKernel(sampleRateHz, channels, eq, reverb, ir);
+    return cachedKernel(sampleRateHz, channels, eq, reverb, ir, match);
 }
 
 std::size_t Engine::streamBlocks(std::size_t fftFrames, std::size_t hopFrames, int channels) const {

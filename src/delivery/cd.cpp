@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "lacquer/common/text.hpp"
 #include "lacquer/delivery/ddp.hpp"
 #include "lacquer/manifest/codes.hpp"
 
@@ -238,6 +239,9 @@ namespace {
 std::string cueText(const std::string& utf8, CueEncoding enc) {
     std::string t = toLatin1(utf8).bytes;
     std::replace(t.begin(), t.end(), '"', '\'');  // CUE has no escape for a quote inside a quote
+    // Nor for a line break or another control character: each would end or corrupt the line.
+    for (char& c : t)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
     return enc == CueEncoding::Latin1 ? t : latin1ToUtf8(t);
 }
 
@@ -445,8 +449,7 @@ std::string pqSheetMarkdown(const std::vector<PqRow>& rows) {
             std::snprintf(tr, sizeof tr, "%02d", r.track);
         char idx[8];
         std::snprintf(idx, sizeof idx, "%02d", r.index);
-        std::string title = r.title;
-        std::replace(title.begin(), title.end(), '|', '/');
+        const std::string title = text::forMarkdown(r.title);  // one table cell of plain text
         s += std::string("| ") + tr + " | " + idx + " | " + r.msf + " | " +
              (r.lengthSectors ? msf(*r.lengthSectors) : "") + " | " + r.isrc + " | " + title + " |\n";
     }

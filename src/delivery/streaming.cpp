@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "lacquer/common/text.hpp"
+
 namespace lacquer::delivery {
 
 std::vector<Service> allServices() {
@@ -155,8 +157,7 @@ std::string playbackMarkdown(const std::vector<std::string>& titles, const std::
             if (p.raiseLimitedByPeak) note += "raise limited by peak; ";
             if (p.overPeakGuidance) note += "master peak above guidance; ";
             if (p.peakAfterDbtp && *p.peakAfterDbtp > 0.0) note += "plays above 0 dBTP; ";
-            std::string title = titles[i];
-            std::replace(title.begin(), title.end(), '|', '/');
+            const std::string title = text::forMarkdown(titles[i]);  // one table cell of plain text
             s += "| " + serviceName(svc) + " | " + std::to_string(i + 1) + " | " + title + " | " +
                  num(tracks[i].integratedLufs, "%.1f") + " | " + num(tracks[i].truePeakDbtp, "%.1f") + " | " +
                  num(p.gainDb, "%+.1f") + " | " + dir + " | " + num(p.heardLufs, "%.1f") + " | " + note +
@@ -167,3 +168,4 @@ std::string playbackMarkdown(const std::vector<std::string>& titles, const std::
 }
 
 }  // namespace lacquer::delivery
+

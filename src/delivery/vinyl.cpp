@@ -10,6 +10,8 @@
 #include <set>
 #include <utility>
 
+#include "lacquer/common/text.hpp"
+
 namespace lacquer::delivery {
 
 const std::vector<VinylFormat>& vinylFormats() {
@@ -44,15 +46,6 @@ std::string trackWhere(int number, const std::string& title) {
     return w;
 }
 
-std::string sideName(std::size_t i) {
-    std::string s;
-    std::size_t n = i;
-    do {
-        s.insert(s.begin(), static_cast<char>('A' + n % 26));
-        n = n / 26;
-    } while (n-- > 0);
-    return s;
-}
 
 void lengthWarnings(VinylPlan& plan, const VinylFormat& format) {
     for (const auto& side : plan.sides) {
@@ -127,7 +120,7 @@ VinylPlan planSides(const std::vector<VinylTrack>& tracks, const VinylFormat& fo
     }
     for (std::size_t s = 0; s < n; ++s) {
         VinylSide side;
-        side.name = sideName(s);
+        side.name = vinylSideName(s);
         std::vector<std::size_t> idx;
         for (std::size_t i = ranges[s].first; i < ranges[s].second; ++i) idx.push_back(i);
         if (order == SideOrder::LoudBrightFirst)
@@ -488,8 +481,7 @@ std::string cuttingSheetMarkdown(const std::vector<CuttingRow>& rows) {
         "|\n|---|---|---|---|---|---|---|\n";
     char buf[32];
     for (const auto& r : rows) {
-        std::string title = r.title;
-        std::replace(title.begin(), title.end(), '|', '/');
+        const std::string title = text::forMarkdown(r.title);  // one table cell of plain text
         s += "| " + r.side + " | " + std::to_string(r.track) + " | " + title + " | " + clock(r.startS) +
              " | " + clock(r.durationS) + " | ";
         if (r.peakDbtp) {
@@ -506,4 +498,15 @@ std::string cuttingSheetMarkdown(const std::vector<CuttingRow>& rows) {
     return s;
 }
 
+std::string vinylSideName(std::size_t i) {
+    std::string s;
+    std::size_t n = i;
+    do {
+        s.insert(s.begin(), static_cast<char>('A' + n % 26));
+        n = n / 26;
+    } while (n-- > 0);
+    return s;
+}
+
 }  // namespace lacquer::delivery
+

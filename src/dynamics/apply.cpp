@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "lacquer/dynamics/deesser.hpp"
+#include "lacquer/dynamics/glue_compressor.hpp"
+#include "lacquer/dynamics/saturator.hpp"
 #include "lacquer/dynamics/multiband.hpp"
 #include "lacquer/dynamics/stereo.hpp"
 
@@ -16,6 +18,11 @@ Chain::Chain(double sampleRateHz, int channels, const ChainOptions& chain, std::
     if (chain.deesser) deesser_ = std::make_unique<Deesser>(spec, *chain.deesser);
     if (chain.multiband) multiband_ = std::make_unique<Multiband>(spec, *chain.multiband);
     if (chain.stereo) stereo_ = std::make_unique<Stereo>(spec, *chain.stereo);
+    if (chain.compressor) {
+        compressor_ = std::make_unique<GlueCompressor>(spec, *chain.compressor);
+        compressorAfterMultiband_ = chain.compressor->position == GluePosition::AfterMultiband;
+    }
+    if (chain.saturation) saturator_ = std::make_unique<Saturator>(spec, *chain.saturation);
     if (multiband_) {
         report_.bandTraceDb.resize(static_cast<std::size_t>(multiband_->bands()));
         report_.bandMaxReductionDb.assign(static_cast<std::size_t>(multiband_->bands()), 0.0);
@@ -24,6 +31,11 @@ Chain::Chain(double sampleRateHz, int channels, const ChainOptions& chain, std::
 }
 
 Chain::~Chain() = default;
+
+std::size_t Chain::latencyFrames() const {
+    return static_cast<std::size_t>((compressor_ ? compressor_->latencyFrames() : 0) +
+                                    (saturator_ ? saturator_->latencyFrames() : 0));
+}
 
 void Chain::process(const BlockView& audio) {
     std::size_t done = 0;
@@ -53,7 +65,10 @@ void Chain::addPeriod(ChainReport& r) const {
 
 void Chain::run(const BlockView& b) {
     if (deesser_) deesser_->process(b);
+    if (compressor_ && !compressorAfterMultiband_) compressor_->process(b);
     if (multiband_) multiband_->process(b);
+    if (compressor_ && compressorAfterMultiband_) compressor_->process(b);
+    if (saturator_) saturator_->process(b);
     if (stereo_) stereo_->process(b);
 }
 
@@ -61,12 +76,22 @@ ChainReport Chain::report() const {
     ChainReport r = report_;
     if (multiband_ && position_ % blockFrames_ != 0) addPeriod(r);  // the open period
     if (deesser_) r.deesserMaxReductionDb = deesser_->maxGainReductionDb();
+    if (compressor_) r.compressorMaxReductionDb = compressor_->maxGainReductionDb();
     return r;
 }
 
 ChainReport applyInPlace(AudioBuffer& audio, const ChainOptions& options, std::size_t blockFrames) {
-    Chain chain(audio.sampleRateHz, audio.channels(), options, blockFrames);
-    chain.process(audio.view());
+    AlignedChain chain(audio.sampleRateHz, audio.channels(), options, blockFrames);
+    // The output lags by the latency: written back from frame 0 while the input is read ahead
+    // (in place is safe: the write position never passes the read position).
+    const BlockView all = audio.view();
+    std::size_t written = 0;
+    auto sink = [&](const BlockView& b) {
+        for (int c = 0; c < b.channels; ++c) std::copy(b.channel(c), b.channel(c) + b.frames, all.channel(c) + written);
+        written += b.frames;
+    };
+    chain.push(all, sink);
+    chain.finish(sink);
     return chain.report();
 }
 

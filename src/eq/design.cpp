@@ -79,6 +79,24 @@ constexpr double kKaiserBeta = 10.0;  // sidelobes near −74 dB; main lobe ≈ 
 
 double requestedGainDb(const Bands& bands, double freqHz) { return gainToDb(requestedGain(bands, freqHz)); }
 
+double MagnitudeCurve::gainDbAt(double freqHz) const {
+    if (freqsHz.empty()) return 0.0;
+    if (freqHz <= freqsHz.front()) return gainDb.front();
+    if (freqHz >= freqsHz.back()) return gainDb.back();
+    const auto it = std::upper_bound(freqsHz.begin(), freqsHz.end(), freqHz);
+    const auto i = static_cast<std::size_t>(it - freqsHz.begin());
+    const double t = std::log(freqHz / freqsHz[i - 1]) / std::log(freqsHz[i] / freqsHz[i - 1]);
+    return gainDb[i - 1] + t * (gainDb[i] - gainDb[i - 1]);
+}
+
+bool MagnitudeCurve::isFlat() const {
+    return std::all_of(gainDb.begin(), gainDb.end(), [](double g) { return g == 0.0; });
+}
+
+double requestedGainDb(const Bands& bands, const MagnitudeCurve* curve, double freqHz) {
+    return requestedGainDb(bands, freqHz) + (curve ? curve->gainDbAt(freqHz) : 0.0);
+}
+
 bool isFlat(const Bands& bands) {
     return std::all_of(bands.begin(), bands.end(), [](const Band& b) {
         return (b.type == BandType::Bell || b.type == BandType::LowShelf || b.type == BandType::HighShelf ||
@@ -87,8 +105,9 @@ bool isFlat(const Bands& bands) {
     });
 }
 
-std::size_t autoTapCount(const Bands& bands, double sampleRateHz) {
+std::size_t autoTapCount(const Bands& bands, double sampleRateHz, const MagnitudeCurve* curve) {
     double featureHz = sampleRateHz / 2.0;
+    if (curve != nullptr && !curve->isFlat() && curve->featureHz > 0) featureHz = curve->featureHz;
     for (const auto& b : bands) {
         double f = b.freqHz;
         switch (b.type) {
@@ -138,9 +157,11 @@ std::vector<ResponsePoint> Design::predictedCurve(std::size_t points, double low
     return out;
 }
 
-Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOptions& options) {
-    if (isFlat(bands)) return Design({1.0}, sampleRateHz);
-    const std::size_t taps = options.taps > 0 ? (options.taps | 1u) : autoTapCount(bands, sampleRateHz);
+Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOptions& options,
+                         const MagnitudeCurve* curve) {
+    if (curve != nullptr && curve->isFlat()) curve = nullptr;
+    if (isFlat(bands) && curve == nullptr) return Design({1.0}, sampleRateHz);
+    const std::size_t taps = options.taps > 0 ? (options.taps | 1u) : autoTapCount(bands, sampleRateHz, curve);
     const std::size_t latency = (taps - 1) / 2;
     // Sample the requested magnitude on a grid 4x denser than the kernel so the zero-phase impulse
     // response has decayed long before it wraps around.
@@ -149,7 +170,8 @@ Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOp
     std::vector<double> impulse(grid);
     auto* spectrum = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * bins));
     for (std::size_t k = 0; k < bins; ++k) {
-        spectrum[k][0] = requestedGain(bands, static_cast<double>(k) * sampleRateHz / static_cast<double>(grid));
+        const double f = static_cast<double>(k) * sampleRateHz / static_cast<double>(grid);
+        spectrum[k][0] = requestedGain(bands, f) * (curve != nullptr ? dbToGain(curve->gainDbAt(f)) : 1.0);
         spectrum[k][1] = 0.0;
     }
     {

@@ -2,11 +2,13 @@
 #include "lacquer/io/decode.hpp"
 
 #include <sndfile.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -15,14 +17,21 @@
 #include <vector>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/io/input_file.hpp"
 
 namespace lacquer::io {
 namespace {
 
 namespace fs = std::filesystem;
 
+// Closes the SNDFILE and then the descriptor it was opened on (sf_open_fd without close_desc:
+// whether libsndfile closes it on a failed open is not documented).
 struct SndfileCloser {
-    void operator()(SNDFILE* f) const { sf_close(f); }
+    int fd = -1;
+    void operator()(SNDFILE* f) const {
+        sf_close(f);
+        if (fd >= 0) ::close(fd);
+    }
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
@@ -66,24 +75,31 @@ std::string timeAt(std::int64_t frame, int rateHz) {
 
 // Opens `file` with libsndfile, turning every failure into a clear Input error.
 SndfilePtr openForRead(const fs::path& file, SF_INFO& sfinfo) {
-    std::error_code ec;
-    if (!fs::exists(file, ec))
-        throw Error(ErrorKind::Input, file.string(), "file not found", "check the path (relative paths resolve against the manifest's folder)");
-    if (fs::is_directory(file, ec))
-        throw Error(ErrorKind::Input, file.string(), "is a folder, not an audio file", "name an audio file");
-    if (fs::file_size(file, ec) == 0)
-        throw Error(ErrorKind::Input, file.string(), "file is empty (0 bytes)", "re-export the audio file");
-    {
-        std::ifstream probeOpen(file, std::ios::binary);
-        if (!probeOpen)
-            throw Error(ErrorKind::Input, file.string(), "cannot be opened for reading", "check its permissions");
+    // Opened without blocking and checked to be a regular file before libsndfile reads it: a FIFO
+    // or a device would otherwise block open() (and the read) forever.
+    int fd = -1;
+    try {
+        InputFile in(file, ErrorKind::Input);
+        if (in.size() == 0)
+            throw Error(ErrorKind::Input, file.string(), "file is empty (0 bytes)", "re-export the audio file");
+        fd = in.release();
+    } catch (const Error& e) {
+        const std::string& what = e.diagnostics().front().what;
+        if (what == "does not exist")
+            throw Error(ErrorKind::Input, file.string(), "file not found",
+                        "check the path (relative paths resolve against the manifest's folder)");
+        if (what == "is a folder, not a regular file")
+            throw Error(ErrorKind::Input, file.string(), "is a folder, not an audio file", "name an audio file");
+        throw;
     }
     sfinfo = SF_INFO{};
-    SndfilePtr f(sf_open(file.c_str(), SFM_READ, &sfinfo));
-    if (!f)
+    SndfilePtr f(sf_open_fd(fd, SFM_READ, &sfinfo, SF_FALSE), SndfileCloser{fd});
+    if (!f) {
+        ::close(fd);
         throw Error(ErrorKind::Input, file.string(),
                     std::string("not a readable audio file (libsndfile: ") + sf_strerror(nullptr) + ")",
                     "use WAV, AIFF, FLAC or Ogg");
+    }
     // libsndfile opens a truncated WAV/AIFF without error and just reports the frames that are
     // there; its log still notes the header's promise ("data : 384000 (should be 380000)").
     char log[8192] = {};
@@ -93,10 +109,21 @@ SndfilePtr openForRead(const fs::path& file, SF_INFO& sfinfo) {
         if (at) {
             const char* eol = std::strchr(at + 1, '\n');
             const std::string line(at + 1, eol ? eol : at + std::strlen(at));
-            if (line.find("should be") != std::string::npos)
+            if (line.find("should be") != std::string::npos) {
+                // libsndfile's log line ("data : 352800 (should be 348800)") in words: the header's
+                // size of the audio data and what the file holds.
+                long long promised = -1, there = -1;
+                const auto colon = line.find(':');
+                const auto should = line.find("should be");
+                if (colon != std::string::npos) promised = std::atoll(line.c_str() + colon + 1);
+                there = std::atoll(line.c_str() + should + 9);
                 throw Error(ErrorKind::Input, file.string(),
-                            "truncated or corrupt: the audio data is shorter than its header says (" + line + ")",
+                            promised > 0 && there >= 0
+                                ? "truncated or corrupt: its header promises " + std::to_string(promised) +
+                                      " bytes of audio data, the file holds " + std::to_string(there)
+                                : std::string("truncated or corrupt: the audio data is shorter than its header says"),
                             "re-export or re-copy the file");
+            }
         }
     }
     // A WAV or AIFF over 4 GiB cannot describe itself: its 32-bit chunk sizes wrap, and libsndfile

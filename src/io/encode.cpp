@@ -19,7 +19,9 @@
 #include "io/wav_meta.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/io/atomic_file.hpp"
+#include "lacquer/io/input_file.hpp"
 
 namespace lacquer::io {
 namespace fs = std::filesystem;
@@ -141,12 +143,15 @@ void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
     if (!file.isValid()) ioFail(display, "TagLib cannot open the FLAC it just wrote");
     TagLib::Ogg::XiphComment* x = file.xiphComment(true);
     // addField(replace=true) per key: setProperties() would replace the whole tag map.
-    for (const auto& [key, value] : flacTextFields(t))
+    for (const auto& [key, value] : flacTextFields(t)) {
+        // The manifest refuses text a tag cannot hold (text::tagProblem); this is the last guard.
+        if (const std::string why = text::tagProblem(value); !why.empty()) ioFail(display, "tag " + key + " " + why);
         x->addField(key.c_str(), TagLib::String(value, TagLib::String::UTF8), true);
+    }
     if (t.cover) {
-        std::ifstream in(*t.cover, std::ios::binary);
-        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in.good() && !in.eof()) ioFail(*t.cover, "cannot read the cover image");
+        // A regular file, opened without blocking; the render checked its size against FLAC's
+        // picture block before processing (render/limits.hpp).
+        const std::string bytes = readInputFile(*t.cover, ErrorKind::Input, 16u << 20);
         auto* pic = new TagLib::FLAC::Picture;  // owned by `file` after addPicture
         pic->setType(TagLib::FLAC::Picture::FrontCover);
         const auto ext = t.cover->extension().string();
@@ -165,7 +170,7 @@ void setWavStrings(SNDFILE* f, const Tags& t) {
         {"TRACKNUMBER", SF_STR_TRACKNUMBER}, {"COMMENT", SF_STR_COMMENT}, {"COPYRIGHT", SF_STR_COPYRIGHT}};
     for (const auto& [key, value] : wavTextFields(t))
         for (const auto& [name, id] : kIds)
-            if (key == name) sf_set_string(f, id, value.c_str());
+            if (key == name && text::tagProblem(value).empty()) sf_set_string(f, id, value.c_str());  // a NUL would cut it
 }
 
 // libFLAC's stream callbacks onto an OutputStream.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "manifest/checker.hpp"
 
+#include "lacquer/common/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -191,6 +193,14 @@ std::optional<std::string> Checker::text(const Node& v, std::string_view name, b
     }
     if (!allowEmpty && v.text.empty()) {
         error(v, fmt::format("{} is empty", name), "write the text or remove the key");
+        return std::nullopt;
+    }
+    if (!allowEmpty && text::isBlank(v.text)) {
+        error(v, fmt::format("{} is only white space", name), "write the text or remove the key");
+        return std::nullopt;
+    }
+    if (const std::string why = text::tagProblem(v.text); !why.empty()) {
+        error(v, fmt::format("{} {}", name, why), "remove the NUL (written \\0 or \\x00 in a quoted string)");
         return std::nullopt;
     }
     return v.text;

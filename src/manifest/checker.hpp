@@ -25,7 +25,7 @@ struct Range {
 
 // An input file named in the manifest, probed after the schema pass when inputs are checked.
 struct InputRef {
-    enum class Kind { Track, ImpulseResponse, Cover };
+    enum class Kind { Track, ImpulseResponse, Cover, Reference, NoiseProfile };
     Kind kind;
     std::filesystem::path path;  // absolute
     std::string written;         // as in the manifest, printable (for messages)

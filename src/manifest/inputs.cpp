@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Probing the files a manifest names (mixes, impulse responses, the cover) with CheckInputs::Yes:
 // a missing or unreadable input is a manifest error before anything is written.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "lacquer/io/decode.hpp"
+#include "lacquer/io/input_file.hpp"
 #include "manifest/resolver.hpp"
 #include "manifest/store_rules.hpp"
 
@@ -16,6 +20,10 @@ std::string inputKey(InputRef::Kind kind) {
             return "ir";
         case InputRef::Kind::Cover:
             return "cover";
+        case InputRef::Kind::Reference:
+            return "reference";
+        case InputRef::Kind::NoiseProfile:
+            return "profile file";
     }
     return "file";
 }
@@ -46,10 +54,26 @@ void Resolver::checkInputs() {
                       "name the file inside it");
             continue;
         }
+        if (!fs::is_regular_file(status)) {
+            // A FIFO, socket or device: opening or reading it could block forever.
+            struct stat st{};
+            const bool known = ::stat(in.path.c_str(), &st) == 0;
+            diags.add(in.line, in.column,
+                      fmt::format("{} '{}' is {}, not a regular file", key, in.written,
+                                  known ? io::describeFileType(st.st_mode) : "not a regular file"),
+                      "name a regular file (save a stream to a file first)");
+            continue;
+        }
         if (in.kind == InputRef::Kind::Cover) {
-            std::ifstream f(in.path, std::ios::binary);
             std::array<unsigned char, 8> head{};
-            if (!f || !f.read(reinterpret_cast<char*>(head.data()), head.size())) {
+            bool read = false;
+            try {
+                io::InputFile f(in.path, ErrorKind::Manifest);  // a regular file, opened without blocking
+                read = ::read(f.fd(), head.data(), head.size()) == static_cast<ssize_t>(head.size());
+            } catch (const Error&) {
+                read = false;
+            }
+            if (!read) {
                 diags.add(in.line, in.column, fmt::format("cover '{}' cannot be read", in.written),
                           "check that the file is a complete image and readable by you");
                 continue;
@@ -65,7 +89,7 @@ void Resolver::checkInputs() {
                 Node at;
                 at.line = in.line;
                 at.column = in.column;
-                checkCoverForStores(c_, at, in.written, in.path, plan_);  // store_rules.cpp
+                checkCoverForStores(c_, at, in.written, in.path);  // store_rules.cpp
             }
             continue;
         }
@@ -88,8 +112,9 @@ void Resolver::checkInputs() {
             diags.add(in.line, in.column,
                       fmt::format("{} '{}' has {} channels; lacquer takes mono or stereo", key, in.written,
                                   info.channels),
-                      in.kind == InputRef::Kind::Track ? "export a stereo mix"
-                                                       : "use a mono or stereo impulse response");
+                      in.kind == InputRef::Kind::Track             ? "export a stereo mix"
+                      : in.kind == InputRef::Kind::ImpulseResponse ? "use a mono or stereo impulse response"
+                                                                   : "use a mono or stereo file");
             continue;
         }
         if (in.kind == InputRef::Kind::ImpulseResponse && info.durationS() > kMaxImpulseResponseS) {
@@ -103,8 +128,18 @@ void Resolver::checkInputs() {
             continue;
         }
         if (in.kind == InputRef::Kind::Track) {
-            trackDurationsS_[in.trackIndex] = info.durationS();
             highestSourceRateHz = std::max(highestSourceRateHz, info.sampleRateHz);
+            // Explicit trim cuts are known now (auto cuts only after reading the audio: the render
+            // checks those lengths).
+            const double cutS = detail::explicitTrimS(plan_.tracks[static_cast<std::size_t>(in.trackIndex)].chain.trim);
+            if (cutS > 0 && cutS >= info.durationS()) {
+                diags.add(in.line, in.column,
+                          fmt::format("trim cuts {} s from '{}', which is {:.2f} s long", detail::num(cutS), in.written,
+                                      info.durationS()),
+                          "shorten the trim's head/tail cuts");
+                continue;
+            }
+            trackDurationsS_[in.trackIndex] = info.durationS() - cutS;
         }
     }
     warnUpsampledVariants(plan_, highestSourceRateHz);  // store_rules.cpp

@@ -15,7 +15,9 @@
 
 #include "lacquer/common/digest.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/output_names.hpp"
 #include "lacquer/io/decode.hpp"
+#include "lacquer/io/input_file.hpp"
 #include "lacquer/manifest/codes.hpp"
 #include "manifest/resolver.hpp"
 #include "manifest/store_rules.hpp"
@@ -79,20 +81,21 @@ AlbumPlan load(const fs::path& manifestPath, CheckInputs checkInputs) {
         throw Error(ErrorKind::Manifest, display, "the manifest is not a regular file",
                     "name the YAML file itself");
     }
-    const std::uintmax_t size = fs::file_size(manifestPath, ec);
-    if (!ec && size > kMaxBytes) {
-        throw Error(ErrorKind::Manifest, display,
-                    fmt::format("the manifest is {} bytes, over the {} byte limit", size, kMaxBytes),
-                    "a manifest is a short hand-written file; check that this is the right file");
+    // Opened without blocking and checked again on the open file (it may have been replaced by a
+    // FIFO since it was looked at).
+    std::string text;
+    try {
+        text = io::readInputFile(manifestPath, ErrorKind::Manifest, kMaxBytes);
+    } catch (const Error& e) {
+        const std::string& what = e.diagnostics().front().what;
+        if (what.rfind("is ", 0) == 0 && what.find(" bytes, over the limit") != std::string::npos)
+            throw Error(ErrorKind::Manifest, display,
+                        fmt::format("the manifest is {} bytes, over the {} byte limit", fs::file_size(manifestPath, ec), kMaxBytes),
+                        "a manifest is a short hand-written file; check that this is the right file");
+        if (what.find("not a regular file") != std::string::npos)
+            throw Error(ErrorKind::Manifest, display, "the manifest is not a regular file", "name the YAML file itself");
+        throw;
     }
-    std::ifstream in(manifestPath, std::ios::binary);
-    if (!in)
-        throw Error(ErrorKind::Manifest, display, "the manifest cannot be opened", "check its permissions");
-    // Read at most one byte past the limit: the file may have grown since it was measured.
-    std::string text(static_cast<std::size_t>(kMaxBytes + 1), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (in.bad()) throw Error(ErrorKind::Manifest, display, "the manifest cannot be read", "check the file");
-    text.resize(static_cast<std::size_t>(in.gcount()));
     const fs::path absolute = fs::absolute(manifestPath).lexically_normal();
     AlbumPlan plan = parseImpl(text, display, absolute.parent_path(), checkInputs);
     plan.manifestPath = absolute;

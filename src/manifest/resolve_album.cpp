@@ -5,6 +5,7 @@
 #include "manifest/checks_section.hpp"
 #include "manifest/store_rules.hpp"
 
+#include "lacquer/common/output_names.hpp"
 #include "lacquer/manifest/codes.hpp"
 
 namespace lacquer::manifest::detail {
@@ -245,6 +246,11 @@ void Resolver::readVariants(const Node* node) {
         if (!charsOk || name == "." || name == "..") {
             c_.error(key, fmt::format("variant name '{}' cannot be a folder name", detail::printable(name)),
                      "use only letters, digits, '.', '_' and '-' (it names the output folder)");
+            continue;
+        }
+        if (const std::string why = output_names::reservedBecause(name); !why.empty()) {
+            c_.error(key, fmt::format("variant name '{}' {}", name, why),
+                     "rename the variant (it names its folder in the output folder)");
             continue;
         }
         std::string lower = name;

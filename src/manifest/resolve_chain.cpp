@@ -30,10 +30,15 @@ std::optional<int> sampleRate(Checker& c, const MapView& m, std::string_view key
 
 ChainParams applyChain(ChainParams base, const ChainSpec& spec) {
     if (spec.eq) base.eq = *spec.eq;
+    if (spec.match) base.match = *spec.match;
+    if (spec.denoise) base.denoise = *spec.denoise;
     if (spec.reverb) base.reverb = *spec.reverb;
     if (spec.multiband) base.multiband = *spec.multiband;
     if (spec.stereo) base.stereo = *spec.stereo;
     if (spec.deesser) base.deesser = *spec.deesser;
+    if (spec.compressor) base.compressor = *spec.compressor;
+    if (spec.saturation) base.saturation = *spec.saturation;
+    if (spec.trim) base.trim = *spec.trim;
     return base;
 }
 
@@ -42,7 +47,9 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
     const std::string name = level == ChainLevel::Track     ? "track chain"
                              : level == ChainLevel::Variant ? "variant chain"
                                                             : "chain";
-    MapView m(c_, node, name, {"eq", "reverb", "multiband", "stereo", "deesser", "limiter"}, "in " + name);
+    MapView m(c_, node, name,
+              {"denoise", "eq", "match", "reverb", "multiband", "stereo", "deesser", "compressor", "saturation", "trim", "limiter"},
+              "in " + name);
     if (!m.valid()) return spec;
     if (const Node* v = m.get("eq")) spec.eq = readEq(*v);
     if (const Node* v = m.get("reverb")) {
@@ -52,9 +59,19 @@ ChainSpec Resolver::readChain(const Node* node, ChainLevel level, int trackIndex
             spec.reverb = r;
         }
     }
+    spec.match = offOr(m.get("match"), &Resolver::readMatch);
+    spec.denoise = offOr(m.get("denoise"), &Resolver::readDenoise);
     spec.multiband = offOr(m.get("multiband"), &Resolver::readMultiband);
     spec.stereo = offOr(m.get("stereo"), &Resolver::readStereo);
     spec.deesser = offOr(m.get("deesser"), &Resolver::readDeesser);
+    spec.compressor = offOr(m.get("compressor"), &Resolver::readGlueCompressor);
+    spec.saturation = offOr(m.get("saturation"), &Resolver::readSaturation);
+    if (level == ChainLevel::Variant && m.get("trim")) {
+        c_.error(*m.keyOf("trim"), "trim cannot be set in a variant's chain",
+                 "trimming changes the tracks' lengths, which every variant shares: set it in the album or track chain");
+    } else {
+        spec.trim = offOr(m.get("trim"), &Resolver::readTrim);
+    }
     if (const Node* v = m.get("limiter")) {
         if (level == ChainLevel::Track) {
             c_.error(*m.keyOf("limiter"), "the limiter cannot be set per track",

@@ -21,6 +21,8 @@
 #include "lacquer/common/error.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "manifest/checker.hpp"
+#include "manifest/spectral.hpp"
+#include "manifest/tool_keys.hpp"
 #include "manifest/yaml_tree.hpp"
 
 namespace lacquer::manifest::detail {
@@ -69,10 +71,15 @@ std::optional<int> sampleRate(Checker& c, const MapView& m, std::string_view key
 // given"; an inner nullopt means "off".
 struct ChainSpec {
     std::optional<eq::Bands> eq;
+    std::optional<std::optional<eq::MatchParams>> match;
+    std::optional<std::optional<denoise::Params>> denoise;
     std::optional<std::optional<reverb::Params>> reverb;
     std::optional<std::optional<dynamics::MultibandParams>> multiband;
     std::optional<std::optional<dynamics::StereoParams>> stereo;
     std::optional<std::optional<dynamics::DeesserParams>> deesser;
+    std::optional<std::optional<dynamics::GlueCompressorParams>> compressor;
+    std::optional<std::optional<dynamics::SaturationParams>> saturation;
+    std::optional<std::optional<sequence::TrimParams>> trim;
     std::optional<limiter::Params> limiter;
 };
 
@@ -125,10 +132,15 @@ private:
     std::optional<eq::Bands> readEq(const Node& v);
     std::optional<eq::Band> readBand(const Node& v);
     std::optional<reverb::Params> readReverb(const Node& v, int trackIndex);
+    std::optional<eq::MatchParams> readMatch(const Node& v) { return detail::readMatch(c_, v); }      // spectral.cpp
+    std::optional<denoise::Params> readDenoise(const Node& v) { return detail::readDenoise(c_, v); }  // spectral.cpp
     std::optional<dynamics::MultibandParams> readMultiband(const Node& v);
     std::optional<dynamics::CompressorParams> readCompressor(const Node& v);
     std::optional<dynamics::StereoParams> readStereo(const Node& v);
     std::optional<dynamics::DeesserParams> readDeesser(const Node& v);
+    std::optional<dynamics::GlueCompressorParams> readGlueCompressor(const Node& v) { return detail::readGlueCompressor(c_, v); }
+    std::optional<dynamics::SaturationParams> readSaturation(const Node& v) { return detail::readSaturation(c_, v); }
+    std::optional<sequence::TrimParams> readTrim(const Node& v) { return detail::readTrim(c_, v); }
     std::optional<limiter::Params> readLimiter(const Node& v, limiter::Params base);
     LoudnessParams readLoudness(const Node* node, LoudnessParams base, const std::string& name);
     void readTracks(const Node* node);

@@ -49,13 +49,7 @@ void emitStoreWarnings(bool emit) {
     pendingWarnings().clear();
 }
 
-std::uintmax_t flacPictureBlockBytes(std::uintmax_t imageBytes, const std::string& mime) {
-    const std::string description = "Front cover";  // what io::FlacWriter writes
-    return 4 + 4 + mime.size() + 4 + description.size() + 4 * 4 + 4 + imageBytes;
-}
-
-void checkCoverForStores(Checker& c, const Node& at, const std::string& written, const std::filesystem::path& path,
-                         const AlbumPlan& plan) {
+void checkCoverForStores(Checker& c, const Node& at, const std::string& written, const std::filesystem::path& path) {
     const std::string where = fmt::format("{}:{}:{}", c.displayName(), at.line, at.column);
     const auto info = io::probeImage(path);
     if (!info) {
@@ -73,14 +67,6 @@ void checkCoverForStores(Checker& c, const Node& at, const std::string& written,
         warn(where, fmt::format("cover '{}' is {}, not RGB; stores refuse CMYK and greyscale artwork — "
                                         "save it in RGB",
                                         written, io::toString(info->colour)));
-    const bool flac = std::any_of(plan.variants.begin(), plan.variants.end(),
-                                  [](const VariantPlan& v) { return v.exportSpec.format == ExportFormat::Flac; });
-    const std::string mime = info->format == "png" ? "image/png" : "image/jpeg";
-    if (flac && flacPictureBlockBytes(info->bytes, mime) > kFlacMaxBlockBytes)
-        c.error(at,
-                fmt::format("cover '{}' is {} bytes; a FLAC PICTURE block holds at most {} bytes with its fields", written,
-                            info->bytes, kFlacMaxBlockBytes),
-                "export a smaller image (a 3000x3000 JPEG is usually 1-4 MB)");
 }
 
 void warnUpsampledVariants(const AlbumPlan& plan, int highestSourceRateHz) {

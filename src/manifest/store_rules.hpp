@@ -20,17 +20,12 @@ void readCopyrightLine(Checker& c, MapView& m, std::string_view key, std::string
 
 // Published minimum cover size (Ditto Music, DistroKid's recommendation, other distributors).
 constexpr int kMinCoverPixels = 3000;
-// A FLAC metadata block's length field is 24 bits (FLAC format, METADATA_BLOCK_HEADER).
-constexpr std::uintmax_t kFlacMaxBlockBytes = (1u << 24) - 1;
-// PICTURE block bytes besides the image: type, MIME length, MIME, description length,
-// description ("Front cover"), width, height, depth, colours, data length (FLAC format).
-std::uintmax_t flacPictureBlockBytes(std::uintmax_t imageBytes, const std::string& mime);
 
-// The cover's store warnings (size, square, colour model), one message each; an error when a
-// FLAC variant would embed a picture over the metadata block limit (TagLib would write a length
-// that does not fit its 24-bit field, a broken file). `at` is the cover's manifest position.
+// The cover's store warnings (size, square, colour model), one message each. `at` is the cover's
+// manifest position. (A cover over a FLAC picture block's limit is an error of
+// render::checkLimits, which validate and render both call: render/limits.hpp.)
 void checkCoverForStores(Checker& c, const Node& at, const std::string& written,
-                         const std::filesystem::path& path, const AlbumPlan& plan);
+                         const std::filesystem::path& path);
 
 // Warns for each variant delivered at a hi-res rate (above 48 kHz) higher than every mix's
 // rate: upsampled, not hi-res. (44.1 kHz mixes at a 48 kHz streaming rate are a rate

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The render from start to end (renderAlbum), and the output folder it writes into: its lock, the
-// track file names, what may be replaced. The steps along the signal flow live beside it:
+// The render from start to end (renderAlbum) and the track file names; the output folder's rules
+// (its lock, what may be created, replaced or deleted) are output_folder.cpp's. The steps along the signal flow live beside it:
 // track_chain.cpp (per track, shared by every variant), variant_master.cpp (per variant: loudness
 // through the limiter, quantisation, the codec-headroom step), write_variant.cpp (files, checks,
 // the variant's report section).
@@ -8,8 +8,6 @@
 #include "lacquer/render/budget.hpp"
 #include "lacquer/render/job_key.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,9 +26,12 @@
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/io/atomic_file.hpp"
+#include "lacquer/render/limits.hpp"
 #include "lacquer/report/html.hpp"
 #include "lacquer/report/report.hpp"
 #include "lacquer/report/settings.hpp"
+#include "render/output_folder.hpp"
+#include "render/spectral.hpp"
 #include "render/spill.hpp"
 #include "render/stage_times.hpp"
 #include "render/steps.hpp"
@@ -54,50 +55,13 @@ std::vector<delivery::CdTrackMeta> cdTracks(const AlbumPlan& plan) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The output folder
+// Parallel work
 
 namespace {
 
-// Holds an exclusive lock on DIR/.lacquer.lock for the render's lifetime: a second render into
-// the same folder refuses instead of interleaving files.
-class OutputLock {
-public:
-    explicit OutputLock(const fs::path& dir) {
-        const auto path = dir / ".lacquer.lock";
-        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw Error(ErrorKind::Io, dir.string(), "cannot create the lock file", "check permissions on the output folder");
-        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd_);
-            throw Error(ErrorKind::Usage, dir.string(), "another lacquer render is writing into this folder",
-                        "wait for it to finish or choose another --out");
-        }
-    }
-    ~OutputLock() { ::close(fd_); }
-    OutputLock(const OutputLock&) = delete;
-    OutputLock& operator=(const OutputLock&) = delete;
-
-private:
-    int fd_ = -1;
-};
-
-void prepareOutputFolder(const fs::path& dir, bool force) {
-    std::error_code ec;
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-        throw Error(ErrorKind::Usage, dir.string(), "exists and is not a folder", "choose another --out");
-    // report.json or the lock file: a folder lacquer rendered into, finished or interrupted.
-    if (fs::exists(dir, ec) && !force && !fs::exists(dir / "report.json", ec) && !fs::exists(dir / ".lacquer.lock", ec)) {
-        for (const auto& e : fs::directory_iterator(dir, ec)) {
-            if (e.path().filename() == ".lacquer.lock") continue;
-            throw Error(ErrorKind::Usage, dir.string(), "the output folder holds files lacquer did not write",
-                        "choose an empty or new folder with --out, or pass --force");
-        }
-    }
-    fs::create_directories(dir, ec);
-    if (ec) throw Error(ErrorKind::Io, dir.string(), "cannot create the output folder: " + ec.message(), "check the path and permissions");
-}
-
-// kTrackMemoryBudgetBytes (lacquer/render/budget.hpp): tracks run in parallel only while their
-// estimated working sets (perJob in renderAlbum) fit.
+// Working memory the shared chain's streams may hold at once (see perJob in renderAlbum): tracks
+// run in parallel only while their estimated working sets fit.
+constexpr double kTrackMemoryBudgetBytes = 1.25 * 1024 * 1024 * 1024;
 
 unsigned workersFor(double bytesPerJob) {
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -127,14 +91,13 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     // The job key and every input's SHA-256, hashed before anything is written (report.json "job").
     const JobIdentity identity = jobIdentity(plan, options.variants, deviceText(options.device));
 
-    // A render already running in the folder refuses us on its lock before its files look foreign.
-    std::optional<OutputLock> lock;
-    if (std::error_code ec; fs::exists(options.outDir / ".lacquer.lock", ec)) lock.emplace(options.outDir);
-    prepareOutputFolder(options.outDir, options.force);
-    if (!lock) lock.emplace(options.outDir);
+    // What the manifest already decides is checked before anything is processed or written; the
+    // output folder's rules (output_folder.hpp) before the folder is touched.
+    checkLimits(plan, variants);
+    OutputFolder folder(options.outDir, options.force, inputsOf(plan), plannedOutputs(plan, variants));
 
     // Scratch files of the album pass, inside the locked output folder; removed on every exit.
-    Scratch scratch(options.scratchDir.empty() ? options.outDir / ".lacquer-scratch"
+    Scratch scratch(options.scratchDir.empty() ? folder.scratchDir()
                                                : options.scratchDir / ("lacquer-" + std::to_string(::getpid())));
 
     // One engine for the whole render: FFT plans and kernels are made once and reused.
@@ -172,9 +135,10 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     // growth; on the CPU a few MiB to ~250 MiB for long reverbs on many cores), libsoxr's state
     // and a few blocks — not the track.
     constexpr double perJob = 384.0 * 1024 * 1024;
+    const std::vector<SpectralJob> spectral = prepareSpectral(jobs);  // src/render/spectral.cpp
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
-        done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch);
+        done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch, spectralInputs(spectral[j], *engine, options.device));
         meter.advance(1, "processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
     if (stats) {
@@ -197,6 +161,11 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     report["device"] = engine->deviceName();
     report["backend"] = engine->backendName();
     report["chains"] = report::chainsJson(plan);
+    report["spectral"] = spectralJson(jobs, spectral, [&] {
+        std::vector<SpectralResults> r;
+        for (const auto& p : done) r.push_back({p.matchedSpectrum, p.noiseBefore, p.noiseAfter, p.denoiseBackend});
+        return r;
+    }());
     report["variants"] = json::object();  // a JSON object sorts its keys: the order is kept beside it
     report["variant_order"] = json::array();
     for (const auto* v : variants) report["variant_order"].push_back(v->name);
@@ -262,6 +231,7 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     io::writeTextFile(options.outDir / "report.json", report.dump(2) + "\n");
     io::writeTextFile(options.outDir / "report.md", report::toMarkdown(report));
     io::writeTextFile(options.outDir / "report.html", report::toHtml(report));
+    folder.finish(writtenFiles(report));  // the previous render's files this one did not write
     return {std::move(report), allOk};
 }
 

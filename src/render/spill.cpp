@@ -20,10 +20,15 @@ namespace {
 constexpr std::size_t kIoFrames = 16384;  // frames per pread/pwrite when converting layouts
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what, int err) {
+    // The scratch folder is inside the output folder unless --scratch put it elsewhere: name the
+    // folder whose disk is full, not always the output folder.
+    const std::string folder = path.parent_path().parent_path().string();
     throw Error(ErrorKind::Io, path.string(), what + ": " + std::strerror(err),
-                err == ENOSPC || err == EFBIG ? "free disk space in the output folder (the render needs scratch space "
-                                                "of about twice the album as 32-bit float) and render again"
-                                              : "check the output folder's disk and permissions");
+                err == ENOSPC || err == EFBIG
+                    ? "free disk space on the disk holding " + folder +
+                          " (the render's scratch files need about twice the album as 32-bit float; --scratch puts them "
+                          "elsewhere) and render again"
+                    : "check the disk and permissions of " + folder);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include "render/quality_pass.hpp"
 #include "render/loudness_solve.hpp"
 #include "render/steps.hpp"
+#include "render/tool_report.hpp"
 
 namespace lacquer::render {
 namespace fs = std::filesystem;
@@ -416,6 +417,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                           {"limiter_max_gain_reduction_db", report::numberOrNull(master.limiterMaxGrDb[i])},
                           {"multiband_max_gain_reduction_db", report::bandsJson(processed[i].multibandMaxReductionDb)},
                           {"deesser_max_reduction_db", report::numberOrNull(processed[i].deesserMaxReductionDb)},
+                          {"compressor_max_gain_reduction_db", report::numberOrNull(processed[i].compressorMaxReductionDb)},
                           {"loudness_offset_lu", t.loudnessOffsetLu}});
         filesJson.push_back({{"path", rel},
                              {"sha256", m.sha256},
@@ -424,6 +426,7 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"bit_depth", m.info.bitDepth},
                              {"channels", m.info.channels},
                              {"frames", m.info.frames}});
+        addTrimJson(processed[i], "track " + std::to_string(t.number) + " (" + t.title + ")", tracks.back(), checks);
 
         checks::TrackReading reading;
         reading.number = t.number;

@@ -10,6 +10,7 @@
 
 #include "lacquer/common/digest.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/text.hpp"
 #include "lacquer/report/summary.hpp"
 
 namespace lacquer::report {
@@ -56,7 +57,7 @@ json numberOrNull(const std::optional<double>& v, int decimals) {
 
 std::string toMarkdown(const json& r) {
     std::string md = "# lacquer render report\n\n";
-    md += "- manifest: `" + r.value("manifest", "") + "`\n";
+    md += "- manifest: " + text::forMarkdown(r.value("manifest", "")) + "\n";
     md += "- lacquer: " + r.value("lacquer_version", "") + "\n";
     md += "- device: " + r.value("device", "") + "\n\n";
     for (const auto& name : variantOrder(r)) {
@@ -71,22 +72,27 @@ std::string toMarkdown(const json& r) {
         md += "| # | title | start s | length s | LUFS | LRA LU | dBTP | sample peak dBFS | gain dB | file |\n";
         md += "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
         for (const auto& tr : v["tracks"]) {
-            md += "| " + std::to_string(tr["number"].get<int>()) + " | " + tr["title"].get<std::string>() + " | " +
+            md += "| " + std::to_string(tr["number"].get<int>()) + " | " + text::forMarkdown(tr["title"].get<std::string>()) + " | " +
                   fmt(tr["start_s"], "%.3f") + " | " + fmt(tr["duration_s"], "%.3f") + " | " + fmt(tr["integrated_lufs"]) +
                   " | " + fmt(tr["loudness_range_lu"], "%.1f") + " | " + fmt(tr["true_peak_dbtp"]) + " | " +
-                  fmt(tr["sample_peak_dbfs"]) + " | " + fmt(tr["gain_db"]) + " | `" + tr["file"].get<std::string>() + "` |\n";
+                  fmt(tr["sample_peak_dbfs"]) + " | " + fmt(tr["gain_db"]) + " | " + text::forMarkdown(tr["file"].get<std::string>()) + " |\n";
         }
         md += "\n| check | result | detail |\n|---|---|---|\n";
         for (const auto& c : v["checks"])
-            md += "| " + c["name"].get<std::string>() + " | " + (!c["ok"].get<bool>() ? "**FAIL**" : c.value("severity", "") == "warn" ? "warning" : "ok") + " | " +
-                  c["detail"].get<std::string>() + " |\n";
+            md += "| " + text::forMarkdown(c["name"].get<std::string>()) + " | " + (!c["ok"].get<bool>() ? "**FAIL**" : c.value("severity", "") == "warn" ? "warning" : "ok") + " | " +
+                  text::forMarkdown(c["detail"].get<std::string>()) + " |\n";
         md += "\n";
         if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";
         if (v.contains("streaming") && v["streaming"].contains("codec_markdown"))
             md += "### The codec each service streams\n\n" + v["streaming"].value("codec_markdown", "") + "\n";
         if (v.contains("cd")) {
             md += "### CD: PQ sheet\n\n" + v["cd"].value("pq_sheet_markdown", "") + "\n";
-            md += "### CD: CUE sheet\n\n```\n" + v["cd"].value("cue", "") + "```\n\n";
+            // A fence longer than any run of backticks in the sheet, so it cannot close early.
+            const std::string cue = v["cd"].value("cue", "");
+            std::size_t run = 0, longest = 0;
+            for (const char c : cue) longest = std::max(longest, run = c == '`' ? run + 1 : 0);
+            const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+            md += "### CD: CUE sheet\n\n" + fence + "\n" + cue + fence + "\n\n";
         }
         if (v.contains("vinyl")) md += "### Vinyl: cutting sheet\n\n" + v["vinyl"].value("cutting_sheet_markdown", "") + "\n";
     }

@@ -3,6 +3,7 @@
 
 #include "lacquer/eq/design.hpp"
 #include "lacquer/report/report.hpp"
+#include "report/tool_settings.hpp"
 
 namespace lacquer::report {
 using nlohmann::json;
@@ -15,6 +16,20 @@ json settingsJson(const ChainParams& c) {
         eqs.push_back({{"type", kTypes[static_cast<int>(b.type)]}, {"freq_hz", b.freqHz}, {"gain_db", b.gainDb}, {"q", b.q},
                        {"slope_db_oct", b.slopeDbOct}});
     json j = {{"eq", eqs}};
+    if (c.denoise)
+        j["denoise"] = {{"reduction_db", c.denoise->reductionDb}, {"sensitivity_db", c.denoise->sensitivityDb},
+                        {"time_smoothing", c.denoise->timeSmoothing},
+                        {"profile", c.denoise->autoProfile ? json("auto")
+                                                           : json{{"file", c.denoise->profileFile.filename().string()},
+                                                                  {"start_s", c.denoise->profileStartS},
+                                                                  {"end_s", c.denoise->profileEndS}}}};
+    if (c.match) {
+        json refs = json::array();
+        for (const auto& r : c.match->references) refs.push_back(r.filename().string());
+        j["match"] = {{"references", refs}, {"amount", c.match->amount}, {"smoothing_oct", c.match->smoothingOct},
+                      {"max_boost_db", c.match->maxBoostDb}, {"max_cut_db", c.match->maxCutDb}, {"low_hz", c.match->lowHz},
+                      {"high_hz", c.match->highHz}, {"scope", c.match->scope == eq::MatchScope::Album ? "album" : "track"}};
+    }
     if (c.reverb)
         j["reverb"] = {{"ir", c.reverb->irPath.filename().string()}, {"mix", c.reverb->mix}, {"predelay_ms", c.reverb->predelayMs},
                        {"wet_lowcut_hz", c.reverb->wetLowCutHz}, {"wet_highcut_hz", c.reverb->wetHighCutHz}};
@@ -31,6 +46,7 @@ json settingsJson(const ChainParams& c) {
     if (c.deesser)
         j["deesser"] = {{"freq_hz", c.deesser->freqHz}, {"threshold_db", c.deesser->thresholdDb},
                         {"max_reduction_db", c.deesser->maxReductionDb}};
+    addToolSettings(c, j);
     return j;
 }
 
@@ -53,10 +69,12 @@ json chainsJson(const AlbumPlan& plan) {
         if (c == albumSettings) c = json::object();
         c["number"] = t.number;
         c["eq_curve"] = curve(t.chain.eq);
+        addToolCurves(t.chain, c);
         tracks.push_back(c);
     }
     json album = settingsJson(plan.albumChain);
     album["eq_curve"] = curve(plan.albumChain.eq);
+    addToolCurves(plan.albumChain, album);
     if (plan.albumLimiter)
         album["limiter"] = {{"ceiling_dbtp", plan.albumLimiter->ceilingDbtp}, {"lookahead_ms", plan.albumLimiter->lookaheadMs},
                             {"release_ms", plan.albumLimiter->releaseMs}};

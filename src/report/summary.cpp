@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "lacquer/common/text.hpp"
+
 namespace lacquer::report {
 using nlohmann::json;
 
@@ -54,7 +56,9 @@ std::string summaryTable(const json& r) {
         out += line;
         // Titles in full: the column is as wide as the longest (in terminal columns, not bytes).
         std::size_t width = 5;
-        for (const auto& tr : v["tracks"]) width = std::max(width, displayWidth(tr.value("title", "")));
+        // Titles reach the terminal through text::forTerminal (no control character or escape).
+        auto title = [](const json& tr) { return text::forTerminal(tr.value("title", "")); };
+        for (const auto& tr : v["tracks"]) width = std::max(width, displayWidth(title(tr)));
         auto padded = [&](const std::string& s) { return s + std::string(width - displayWidth(s), ' '); };
         std::snprintf(line, sizeof line, "  %3s  ", "#");
         out += line + padded("title");
@@ -62,7 +66,7 @@ std::string summaryTable(const json& r) {
         out += line;
         for (const auto& tr : v["tracks"]) {
             std::snprintf(line, sizeof line, "  %3d  ", tr["number"].get<int>());
-            out += line + padded(tr.value("title", ""));
+            out += line + padded(title(tr));
             std::snprintf(line, sizeof line, " %8s %7s %8s %7ss\n", fmt(tr["integrated_lufs"]).c_str(),
                           fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
             out += line;
@@ -75,13 +79,15 @@ std::string summaryTable(const json& r) {
         for (const auto& c : v["checks"])
             if (!c["ok"].get<bool>()) {
                 ++failed;
-                out += "  FAIL " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
+                out += "  FAIL " + text::forTerminal(c["name"].get<std::string>()) + ": " +
+                       text::forTerminal(c["detail"].get<std::string>()) + "\n";
             }
         // Warnings: passed checks an engineer must hear about (quality, vinyl, codec, Red Book).
         for (const auto& c : v["checks"])
             if (c["ok"].get<bool>() && c.value("severity", "") == "warn") {
                 ++warned;
-                out += "  WARN " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
+                out += "  WARN " + text::forTerminal(c["name"].get<std::string>()) + ": " +
+                       text::forTerminal(c["detail"].get<std::string>()) + "\n";
             }
         const std::string total = std::to_string(v["checks"].size());
         const std::string warnings = std::to_string(warned) + (warned == 1 ? " warning" : " warnings");

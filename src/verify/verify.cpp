@@ -18,10 +18,13 @@
 #include "lacquer/checks/files.hpp"
 #include "lacquer/checks/targets.hpp"
 #include "lacquer/common/error.hpp"
+#include "lacquer/common/output_names.hpp"
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/common/units.hpp"
 #include "lacquer/io/decode.hpp"
+#include "lacquer/io/input_file.hpp"
 #include "lacquer/loudness/meter.hpp"
+#include "lacquer/report/read_report.hpp"
 #include "lacquer/report/report.hpp"
 #include "verify/store_checks.hpp"
 #include "verify/inputs.hpp"
@@ -120,6 +123,19 @@ struct Sink {
 // ---------------------------------------------------------------------------------------------
 // One listed file
 
+// A path report.json gives, as a file inside the output folder: relative, without "..", and not
+// leading out through a link. nullopt otherwise (verify then reads nothing there).
+std::optional<fs::path> insideOutput(const fs::path& outDir, const std::string& rel) {
+    if (!output_names::isInsideRelativePath(rel)) return std::nullopt;
+    std::error_code ec;
+    const fs::path base = fs::weakly_canonical(outDir, ec);
+    const fs::path real = fs::weakly_canonical(outDir / rel, ec);
+    const fs::path up = real.lexically_relative(base);
+    if (ec || up.empty() || *up.begin() == "..") return std::nullopt;
+    return outDir / rel;
+}
+
+
 struct FileJob {
     // inputs
     const VariantPlan* variant = nullptr;
@@ -139,24 +155,32 @@ struct FileJob {
 void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, const fs::path& file) {
     if (!job.track) return;
     const checks::TagMap found = readTags(file, format);
-    std::optional<std::vector<char>> cover;
+    // The cover as the manifest names it: a regular file opened without blocking (it may not
+    // travel with a render verified elsewhere; then it is not compared).
+    std::optional<std::string> coverBytes;
     if (plan.album.cover && format == "flac") {
-        std::ifstream in(*plan.album.cover, std::ios::binary);
-        if (in) cover = readFlacFrontCover(file);  // the cover may not travel with a render verified elsewhere
+        try {
+            coverBytes = io::readInputFile(*plan.album.cover, ErrorKind::Io, 64u << 20);
+        } catch (const Error&) {
+        }
     }
     for (const auto& c : checks::checkTrackTags(plan, *job.track, format, found, job.measured))
         job.sink.judge(c, job.rel);
-    if (cover) {
-        std::ifstream in(*plan.album.cover, std::ios::binary);
-        const std::vector<char> wantBytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        job.sink.expect(*cover == wantBytes, job.rel, "front cover differs from the manifest's cover",
+    if (coverBytes) {
+        const auto cover = readFlacFrontCover(file);
+        const std::vector<char> wantBytes(coverBytes->begin(), coverBytes->end());
+        job.sink.expect(cover == wantBytes, job.rel, "front cover differs from the manifest's cover",
                         std::to_string(wantBytes.size()) + " bytes of " + plan.album.cover->filename().string(),
-                        cover->empty() ? "no front cover" : std::to_string(cover->size()) + " bytes");
+                        cover.empty() ? "no front cover" : std::to_string(cover.size()) + " bytes");
     }
 }
 
 void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
-    const fs::path file = outDir / job.rel;
+    const auto inside = insideOutput(outDir, job.rel);
+    if (!job.sink.expect(inside.has_value(), job.rel, "path in report.json leads outside the output folder",
+                         "a file inside " + outDir.string(), "not read"))
+        return;
+    const fs::path file = *inside;
     std::error_code ec;
     if (!job.sink.expect(fs::is_regular_file(file, ec), job.rel, "file missing", "the file report.json lists", "no such file"))
         return;
@@ -255,15 +279,20 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
 // 79:57, ISRCs and CATALOG as the manifest gives them).
 void checkCdImage(const AlbumPlan& plan, const VariantPlan& variant, const json& section, const fs::path& outDir, Sink& sink) {
     const std::string where = variant.name + "/album.cue";
-    std::ifstream in(outDir / variant.name / "album.cue");
-    if (!sink.expect(static_cast<bool>(in), where, "CUE sheet missing", "album.cue", "no file")) return;
-    const std::string cueText((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string cueText;
+    try {  // a regular file, opened without blocking
+        cueText = io::readInputFile(outDir / variant.name / "album.cue", ErrorKind::Io, 1u << 20);
+    } catch (const Error& e) {
+        const std::string& why = e.diagnostics().front().what;
+        sink.expect(false, where, "CUE sheet missing", "album.cue", why == "does not exist" ? "no file" : why);
+        return;
+    }
     std::vector<checks::CdTrackFile> files;
     for (const auto& t : arrayOrEmpty(member(section, "tracks"))) {
-        const fs::path file = outDir / text(member(t, "file"));
+        const auto file = insideOutput(outDir, text(member(t, "file")));
         std::error_code ec;
-        if (!fs::exists(file, ec)) continue;  // reported by the file checks
-        files.push_back({static_cast<int>(number(member(t, "number")).value_or(0)), io::probe(file).frames});
+        if (!file || !fs::is_regular_file(*file, ec)) continue;  // reported by the file checks
+        files.push_back({static_cast<int>(number(member(t, "number")).value_or(0)), io::probe(*file).frames});
     }
     for (const auto& c : checks::checkCdImage(plan, checks::parseCue(cueText), files))
         sink.judge(c, c.track > 0 ? variant.name + " track " + std::to_string(c.track) : where);
@@ -276,16 +305,21 @@ void checkVinylSides(const VariantPlan& variant, const json& section, const fs::
     const double leadS = number(member(*vinyl, "lead_in_s")).value_or(0.0);
     const auto& tracks = arrayOrEmpty(member(section, "tracks"));
     for (const auto& side : arrayOrEmpty(member(*vinyl, "sides"))) {
-        const fs::path file = outDir / text(member(side, "file"));
         const std::string where = variant.name + " side " + text(member(side, "side"));
+        const auto inside = insideOutput(outDir, text(member(side, "file")));
+        if (!sink.expect(inside.has_value(), where, "path in report.json leads outside the output folder",
+                         "a file inside " + outDir.string(), "not read"))
+            continue;
+        const fs::path file = *inside;
         std::error_code ec;
-        if (!sink.expect(fs::exists(file, ec), where, "side file missing", file.filename().string(), "no file")) continue;
+        if (!sink.expect(fs::is_regular_file(file, ec), where, "side file missing", file.filename().string(), "no file")) continue;
         const auto info = io::probe(file);
         std::int64_t frames = 0;
         for (const auto& n : arrayOrEmpty(member(side, "tracks")))
             for (const auto& t : tracks)
-                if (member(t, "number") && *member(t, "number") == n && fs::exists(outDir / text(member(t, "file")), ec))
-                    frames += io::probe(outDir / text(member(t, "file"))).frames;
+                if (member(t, "number") && *member(t, "number") == n)
+                    if (const auto track = insideOutput(outDir, text(member(t, "file"))); track && fs::is_regular_file(*track, ec))
+                        frames += io::probe(*track).frames;
         const checks::VinylSideFile sf{text(member(side, "side")), info.frames, static_cast<double>(info.sampleRateHz), frames, leadS};
         for (const auto& c : checks::checkVinylSide(variant, sf)) sink.judge(c, where);
     }
@@ -409,20 +443,16 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
         }
     }
 
-    // Anything in the variant's folder that report.json does not list (hidden temporary and lock
-    // files excepted: AtomicFile's ".name.part-*" and ".lacquer.lock").
+    // Anything in the variant's folder that report.json does not list, hidden files included
+    // (AtomicFile's ".name.part-*" are gone when a render finishes).
     Sink extra;
     const fs::path dir = outDir / vname;
     std::error_code ec;
     if (fs::is_directory(dir, ec)) {
         std::vector<std::string> found;
         for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            const std::string name = it->path().filename().string();
-            if (!name.empty() && name[0] == '.') {
-                if (it->is_directory(ec)) it.disable_recursion_pending();
-                continue;
-            }
-            if (it->is_directory(ec)) continue;
+            // Hidden files too: a finished render leaves none in a variant's folder.
+            if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
             const std::string rel = fs::relative(it->path(), outDir, ec).generic_string();
             if (!listed.count(rel)) found.push_back(rel);
         }
@@ -465,16 +495,10 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
 
 Result verifyRender(const AlbumPlan& plan, const fs::path& outDir) {
     const fs::path reportPath = outDir / "report.json";
-    std::ifstream in(reportPath);
-    if (!in)
-        throw Error(ErrorKind::Io, reportPath.string(), "cannot be read", "render first, or pass --out with the render's folder");
-    json report;
-    try {
-        report = json::parse(in);
-    } catch (const json::exception& e) {
-        throw Error(ErrorKind::Io, reportPath.string(), std::string("is not valid JSON: ") + e.what(),
-                    "render again to rewrite it");
-    }
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(reportPath, ec)))
+        throw Error(ErrorKind::Io, reportPath.string(), "does not exist", "render first, or pass --out with the render's folder");
+    const json report = report::readReportFile(reportPath, ErrorKind::Io, "render again to rewrite it");
 
     Result result;
     Sink top;

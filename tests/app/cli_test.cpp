@@ -242,6 +242,32 @@ TEST(Cli, ValidateAndRenderRefuseAnImpossibleCdTimeline) {
     EXPECT_FALSE(fs::exists(dir / "out/cd"));  // nothing written
 }
 
+// chain.trim shortens tracks: validate's Red Book precheck measures the trimmed length. A 6 s
+// file with 3 s of silence before 3 s of music passes untrimmed and fails trimmed (3.1 s < 4 s).
+TEST(Cli, ValidateChecksTheCdTimelineWithTrimmedLengths) {
+    const auto dir = test::scratchDir();
+    AudioBuffer x(2, 6 * 44100, 44100);
+    const AudioBuffer music = test::musicNoise(3.0, 44100, 2, 3);
+    for (int c = 0; c < 2; ++c)
+        std::copy(music.samples[static_cast<std::size_t>(c)].begin(), music.samples[static_cast<std::size_t>(c)].end(),
+                  x.samples[static_cast<std::size_t>(c)].begin() + 3 * 44100);
+    test::writeAudio(dir / "a.wav", x, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+    const std::string head = R"(lacquer: 1
+album: { title: X, artist: Y }
+tracks:
+  - { file: a.wav, title: A }
+variants:
+  cd: { export: { format: cd } }
+)";
+    writeManifest(dir, head);
+    std::string out;
+    EXPECT_EQ(runCommand(cli() + " validate " + (dir / "album.yaml").string(), &out), 0) << out;
+    writeManifest(dir, head + "chain: { trim: { head: auto, tail: auto } }\n");
+    EXPECT_EQ(runCommand(cli() + " validate " + (dir / "album.yaml").string(), &out), 2);
+    EXPECT_NE(out.find("error: cd: "), std::string::npos) << out;
+    EXPECT_NE(out.find("4 s"), std::string::npos) << out;
+}
+
 TEST(Cli, InterruptedRenderLeavesNoPartialFileUnderAFinalName) {
     const auto dir = smallAlbum(60.0);  // long enough that the signal lands mid-render
     const auto outDir = dir / "out";

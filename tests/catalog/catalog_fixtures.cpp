@@ -65,8 +65,19 @@ nlohmann::json readJson(const fs::path& file) {
 
 std::vector<std::pair<std::string, std::string>> treeHashes(const fs::path& dir) {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) out.emplace_back(fs::relative(e.path(), dir).generic_string(), sha256File(e.path()));
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        if (!e.is_regular_file()) continue;
+        const auto rel = fs::relative(e.path(), dir).generic_string();
+        if (rel == "report.json") {
+            // report.json's "timing" (wall and CPU seconds per stage, issue 13) is the one part of a
+            // render that differs between runs; everything else must be byte for byte the same.
+            auto j = readJson(e.path());
+            if (j.is_object()) j.erase("timing");
+            out.emplace_back(rel, j.dump());
+        } else {
+            out.emplace_back(rel, sha256File(e.path()));
+        }
+    }
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -11,6 +11,7 @@
 #include "support/paths.hpp"
 #include "targets/decode_target.hpp"
 #include "targets/manifest_target.hpp"
+#include "targets/report_target.hpp"
 
 namespace lacquer {
 namespace {
@@ -51,6 +52,16 @@ TEST(FuzzReplay, DecodeSeedsAndRegressionsDecodeOrFailCleanly) {
         SCOPED_TRACE(f.string());
         const auto bytes = bytesOf(f);
         EXPECT_EQ(fuzz::decodeOneInput(bytes.data(), bytes.size()), 0);
+    }
+}
+
+TEST(FuzzReplay, ReportSeedsAndRegressionsParseOrFailCleanly) {
+    const auto files = inputsOf("report");
+    ASSERT_GE(files.size(), 3u);
+    for (const auto& f : files) {
+        SCOPED_TRACE(f.string());
+        const auto bytes = bytesOf(f);
+        EXPECT_EQ(fuzz::reportOneInput(bytes.data(), bytes.size()), 0);
     }
 }
 

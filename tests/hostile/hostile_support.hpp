@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "support/audio_files.hpp"
+#include "lacquer/common/digest.hpp"
 #include "support/paths.hpp"
 
 namespace lacquer::hostile {
@@ -72,6 +74,28 @@ inline std::vector<std::string> leftoverFiles(const fs::path& outDir) {
     for (const auto& n : leftovers(outDir))
         if (fs::is_regular_file(outDir / n)) names.push_back(n);
     return names;
+}
+
+// Every regular file under `dir` (recursively, links not followed), relative path → SHA-256: the
+// state of the album folder, its inputs and its output folder, to compare before and after.
+inline std::map<std::string, std::string> snapshot(const fs::path& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && !e.is_symlink())
+            files[fs::relative(e.path(), dir).generic_string()] = sha256File(e.path());
+    return files;
+}
+
+// The lines of `out` (without their '\n').
+inline std::vector<std::string> lines(const std::string& out) {
+    std::vector<std::string> v;
+    std::size_t at = 0;
+    while (at < out.size()) {
+        const std::size_t eol = std::min(out.find('\n', at), out.size());
+        v.push_back(out.substr(at, eol - at));
+        at = eol + 1;
+    }
+    return v;
 }
 
 }  // namespace lacquer::hostile

@@ -249,8 +249,8 @@ TEST(HostileInput, TruncatedWavIsRefusedAtLoad) {
     // 2 s × 44100 × 4 bytes = 352800 bytes of data promised, 4000 fewer there.
     expectRefusedAtLoad(
         dir, "mixes/cut.wav",
-        "truncated or corrupt: the audio data is shorter than its header says (data : 352800 (should be "
-        "348800)) — re-export or re-copy the file");
+        "truncated or corrupt: its header promises 352800 bytes of audio data, the file holds 348800 — "
+        "re-export or re-copy the file");
 }
 
 TEST(HostileInput, AWavOverFourGibIsRefusedRatherThanReadAsItsWrappedLength) {

@@ -126,17 +126,8 @@ TEST(StoreGuards, CmykJpegWarns) {
 }
 
 // FLAC's METADATA_BLOCK_HEADER length is 24 bits: 16,777,215 bytes per block.
-TEST(StoreGuards, ACoverOverTheFlacBlockLimitIsAnErrorForFlacVariantsOnly) {
-    const auto dir = albumDir();
-    writePng(dir / "cover.png", 3000, 3000, 2, (1u << 24));
-    try {
-        warningsFor(dir, ", cover: cover.png", "  s: { export: { format: flac, sample_rate: 48000 } }\n");
-        FAIL() << "no error";
-    } catch (const Error& e) {
-        EXPECT_THAT(e.diagnostics()[0].line(), HasSubstr("a FLAC PICTURE block holds at most 16777215 bytes"));
-    }
-    EXPECT_TRUE(warningsFor(dir, ", cover: cover.png", "  w: { export: { format: wav, sample_rate: 48000 } }\n").empty());
-}
+// A cover over FLAC's picture block limit is render::checkLimits' error (validate and render):
+// HostileLimits.ACoverOverFlacsPictureBlockIsRefusedByValidateAndRenderAlike holds it.
 
 TEST(StoreGuards, DeliveryAboveEveryMixRateWarnsButTheCdDoesNot) {
     const auto dir = albumDir(44100);

@@ -120,8 +120,8 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
     // Same backend as the CLI's `auto` on this machine, so the masters must match bit for bit.
     const auto engine = convolution::Engine::create({});
     const auto irs = render::loadImpulseResponses(plan);
-    std::vector<render::ProcessedTrack> processed;
-    for (const auto& t : plan.tracks) processed.push_back(render::processTrack(plan, t, *engine, irs));
+    // As the render runs them: spectral stages (match, denoise) measured first.
+    const std::vector<render::ProcessedTrack> processed = render::processTracks(plan, *engine, irs);
     for (const auto& variant : plan.variants) {
         const auto master = render::masterVariant(plan, variant, processed);
         // A CD's tracks concatenate to the programme (2 s lead-in + timeline + sector padding)

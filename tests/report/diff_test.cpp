@@ -77,7 +77,7 @@ TEST(DiffCli, PrintsOneLinePerChangeExitsZeroAndThreeWhenUnreadable) {
     EXPECT_EQ(test::runCommand(cli + " diff " + (dir / "a.json").string() + " " + (dir / "b.json").string(), &out), 0);
     EXPECT_EQ(out, "chains: album: limiter: release_ms: 60 → 80 (+20)\ndiff: 1 difference\n");
     EXPECT_EQ(test::runCommand(cli + " diff " + (dir / "a.json").string() + " " + (dir / "missing.json").string(), &out), 3);
-    EXPECT_EQ(out, "error: " + (dir / "missing.json").string() + ": cannot be read — pass the report.json of a render\n");
+    EXPECT_EQ(out, "error: " + (dir / "missing.json").string() + ": does not exist — pass the report.json of a render\n");
 }
 
 }  // namespace

@@ -79,8 +79,9 @@ public:
     const EngineOptions& options() const { return options_; }
 
     // The kernel process() would apply (for reports and tests). `in` gives the rate and channels.
+    // match: a reference-match curve (eq/match.hpp) applied with the bands, or nullptr.
     Kernel makeKernel(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
-                      const AudioBuffer* ir) const;
+                      const AudioBuffer* ir, const eq::MagnitudeCurve* match = nullptr) const;
 
     // in: processing-rate track (1 or 2 channels). reverb/ir: both or neither (reverb active when
     // both are given and mix > 0; the IR may have any rate and 1 or 2 channels).
@@ -96,7 +97,7 @@ public:
 
     // The kernel process() would use for this chain (cached while the chain stays the same).
     Kernel kernelFor(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
-                     const AudioBuffer* ir);
+                     const AudioBuffer* ir, const eq::MagnitudeCurve* match = nullptr);
 
     // How many overlap-save blocks a stream hands the backend at once (memory against efficiency).
     std::size_t streamBlocks(std::size_t fftFrames, std::size_t hopFrames, int channels) const;
@@ -117,7 +118,7 @@ private:
     bool runSegment(const detail::Segment& segment, const Kernel& kernel);
     struct KernelKey;
     const Kernel& cachedKernel(double sampleRateHz, int channels, const eq::Bands& eq, const reverb::Params* reverb,
-                               const AudioBuffer* ir);
+                               const AudioBuffer* ir, const eq::MagnitudeCurve* match = nullptr);
     EngineOptions options_;
     DeviceRequest::OnDeviceLost onDeviceLost_ = DeviceRequest::OnDeviceLost::Fail;
     std::mutex mutex_;

@@ -81,6 +81,10 @@ DdpFileset writeDdp(const std::filesystem::path& folder, const AudioSource& prog
                     const CdDiscMeta& disc, const std::vector<CdTrackMeta>& tracks,
                     const DdpOptions& options = {});
 
+// Every name writeDdp may write inside its folder (the output folder's rules check them before a
+// render begins).
+inline constexpr const char* kDdpFileNames[] = {"DDPID", "DDPMS", "CDTEXT.BIN", "PQDESCR", "IMAGE.DAT", "CHECKSUM.MD5"};
+
 // Hex MD5 of a file's bytes (OpenSSL). Throws Error(ErrorKind::Io) when it cannot be read.
 std::string md5File(const std::filesystem::path& path);
 

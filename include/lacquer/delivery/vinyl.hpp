@@ -167,4 +167,7 @@ std::vector<CuttingRow> cuttingSheet(const VinylPlan& plan, const std::vector<Tr
 // "| side | track | title | start | duration | peak dBTP | loudness LUFS |" with m:ss.cc times.
 std::string cuttingSheetMarkdown(const std::vector<CuttingRow>& rows);
 
+// The name of the i-th planned side: A, B, … Z, AA, AB, …
+std::string vinylSideName(std::size_t i);
+
 }  // namespace lacquer::delivery

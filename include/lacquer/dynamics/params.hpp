@@ -56,4 +56,50 @@ struct DeesserParams {
     bool operator==(const DeesserParams&) const = default;
 };
 
+// Wideband "glue" compressor (dynamics::GlueCompressor; docs/dynamics.md). Feed-forward, soft
+// knee, detector after an optional side-chain high-pass, one linked gain (LeftRight) or one gain
+// each for mid and side (MidSide), parallel (dry/wet) mix, optional lookahead.
+enum class GluePosition { BeforeMultiband, AfterMultiband };
+struct GlueCompressorParams {
+    double thresholdDb = -18.0;
+    double ratio = 2.0;          // >= 1
+    double kneeDb = 6.0;         // 0 = hard knee
+    double attackMs = 10.0;
+    double releaseMs = 200.0;    // ignored when autoRelease
+    bool autoRelease = false;    // program-dependent: kAutoFastMs after transients, kAutoSlowMs after sustained reduction
+    double makeupDb = 0.0;       // applied to the compressed (wet) path
+    double sidechainHpfHz = 0.0; // 0 = off; 2nd-order Butterworth high-pass on the detector input
+    double mix = 1.0;            // 0 = dry only, 1 = compressed only
+    double lookaheadMs = 0.0;    // audio delayed by this much (the latency); detector not
+    StereoMode stereoMode = StereoMode::LeftRight;
+    Detector detector = Detector::Rms;
+    double rmsWindowMs = 5.0;
+    GluePosition position = GluePosition::BeforeMultiband;
+
+    static constexpr double kAutoFastMs = 50.0;
+    static constexpr double kAutoSlowMs = 1000.0;
+
+    bool operator==(const GlueCompressorParams&) const = default;
+};
+
+// Oversampled waveshaper (dynamics::Saturator; docs/dynamics.md).
+enum class SaturationType {
+    Soft,  // tanh: symmetric, odd harmonics only
+    Tube,  // biased tanh, asymmetric: even and odd harmonics (DC removed after the curve)
+};
+struct SaturationParams {
+    SaturationType type = SaturationType::Soft;
+    double driveDb = 6.0;        // input gain into the curve
+    // Output gain after the curve; nullopt-like "auto" = -driveDb (unity gain for quiet signals,
+    // since every curve has slope 1 at 0).
+    bool autoOutput = true;
+    double outputDb = 0.0;       // used when !autoOutput
+    double mix = 1.0;            // 0 = dry only, 1 = saturated only
+
+    // Tube curve bias (the tanh is evaluated at u + kTubeBias).
+    static constexpr double kTubeBias = 0.35;
+
+    bool operator==(const SaturationParams&) const = default;
+};
+
 }  // namespace lacquer::dynamics

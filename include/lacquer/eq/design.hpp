@@ -26,6 +26,21 @@ struct ResponsePoint {
 //   tilt: gainDb·log2(f/freqHz)/log2(20 kHz/freqHz), f clamped to 20 Hz..20 kHz.
 double requestedGainDb(const Bands& bands, double freqHz);
 
+// A magnitude target in dB on log-spaced points (a reference match: eq/match.hpp), interpolated
+// linearly in log-frequency and held at its end values outside them. It multiplies the bands'
+// requested curve. featureHz: the bandwidth of its narrowest feature (sets the tap count).
+struct MagnitudeCurve {
+    std::vector<double> freqsHz;  // increasing, > 0
+    std::vector<double> gainDb;
+    double featureHz = 0;
+    double gainDbAt(double freqHz) const;
+    bool isFlat() const;  // no points, or every point 0 dB
+    bool operator==(const MagnitudeCurve&) const = default;
+};
+
+// The bands' requested gain times the curve's, in dB.
+double requestedGainDb(const Bands& bands, const MagnitudeCurve* curve, double freqHz);
+
 // True when the bands change nothing (no bands, or only zero-gain bells/shelves/tilts).
 bool isFlat(const Bands& bands);
 
@@ -56,9 +71,10 @@ private:
     double sampleRateHz_ = 0;
 };
 
-std::size_t autoTapCount(const Bands& bands, double sampleRateHz);
+std::size_t autoTapCount(const Bands& bands, double sampleRateHz, const MagnitudeCurve* curve = nullptr);
 
-// Flat bands give the one-tap identity (latency 0).
-Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOptions& options = {});
+// Flat bands (and a flat or absent curve) give the one-tap identity (latency 0).
+Design designLinearPhase(const Bands& bands, double sampleRateHz, const DesignOptions& options = {},
+                         const MagnitudeCurve* curve = nullptr);
 
 }  // namespace lacquer::eq

@@ -10,12 +10,15 @@
 #include <vector>
 
 #include "lacquer/manifest/checks_config.hpp"
+#include "lacquer/denoise/denoise.hpp"
 #include "lacquer/dither/kind.hpp"
 #include "lacquer/dynamics/params.hpp"
+#include "lacquer/eq/match.hpp"
 #include "lacquer/eq/params.hpp"
 #include "lacquer/limiter/params.hpp"
 #include "lacquer/reverb/params.hpp"
 #include "lacquer/sequence/fade.hpp"
+#include "lacquer/sequence/trim_params.hpp"
 
 namespace lacquer {
 
@@ -31,11 +34,16 @@ struct SourceLoc {
 // `chain:` and then by a track's `chain:` (`eq:` replaces the whole band list;
 // `reverb:`/`multiband:`/... replace their whole block).
 struct ChainParams {
+    std::optional<denoise::Params> denoise;             // noise reduction, before the EQ kernel
     eq::Bands eq;                                       // empty = no EQ
+    std::optional<eq::MatchParams> match;               // reference match, joins the EQ kernel
     std::optional<reverb::Params> reverb;
     std::optional<dynamics::MultibandParams> multiband;
     std::optional<dynamics::StereoParams> stereo;
     std::optional<dynamics::DeesserParams> deesser;
+    std::optional<dynamics::GlueCompressorParams> compressor;
+    std::optional<dynamics::SaturationParams> saturation;
+    std::optional<sequence::TrimParams> trim;  // album chain and track chains only (changes the length)
 
     // Member by member, so the render can run the shared stage once per distinct chain.
     bool operator==(const ChainParams&) const = default;

@@ -16,10 +16,13 @@
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
 #include "lacquer/loudness/meter.hpp"
+#include "lacquer/denoise/denoise.hpp"
+#include "lacquer/eq/match.hpp"
 #include "lacquer/manifest/plan.hpp"
 #include "lacquer/checks/quality.hpp"
 #include "lacquer/loudness/sound_meter.hpp"
 #include "lacquer/sequence/timeline.hpp"
+#include "lacquer/sequence/trim.hpp"
 
 namespace lacquer::loudness {
 class SpectrumAverager;
@@ -31,7 +34,7 @@ struct RenderOptions {
     std::filesystem::path outDir;
     std::vector<std::string> variants;  // empty = all
     convolution::DeviceRequest device;  // --device auto | cpu | N
-    bool force = false;                 // allow an output folder holding files lacquer did not write
+    bool force = false;                 // allow an output folder holding files lacquer did not write (never replaced)
     // Where the album pass keeps its temporary audio (a private subfolder is made and removed);
     // empty: DIR/.lacquer-scratch inside the output folder.
     std::filesystem::path scratchDir;
@@ -48,6 +51,11 @@ struct ProcessedTrack {
     double sourceDurationS = 0.0;
     int sourceRateHz = 0;
     double deesserMaxReductionDb = 0.0;            // >= 0
+    double compressorMaxReductionDb = 0.0;         // >= 0, chain.compressor
+    // chain.trim's cut (trimmed) or, untrimmed, the scan of the source for the clean-up warnings
+    // (from 0 to the end).
+    sequence::TrimResult trim;
+    bool trimmed = false;
     std::vector<double> multibandMaxReductionDb;   // per band, >= 0; empty without multiband
     std::vector<std::vector<float>> multibandTraceDb;  // per band, max per multibandTraceS
     double multibandTraceS = 0.0;
@@ -62,6 +70,17 @@ struct ProcessedTrack {
     std::optional<double> reverbWetFlatDb, reverbWetRealisedDb;
     std::vector<std::optional<double>> eqOctaveDb;
     std::vector<double> multibandMeanReductionDb;  // per band: mean of the trace's per-period maxima
+    std::shared_ptr<eq::SpectrumMeter> matchedSpectrum;  // after the convolution, when a match ran
+    std::shared_ptr<denoise::NoiseMeter> noiseBefore, noiseAfter;  // quietest frames around the denoiser
+    std::string denoiseBackend;                          // "cpu-fftw-float", "vulkan"; empty: no denoise
+};
+
+// What the spectral stages of one track need, measured before its chain runs (src/render/spectral.hpp).
+struct SpectralInputs {
+    const eq::MagnitudeCurve* match = nullptr;  // reference-match curve, joins the EQ kernel
+    const denoise::NoiseProfile* noise = nullptr;  // the denoiser's profile (chain.denoise)
+    denoise::Backend denoiseBackend = denoise::Backend::CpuFloat;
+    int vulkanIndex = -1;                          // for denoise::Backend::Vulkan
 };
 
 // The mastered album of one variant, before it is split and written.
@@ -104,7 +123,13 @@ IrCache loadImpulseResponses(const AlbumPlan& plan);
 // Runs the shared chain on one track: decode, resample, EQ + reverb on `engine`, dynamics.
 // With `scratch`, the result is spilled there (the render); without, it stays in memory.
 ProcessedTrack processTrack(const AlbumPlan& plan, const TrackPlan& track, convolution::Engine& engine,
-                            const IrCache& irs, Scratch* scratch = nullptr);
+                            const IrCache& irs, Scratch* scratch = nullptr, const SpectralInputs& spectral = {});
+
+// Every track's shared chain as renderAlbum runs it for the plan's own chains (the spectral
+// stages' spectra and profiles measured first), in order, in memory: for tests that rebuild a
+// render's masters. `device` names the Vulkan device a "vulkan" engine's denoiser uses.
+std::vector<ProcessedTrack> processTracks(const AlbumPlan& plan, convolution::Engine& engine, const IrCache& irs,
+                                          const convolution::DeviceRequest& device = {});
 
 // The per-variant album pass: resample to the delivery rate, variant deltas, loudness solved
 // through the limiter, quantisation — one track in memory per worker, the timeline streamed in
