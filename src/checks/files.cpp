@@ -93,7 +93,9 @@ std::string trackFileName(int number, const std::string& title, const std::strin
     return prefix + safe + "." + extension;
 }
 
-std::string trackFileExtension(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
+std::string trackFileExtension(const ExportSpec& e) {
+    return e.format == ExportFormat::Flac ? "flac" : e.format == ExportFormat::Mp3 ? "mp3" : "wav";
+}
 
 io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t) {
     io::Tags tags;
@@ -117,6 +119,10 @@ io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t) {
 
 std::vector<Check> checkExportFormat(const ExportSpec& e, const io::AudioInfo& info) {
     const std::string ext = trackFileExtension(e);
+    if (e.lossy())  // no word length in a lossy file (libsndfile reads it as float)
+        return {rule("file.format", 0, info.format == ext, "format differs from the manifest's export", ext, info.format),
+                rule("file.sample_rate", 0, info.sampleRateHz == e.sampleRateHz, "sample rate differs from the manifest's export",
+                     std::to_string(e.sampleRateHz) + " Hz", std::to_string(info.sampleRateHz) + " Hz")};
     return {rule("file.format", 0, info.format == ext, "format differs from the manifest's export", ext, info.format),
             rule("file.sample_rate", 0, info.sampleRateHz == e.sampleRateHz, "sample rate differs from the manifest's export",
                  std::to_string(e.sampleRateHz) + " Hz", std::to_string(info.sampleRateHz) + " Hz"),
@@ -129,6 +135,22 @@ std::vector<Check> checkTrackTags(const AlbumPlan& plan, const TrackPlan& t, con
     std::vector<Check> out;
     const bool flac = format == "flac";
     const io::Tags tags = trackTags(plan, t);
+    if (format == "mp3") {
+        // The ID3v2.4 tag (TagLib's property names; ReplayGain judged below with the others').
+        TagMap want;
+        for (const auto& [k, v] : io::id3TextFields(tags)) want[k] = {v};
+        std::set<std::string> keys;
+        for (const auto& [k, v] : want) keys.insert(k);
+        for (const auto& k : {"TITLE", "ARTIST", "ALBUM", "ALBUMARTIST", "DATE", "GENRE", "COMPOSER", "ISRC", "LABEL",
+                              "COPYRIGHT", "PRODUCEDNOTICE", "BARCODE", "TRACKNUMBER", "DISCNUMBER"})
+            if (found.count(k)) keys.insert(k);
+        for (const auto& k : keys) {
+            const auto w = want.count(k) ? want.at(k) : std::vector<std::string>{};
+            const auto f = found.count(k) ? found.at(k) : std::vector<std::string>{};
+            out.push_back(rule("tags.text", t.number, w == f, "tag " + k + " differs from the manifest", joinValues(w), joinValues(f)));
+        }
+        return out;
+    }
     // The text fields the writer stores (ReplayGain is judged below against the measurement;
     // SOFTWARE names the version that wrote the file).
     TagMap want;

@@ -204,8 +204,14 @@ CodecResult aacRoundTrip(const AudioSource& source, std::size_t from, std::size_
     result.bitrateKbps = encodedFrames > 0 ? static_cast<double>(result.encodedBytes) * 8.0 / 1000.0 /
                                                  (static_cast<double>(encodedFrames) / encodeRateHz)
                                            : 0.0;
-    result.sourceTruePeakDbtp = sourceMeter.result().truePeakDbtp;
-    if (decodedMeter.framesAdded() > 0) result.decodedTruePeakDbtp = decodedMeter.result().truePeakDbtp;
+    const auto sourceReading = sourceMeter.result();
+    result.sourceTruePeakDbtp = sourceReading.truePeakDbtp;
+    result.sourceIntegratedLufs = sourceReading.integratedLufs;
+    if (decodedMeter.framesAdded() > 0) {
+        const auto decoded = decodedMeter.result();
+        result.decodedTruePeakDbtp = decoded.truePeakDbtp;
+        result.decodedIntegratedLufs = decoded.integratedLufs;
+    }
     return result;
 }
 
@@ -303,8 +309,14 @@ CodecResult roundTrip(const AudioSource& source, std::size_t from, std::size_t t
             for (std::size_t c = 0; c < dc; ++c) keep->samples[c].insert(keep->samples[c].end(), v.data[c], v.data[c] + v.frames);
     }
     if (sf_error(in.get()) != SF_ERR_NO_ERROR) fail(codec, "decoding failed", in.get());
-    result.sourceTruePeakDbtp = sourceMeter.result().truePeakDbtp;
-    if (decodedMeter.framesAdded() > 0) result.decodedTruePeakDbtp = decodedMeter.result().truePeakDbtp;
+    const auto sourceReading = sourceMeter.result();
+    result.sourceTruePeakDbtp = sourceReading.truePeakDbtp;
+    result.sourceIntegratedLufs = sourceReading.integratedLufs;
+    if (decodedMeter.framesAdded() > 0) {
+        const auto decoded = decodedMeter.result();
+        result.decodedTruePeakDbtp = decoded.truePeakDbtp;
+        result.decodedIntegratedLufs = decoded.integratedLufs;
+    }
     return result;
 }
 

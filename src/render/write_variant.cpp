@@ -369,6 +369,12 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
             io::FlacWriter writer(files[i], parts.source->channels(), rate, ex.bitDepth, tags, to - from);
             copyFrames(*parts.source, from, to, writer);
             writer.commit();
+        } else if (ex.format == ExportFormat::Mp3) {
+            io::Mp3Writer writer(files[i], parts.source->channels(), rate, ex.bitrateKbps, tags);
+            // With the makeup gain masterForCodecs measured for this track's MP3.
+            const ScaledSource scaled(*parts.source, i < master.lossyGainDb.size() ? master.lossyGainDb[i] : 0.0);
+            copyFrames(scaled, from, to, writer);
+            writer.commit();
         } else {
             const auto wf = ex.bitDepth == 16 ? io::WavSampleFormat::Pcm16 : ex.bitDepth == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32;
             io::WavWriter writer(files[i], parts.source->channels(), rate, wf, tags, to - from);
@@ -427,6 +433,11 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"channels", m.info.channels},
                              {"frames", m.info.frames}});
         addTrimJson(processed[i], "track " + std::to_string(t.number) + " (" + t.title + ")", tracks.back(), checks);
+        // An MP3 variant: the ceiling this track was limited with so that its MP3 decodes under
+        // the variant's ceiling (masterForCodecs), and the bitrate written.
+        if (ex.lossy() && variant.lowerCeilingForCodecs && variant.limiter)
+            tracks.back()["ceiling_dbtp"] = report::numberOrNull(master.ceilingDbtp(i, variant));
+        if (ex.lossy() && i < master.lossyGainDb.size()) tracks.back()["lossy_gain_db"] = report::numberOrNull(master.lossyGainDb[i]);
 
         checks::TrackReading reading;
         reading.number = t.number;
@@ -455,8 +466,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["checks"] = checks;
     v["export"] = {{"format", std::string(exportFormatName(ex.format))},
                    {"sample_rate", ex.sampleRateHz},
-                   {"bit_depth", ex.bitDepth},
+                   {"bit_depth", ex.lossy() ? json(nullptr) : json(ex.bitDepth)},  // a lossy file has no word length
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
+    if (ex.lossy()) v["export"]["bitrate_kbps"] = ex.bitrateKbps;
     v["loudness_solve_iterations"] = master.solveIterations;
     if (!variant.preset.empty()) v["preset"] = variant.preset;
     if (variant.overridesChain) {

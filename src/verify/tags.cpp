@@ -4,7 +4,9 @@
 #include <sndfile.h>
 #include <taglib/flacfile.h>
 #include <taglib/flacpicture.h>
+#include <taglib/attachedpictureframe.h>
 #include <taglib/id3v2tag.h>
+#include <taglib/mpegfile.h>
 #include <taglib/tpropertymap.h>
 #include <taglib/wavfile.h>
 #include <taglib/xiphcomment.h>
@@ -60,11 +62,35 @@ TagMap readWavTags(const fs::path& file) {
     return tags;
 }
 
+TagMap readMp3Tags(const fs::path& file) {
+    TagLib::MPEG::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the MP3", "check the file");
+    TagMap tags;
+    if (!f.hasID3v2Tag()) return tags;
+    for (const auto& [key, values] : f.ID3v2Tag()->properties())
+        for (const auto& v : values) tags[key.to8Bit(true)].push_back(v.to8Bit(true));
+    return tags;
+}
+
 }  // namespace
 
 TagMap readTags(const fs::path& file, const std::string& format) {
     if (format == "flac") return readFlacTags(file);
+    if (format == "mp3") return readMp3Tags(file);
     if (format == "wav") return readWavTags(file);
+    return {};
+}
+
+std::vector<char> readMp3FrontCover(const fs::path& file) {
+    TagLib::MPEG::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the MP3", "check the file");
+    if (!f.hasID3v2Tag()) return {};
+    for (const auto* frame : f.ID3v2Tag()->frameList("APIC")) {
+        const auto* p = dynamic_cast<const TagLib::ID3v2::AttachedPictureFrame*>(frame);
+        if (!p || p->type() != TagLib::ID3v2::AttachedPictureFrame::FrontCover) continue;
+        const auto data = p->picture();
+        return std::vector<char>(data.begin(), data.end());
+    }
     return {};
 }
 

@@ -44,7 +44,7 @@ struct CodecOptions {
     int aacBitrateKbps = 256;
     // MP3 CBR through LAME; libsndfile maps level 0 to 320 kb/s (measured), the rate of promo
     // and download MP3s and of Deezer's premium MP3 stream.
-    double mp3CompressionLevel = 0.0;
+    double mp3CompressionLevel = 0.0;  // io::mp3CompressionLevel(kbps) for another CBR rate
 };
 
 struct CodecResult {
@@ -56,6 +56,8 @@ struct CodecResult {
     AudioBuffer decoded;
     std::optional<double> sourceTruePeakDbtp;   // true peak of the source (as loudness::measure)
     std::optional<double> decodedTruePeakDbtp;  // true peak of the decoded audio (as loudness::measure)
+    std::optional<double> sourceIntegratedLufs;   // integrated loudness of the source and of the
+    std::optional<double> decodedIntegratedLufs;  // decoded audio (BS.1770; undefined under 400 ms)
     // decoded - source true peak (dB); nullopt when either is undefined.
     std::optional<double> overshootDb() const {
         if (!sourceTruePeakDbtp || !decodedTruePeakDbtp) return std::nullopt;

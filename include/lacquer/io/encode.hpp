@@ -119,6 +119,35 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// MP3 (MPEG-1 Layer III, constant bitrate) through libsndfile's LAME encoder, for promo and
+// client copies: float input (no word length, no dither; the render lowers each track's ceiling
+// until the decoded file meets it), a Xing/LAME info frame (encoder delay
+// and padding, so decoders return exactly the frames written), then an ID3v2.4 tag through TagLib
+// with the id3TextFields (TSRC, TPUB, TCOP, TPRO, TXXX:BARCODE, ...) and the cover as an APIC front
+// cover; no ID3v1 trailer and no ReplayGain (its values would be the master's, not the decoded
+// file's, and verify holds ReplayGain to 0.01 dB of the file). sampleRateHz: 32000, 44100 or
+// 48000; bitrateKbps: an MPEG-1 Layer III rate from 32 to 320; channels 1 or 2.
+// libsndfile's SFC_SET_COMPRESSION_LEVEL for LAME CBR at `bitrateKbps` (32-320): libsndfile maps
+// level L to int(320 - L * 288) kb/s at 32-48 kHz (mpeg_l3_encode.c); the level aims a quarter kb/s
+// above the rate so the truncation lands on it. Mp3Writer and delivery's MP3 round trip use it.
+double mp3CompressionLevel(int bitrateKbps);
+
+class Mp3Writer {
+public:
+    Mp3Writer(const std::filesystem::path& path, int channels, double sampleRateHz, int bitrateKbps, const Tags& tags);
+    ~Mp3Writer();
+    Mp3Writer(const Mp3Writer&) = delete;
+    Mp3Writer& operator=(const Mp3Writer&) = delete;
+
+    void write(const BlockView& block);
+    void commit();
+    std::uint64_t framesWritten() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
 // The whole of `audio` through a FlacWriter (expectedFrames = audio.frames()).
 void writeFlac(const std::filesystem::path& path, const AudioBuffer& audio, int bitsPerSample, const Tags& tags);
 
