@@ -507,8 +507,9 @@ void tagMp3(const fs::path& out, const fs::path& display, const Tags& t) {
     TagLib::ID3v2::Tag* tag = file.ID3v2Tag(true);
     tag->setProperties(pm);
     if (t.cover) {
-        // A regular file, opened without blocking (as for FLAC's picture).
-        const std::string bytes = readInputFile(*t.cover, ErrorKind::Input, 16u << 20);
+        // A regular file, opened without blocking (as for FLAC's picture); its size was checked
+        // before processing (render/limits.hpp).
+        const std::string bytes = readInputFile(*t.cover, ErrorKind::Input, kMaxMp3CoverBytes);
         auto* pic = new TagLib::ID3v2::AttachedPictureFrame;  // owned by `tag` after addFrame
         pic->setType(TagLib::ID3v2::AttachedPictureFrame::FrontCover);
         const auto ext = t.cover->extension().string();

@@ -8,7 +8,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "lacquer/common/error.hpp"
+#include "lacquer/io/encode.hpp"
 #include "lacquer/manifest/manifest.hpp"
+#include "lacquer/render/limits.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
 #include "support/audio_files.hpp"
@@ -150,6 +153,29 @@ TEST(Mp3Render, VerifyHoldsAndCatchesAChangedTag) {
     fs::rename(tmp, mp3);
     EXPECT_EQ(test::runCommand(q(test::cliPath()) + " verify " + q(r.dir / "album.yaml") + " --out " + q(copy), &out), 1) << out;
     EXPECT_NE(out.find("tag TITLE differs from the manifest"), std::string::npos) << out;
+}
+
+// A cover the MP3 writer would refuse is refused before any audio, by validate and render alike.
+TEST(Mp3Render, ACoverOverTheMp3LimitIsRefusedBeforeProcessing) {
+    const auto dir = test::scratchDir();
+    writeCover(dir / "cover.png");
+    fs::resize_file(dir / "cover.png", io::kMaxMp3CoverBytes + 1);  // sparse: no disk used
+    const auto plan = manifest::parse(R"(lacquer: 1
+album: { title: T, artist: A, cover: cover.png }
+tracks: [ { file: a.wav, title: A } ]
+variants:
+  promo: { export: { format: mp3 } }
+  master: { export: { format: wav } }
+)", "album.yaml", dir, manifest::CheckInputs::No);
+    try {
+        render::checkLimits(plan, {&plan.variants[0]});
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        ASSERT_EQ(e.diagnostics().size(), 1u);
+        EXPECT_NE(e.diagnostics()[0].what.find("an MP3 copy embeds a cover of at most 16777216 bytes"), std::string::npos)
+            << e.diagnostics()[0].line();
+    }
+    EXPECT_NO_THROW(render::checkLimits(plan, {&plan.variants[1]}));  // a WAV embeds no cover
 }
 
 }  // namespace

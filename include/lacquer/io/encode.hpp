@@ -132,6 +132,10 @@ private:
 // above the rate so the truncation lands on it. Mp3Writer and delivery's MP3 round trip use it.
 double mp3CompressionLevel(int bitrateKbps);
 
+// The largest cover Mp3Writer embeds (ID3v2.4 frames hold 256 MiB; a copy's cover need not be
+// larger than FLAC's 16 MiB picture block). render::checkLimits refuses a larger one up front.
+inline constexpr std::uint64_t kMaxMp3CoverBytes = 16u << 20;
+
 class Mp3Writer {
 public:
     Mp3Writer(const std::filesystem::path& path, int channels, double sampleRateHz, int bitrateKbps, const Tags& tags);
