@@ -24,6 +24,11 @@ lacquer_require_pkg(SOXR soxr libsoxr-dev)
 lacquer_require_pkg(FFTW3F fftw3f libfftw3-dev)
 lacquer_require_pkg(FFTW3 fftw3 libfftw3-dev)
 lacquer_require_pkg(OPENSSL libcrypto libssl-dev)
+# FFmpeg's native AAC encoder and decoder, for the AAC codec-headroom round trip: headers at build
+# time; the libraries are dlopen()ed by src/delivery/aac.cpp when the first round trip runs (not
+# linked: they would load ~80 shared objects into every lacquer process).
+lacquer_require_pkg(AVCODEC libavcodec libavcodec-dev)
+lacquer_require_pkg(AVUTIL libavutil libavutil-dev)
 lacquer_require_cmake(CLI11 libcli11-dev)
 lacquer_require_cmake(nlohmann_json nlohmann-json3-dev)
 lacquer_require_cmake(fmt libfmt-dev)
@@ -34,6 +39,7 @@ add_library(lacquer::deps ALIAS lacquer_deps)
 target_link_libraries(lacquer_deps INTERFACE
   PkgConfig::SNDFILE PkgConfig::EBUR128 PkgConfig::FLAC PkgConfig::TAGLIB
   PkgConfig::YAMLCPP PkgConfig::SOXR PkgConfig::FFTW3F PkgConfig::FFTW3 PkgConfig::OPENSSL
+  ${CMAKE_DL_LIBS}
   CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)
 # FFTW's threaded libraries have no pkg-config file of their own.
 find_library(FFTW3F_THREADS_LIB fftw3f_threads)

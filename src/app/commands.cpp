@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "lacquer/common/error.hpp"
@@ -16,9 +18,11 @@
 #include "lacquer/render/limits.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/report.hpp"
+#include "lacquer/report/summary.hpp"
 
 namespace lacquer::app {
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 int runRender(const RenderArgs& args) {
     const AlbumPlan plan = manifest::load(args.manifest, manifest::CheckInputs::Yes);
@@ -30,16 +34,48 @@ int runRender(const RenderArgs& args) {
     options.strict = args.strict;
     if (!args.scratchDir.empty()) options.scratchDir = args.scratchDir;
     options.spillMemoryBytes = args.spillMemoryMib << 20;
+    if (args.json) log::setLevel(log::Level::Quiet);  // no progress or table on stdout under --json
     const render::RenderResult result = render::renderAlbum(plan, options);
+    const int rc = renderExitCode(result.checksPassed);
+    if (args.json) {
+        // The summary from the report just written.
+        const fs::path reportPath = fs::path(args.outDir) / "report.json";
+        printJson(report::summaryJson(result.report, reportPath.string(), rc));
+        return rc;
+    }
     log::info(summaryTable(result.report));
-    return renderExitCode(result.checksPassed);
+    return rc;
 }
 
-int runValidate(const std::string& manifestPath) {
+std::string errorJson(const Error& e) {
+    json errors = json::array();
+    for (const auto& d : e.diagnostics()) errors.push_back({{"where", d.where}, {"what", d.what}, {"todo", d.todo}});
+    return jsonText(json{{"ok", false}, {"exit_code", exitCodeFor(e.kind())}, {"errors", errors}});
+}
+
+std::string jsonText(const json& j) {
+    // Bytes that are not UTF-8 (a file name, a title from the wild) become U+FFFD instead of an
+    // exception: the JSON stays valid and the command still answers.
+    return j.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+void printJson(const json& j) { std::printf("%s\n", jsonText(j).c_str()); }
+
+int runValidate(const std::string& manifestPath, bool asJson) {
+    std::vector<std::string> warnings;
+    if (asJson) log::captureWarnings(&warnings);
     const AlbumPlan plan = manifest::load(manifestPath, manifest::CheckInputs::Yes);
     std::vector<const VariantPlan*> all;
     for (const auto& v : plan.variants) all.push_back(&v);
     render::checkLimits(plan, all);  // the limits render checks before it processes anything
+    log::captureWarnings(nullptr);
+    if (asJson) {
+        json variants = json::array();
+        for (const auto& v : plan.variants) variants.push_back(v.name);
+        printJson(json{{"manifest", manifestPath}, {"ok", true}, {"tracks", plan.tracks.size()},
+                       {"variants", variants}, {"warnings", warnings}});
+        return 0;
+    }
     std::printf("%s: ok — %zu tracks, %zu variants\n", text::forTerminal(manifestPath).c_str(), plan.tracks.size(), plan.variants.size());
     return 0;
 }
@@ -64,7 +100,7 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
                            {"sample_rate", m.info.sampleRateHz},
                            {"channels", m.info.channels}});
         }
-        std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+        printJson(out);
         return 0;
     }
     auto f = [](const std::optional<double>& v, const char* format) {
@@ -84,9 +120,17 @@ int runAnalyze(const std::vector<std::string>& files, bool asJson) {
     return 0;
 }
 
-int runDevices() {
+int runDevices(bool asJson) {
     const auto devices = gpu::listDevices();
     const int autoIndex = gpu::autoDeviceIndex(devices);
+    if (asJson) {
+        json list = json::array();
+        for (const auto& d : devices)
+            list.push_back({{"index", d.index}, {"name", d.name}, {"type", gpu::toString(d.type)}, {"software", d.software},
+                            {"api_version", d.apiVersion}, {"driver_version", d.driverVersion}});
+        printJson(json{{"devices", list}, {"auto", autoIndex < 0 ? json("cpu") : json(autoIndex)}});
+        return 0;
+    }
     if (devices.empty()) std::printf("no Vulkan devices found\n");
     for (const auto& d : devices)
         std::printf("%2d  %-44s %-10s %s  Vulkan %s%s\n", d.index, d.name.c_str(), gpu::toString(d.type),

@@ -59,10 +59,13 @@ int main(int argc, char** argv) {
                           "MiB of that temporary audio kept in memory instead of scratch files (default 256; 0: files only; "
                           "the output does not depend on it)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
+    renderCmd->add_flag("--json", render.json, "print the render summary as JSON (docs/cli.md)");
 
     std::string validateManifest;
     auto* validateCmd = app.add_subcommand("validate", "Check a manifest and every input file; render nothing");
     validateCmd->add_option("manifest", validateManifest, "album manifest (YAML)")->required();
+    bool validateJson = false;
+    validateCmd->add_flag("--json", validateJson, "print the result as JSON (docs/cli.md)");
 
     std::vector<std::string> analyzeFiles;
     bool analyzeJson = false;
@@ -71,16 +74,21 @@ int main(int argc, char** argv) {
     analyzeCmd->add_flag("--json", analyzeJson, "print JSON instead of a table");
 
     auto* devicesCmd = app.add_subcommand("devices", "List Vulkan devices and which one `auto` picks");
+    bool devicesJson = false;
+    devicesCmd->add_flag("--json", devicesJson, "print the devices as JSON (docs/cli.md)");
 
     lacquer::app::VerifyArgs verify;
     auto* verifyCmd = app.add_subcommand("verify", "Re-read a render's files and re-check every target, hash and tag");
     verifyCmd->add_option("manifest", verify.manifest, "album manifest (YAML)")->required();
     verifyCmd->add_option("--out,-o", verify.outDir, "the render's output folder (default: ./out)");
+    verifyCmd->add_flag("--json", verify.json, "print the violations as JSON (docs/cli.md)");
 
     std::string diffA, diffB;
     auto* diffCmd = app.add_subcommand("diff", "Show what changed between two renders' report.json");
     diffCmd->add_option("report_a", diffA, "report.json of the first render")->required();
     diffCmd->add_option("report_b", diffB, "report.json of the second render")->required();
+    bool diffJson = false;
+    diffCmd->add_flag("--json", diffJson, "print the differences as JSON (docs/cli.md)");
 
     auto* catalogCmd = lacquer::app::addCatalogCommand(app);
 
@@ -118,14 +126,17 @@ int main(int argc, char** argv) {
     std::signal(SIGXFSZ, SIG_IGN);
     try {
         if (*renderCmd) return lacquer::app::runRender(render);
-        if (*validateCmd) return lacquer::app::runValidate(validateManifest);
+        if (*validateCmd) return lacquer::app::runValidate(validateManifest, validateJson);
         if (*analyzeCmd) return lacquer::app::runAnalyze(analyzeFiles, analyzeJson);
-        if (*devicesCmd) return lacquer::app::runDevices();
+        if (*devicesCmd) return lacquer::app::runDevices(devicesJson);
         if (*verifyCmd) return lacquer::app::runVerify(verify);
-        if (*diffCmd) return lacquer::app::runDiff(diffA, diffB);
+        if (*diffCmd) return lacquer::app::runDiff(diffA, diffB, diffJson);
         if (*catalogCmd) return lacquer::app::runCatalog();
     } catch (const lacquer::Error& e) {
         printError(e);
+        // Under --json the failure is also a JSON document on stdout (docs/cli.md).
+        if (render.json || validateJson || analyzeJson || devicesJson || verify.json || diffJson)
+            std::printf("%s\n", lacquer::app::errorJson(e).c_str());
         return lacquer::exitCodeFor(e.kind());
     } catch (const nlohmann::json::exception& e) {
         // The JSON library's text quotes raw input: only its error number is shown.

@@ -4,15 +4,11 @@
 #include <cstdio>
 
 #include "lacquer/common/error.hpp"
-#include "lacquer/common/text.hpp"
-#include "lacquer/report/report.hpp"
+#include "lacquer/report/summary.hpp"
 
 namespace lacquer::app {
 using nlohmann::json;
 
-namespace {
-std::string fmt(const json& v, const char* format = "%.2f") { return report::formatNumber(v, format); }
-}  // namespace
 
 convolution::DeviceRequest parseDevice(const std::string& text) {
     convolution::DeviceRequest r;
@@ -30,48 +26,7 @@ convolution::DeviceRequest parseDevice(const std::string& text) {
 }
 
 std::string summaryTable(const json& r) {
-    std::string out;
-    char line[256];
-    for (const auto& [name, v] : r["variants"].items()) {
-        const auto& t = v["targets"];
-        std::snprintf(line, sizeof line, "%s: target %s LUFS (%s), ceiling %s dBTP\n", name.c_str(),
-                      fmt(t["integrated_lufs"], "%.1f").c_str(), t.value("mode", "").c_str(), fmt(t["true_peak_dbtp"], "%.1f").c_str());
-        out += line;
-        std::snprintf(line, sizeof line, "  %3s  %-28s %8s %7s %8s %8s\n", "#", "title", "LUFS", "dBTP", "gain dB", "length");
-        out += line;
-        for (const auto& tr : v["tracks"]) {
-            std::snprintf(line, sizeof line, "  %3d  %-28.28s %8s %7s %8s %7ss\n", tr["number"].get<int>(),
-                          text::forTerminal(tr["title"].get<std::string>()).c_str(), fmt(tr["integrated_lufs"]).c_str(),
-                          fmt(tr["true_peak_dbtp"]).c_str(), fmt(tr["gain_db"]).c_str(), fmt(tr["duration_s"], "%.1f").c_str());
-            out += line;
-        }
-        const auto& a = v["album"];
-        std::snprintf(line, sizeof line, "  album %s LUFS, true peak %s dBTP\n", fmt(a["integrated_lufs"]).c_str(),
-                      fmt(a["true_peak_dbtp"]).c_str());
-        out += line;
-        int failed = 0, warned = 0;
-        for (const auto& c : v["checks"])
-            if (!c["ok"].get<bool>()) {
-                ++failed;
-                out += "  FAIL " + text::forTerminal(c["name"].get<std::string>()) + ": " +
-                       text::forTerminal(c["detail"].get<std::string>()) + "\n";
-            }
-        // Warnings: passed checks an engineer must hear about (quality, vinyl, codec, Red Book).
-        for (const auto& c : v["checks"])
-            if (c["ok"].get<bool>() && c.value("severity", "") == "warn") {
-                ++warned;
-                out += "  WARN " + c["name"].get<std::string>() + ": " + c["detail"].get<std::string>() + "\n";
-            }
-        const std::string total = std::to_string(v["checks"].size());
-        const std::string warnings = std::to_string(warned) + (warned == 1 ? " warning" : " warnings");
-        if (failed)
-            out += "  " + std::to_string(failed) + " of " + total + " checks failed" + (warned ? ", " + warnings : std::string()) + "\n";
-        else if (warned)
-            out += "  passed with " + warnings + " (" + total + " checks)\n";
-        else
-            out += "  all " + total + " checks passed\n";
-    }
-    return out;
+    return report::summaryTable(r);  // variants in manifest order, titles in full (report/summary.cpp)
 }
 
 }  // namespace lacquer::app

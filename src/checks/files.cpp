@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lacquer/checks/files.hpp"
 
+#include "lacquer/checks/delivery_meta.hpp"
+#include "lacquer/io/wav_chunks.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -90,7 +93,9 @@ std::string trackFileName(int number, const std::string& title, const std::strin
     return prefix + safe + "." + extension;
 }
 
-std::string trackFileExtension(const ExportSpec& e) { return e.format == ExportFormat::Flac ? "flac" : "wav"; }
+std::string trackFileExtension(const ExportSpec& e) {
+    return e.format == ExportFormat::Flac ? "flac" : e.format == ExportFormat::Mp3 ? "mp3" : "wav";
+}
 
 io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t) {
     io::Tags tags;
@@ -108,11 +113,16 @@ io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t) {
     tags.discNumber = plan.album.discNumber;
     tags.discTotal = plan.album.discTotal;
     tags.cover = plan.album.cover;
+    addDeliveryMeta(plan, tags, 0);  // label, C/P lines, bext (the render sets the time reference)
     return tags;
 }
 
 std::vector<Check> checkExportFormat(const ExportSpec& e, const io::AudioInfo& info) {
     const std::string ext = trackFileExtension(e);
+    if (e.lossy())  // no word length in a lossy file (libsndfile reads it as float)
+        return {rule("file.format", 0, info.format == ext, "format differs from the manifest's export", ext, info.format),
+                rule("file.sample_rate", 0, info.sampleRateHz == e.sampleRateHz, "sample rate differs from the manifest's export",
+                     std::to_string(e.sampleRateHz) + " Hz", std::to_string(info.sampleRateHz) + " Hz")};
     return {rule("file.format", 0, info.format == ext, "format differs from the manifest's export", ext, info.format),
             rule("file.sample_rate", 0, info.sampleRateHz == e.sampleRateHz, "sample rate differs from the manifest's export",
                  std::to_string(e.sampleRateHz) + " Hz", std::to_string(info.sampleRateHz) + " Hz"),
@@ -125,19 +135,45 @@ std::vector<Check> checkTrackTags(const AlbumPlan& plan, const TrackPlan& t, con
     std::vector<Check> out;
     const bool flac = format == "flac";
     const io::Tags tags = trackTags(plan, t);
+    if (format == "mp3") {
+        // The ID3v2.4 tag (TagLib's property names; ReplayGain judged below with the others').
+        TagMap want;
+        for (const auto& [k, v] : io::id3TextFields(tags)) want[k] = {v};
+        std::set<std::string> keys;
+        for (const auto& [k, v] : want) keys.insert(k);
+        for (const auto& k : {"TITLE", "ARTIST", "ALBUM", "ALBUMARTIST", "DATE", "GENRE", "COMPOSER", "ISRC", "LABEL",
+                              "COPYRIGHT", "PRODUCEDNOTICE", "BARCODE", "TRACKNUMBER", "DISCNUMBER"})
+            if (found.count(k)) keys.insert(k);
+        for (const auto& k : keys) {
+            const auto w = want.count(k) ? want.at(k) : std::vector<std::string>{};
+            const auto f = found.count(k) ? found.at(k) : std::vector<std::string>{};
+            out.push_back(rule("tags.text", t.number, w == f, "tag " + k + " differs from the manifest", joinValues(w), joinValues(f)));
+        }
+        return out;
+    }
     // The text fields the writer stores (ReplayGain is judged below against the measurement;
     // SOFTWARE names the version that wrote the file).
     TagMap want;
     for (const auto& [k, v] : flac ? io::flacTextFields(tags) : io::wavTextFields(tags))
         if (k.rfind("REPLAYGAIN_", 0) != 0 && k != "SOFTWARE") want[k] = {v};
+    if (!flac) {
+        // The `id3 ` chunk (TagLib's property names, prefixed ID3:) and bext (BEXT:), as the
+        // reader in verify/tags.cpp names them. bext text is ASCII and 256 bytes at most.
+        for (const auto& [k, v] : io::id3TextFields(tags)) want["ID3:" + k] = {v};
+        want["BEXT:DESCRIPTION"] = {io::bextText(tags.broadcast.description).substr(0, 256)};
+        want["BEXT:ORIGINATOR"] = {io::bextText(tags.broadcast.originator).substr(0, 32)};
+    }
     // Every field we write, and the same fields where the manifest leaves them empty (a tag that
     // appears out of nowhere is as wrong as one that changed).
     std::set<std::string> keys;
     for (const auto& [k, v] : want) keys.insert(k);
     const std::set<std::string> known = flac
         ? std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "ALBUMARTIST", "DATE", "GENRE", "COMPOSER", "ISRC", "BARCODE",
-                                "TRACKNUMBER", "TRACKTOTAL", "DISCNUMBER", "DISCTOTAL"}
-        : std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "DATE", "GENRE", "TRACKNUMBER", "COMMENT"};
+                                "TRACKNUMBER", "TRACKTOTAL", "DISCNUMBER", "DISCTOTAL", "LABEL", "COPYRIGHT", "PRODUCEDNOTICE"}
+        : std::set<std::string>{"TITLE", "ARTIST", "ALBUM", "DATE", "GENRE", "TRACKNUMBER", "COMMENT", "COPYRIGHT",
+                                "ID3:TITLE", "ID3:ARTIST", "ID3:ALBUM", "ID3:ALBUMARTIST", "ID3:DATE", "ID3:GENRE",
+                                "ID3:COMPOSER", "ID3:ISRC", "ID3:LABEL", "ID3:COPYRIGHT", "ID3:PRODUCEDNOTICE",
+                                "ID3:BARCODE", "ID3:TRACKNUMBER", "ID3:DISCNUMBER", "BEXT:DESCRIPTION", "BEXT:ORIGINATOR"};
     for (const auto& k : known)
         if (found.count(k)) keys.insert(k);
     for (const auto& k : keys) {

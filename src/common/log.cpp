@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <vector>
 
 #include "lacquer/common/text.hpp"
 
@@ -13,6 +14,7 @@ namespace {
 Level gLevel = Level::Normal;
 std::mutex gMutex;
 bool gProgressShown = false;
+std::vector<std::string>* gWarningSink = nullptr;
 bool stdoutIsTerminal() {
     static const bool tty = ::isatty(STDOUT_FILENO) == 1;
     return tty;
@@ -26,6 +28,12 @@ void warning(const std::string& where, const std::string& what) {
     if (gProgressShown) { std::fputs("\r\033[K", stdout); std::fflush(stdout); }
     std::fprintf(stderr, "warning: %s%s%s\n", text::forTerminal(where).c_str(), where.empty() ? "" : ": ",
                  text::forTerminal(what).c_str());
+    if (gWarningSink) gWarningSink->push_back(where + (where.empty() ? "" : ": ") + what);
+}
+
+void captureWarnings(std::vector<std::string>* sink) {
+    std::lock_guard lock(gMutex);
+    gWarningSink = sink;
 }
 
 void info(const std::string& line) {

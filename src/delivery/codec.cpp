@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "delivery/aac.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/resample/resample.hpp"
@@ -155,6 +156,65 @@ bool opusTakesRate(double rateHz) {
     return rateHz == 48000.0 || rateHz == 24000.0 || rateHz == 16000.0 || rateHz == 12000.0 || rateHz == 8000.0;
 }
 
+bool mp3TakesRate(double rateHz) { return rateHz == 48000.0 || rateHz == 44100.0 || rateHz == 32000.0; }
+
+double encodeRateFor(Codec codec, double rateHz) {
+    switch (codec) {
+        case Codec::Vorbis: return rateHz;
+        case Codec::Opus: return opusTakesRate(rateHz) ? rateHz : 48000.0;
+        case Codec::Mp3: return mp3TakesRate(rateHz) ? rateHz : 48000.0;
+        case Codec::Aac: return detail::AacCodec::takesRate(rateHz) ? rateHz : 48000.0;
+    }
+    return rateHz;
+}
+
+// The AAC round trip: source blocks -> source meter -> resampler -> AacCodec (encoder straight
+// into decoder) -> decoded meter (and `keep`). No file: the packets are decoded as they come.
+CodecResult aacRoundTrip(const AudioSource& source, std::size_t from, std::size_t to, const CodecOptions& options,
+                         AudioBuffer* keep) {
+    CodecResult result;
+    result.codec = Codec::Aac;
+    const int channels = source.channels();
+    const double rateHz = source.sampleRateHz();
+    const std::size_t frames = to > from ? to - from : 0;
+    const double encodeRateHz = encodeRateFor(Codec::Aac, rateHz);
+    loudness::Meter sourceMeter(channels, rateHz);
+    loudness::Meter decodedMeter(channels, encodeRateHz);
+    if (keep) *keep = AudioBuffer(channels, 0, encodeRateHz);
+    StreamResampler resampler(channels, rateHz, encodeRateHz, frames);
+    detail::AacCodec aac(channels, static_cast<int>(encodeRateHz), options.aacBitrateKbps);
+    const detail::AacCodec::Sink onDecoded = [&](const BlockView& v) {
+        decodedMeter.add(v);
+        if (keep)
+            for (std::size_t c = 0; c < static_cast<std::size_t>(v.channels); ++c)
+                keep->samples[c].insert(keep->samples[c].end(), v.data[c], v.data[c] + v.frames);
+    };
+    const StreamResampler::Sink toEncoder = [&](const BlockView& b) { aac.push(b, onDecoded); };
+    AudioBuffer block(channels, kBlockFrames, rateHz);
+    for (std::size_t at = 0; at < frames; at += kBlockFrames) {
+        const BlockView v = block.view().slice(0, std::min(kBlockFrames, frames - at));
+        source.read(from + at, v);
+        sourceMeter.add(v);
+        resampler.push(v, toEncoder);
+    }
+    resampler.finish(toEncoder);
+    aac.finish(onDecoded);
+    result.encodedBytes = aac.encodedBytes();
+    const std::size_t encodedFrames = resampler.outputFrames();
+    result.bitrateKbps = encodedFrames > 0 ? static_cast<double>(result.encodedBytes) * 8.0 / 1000.0 /
+                                                 (static_cast<double>(encodedFrames) / encodeRateHz)
+                                           : 0.0;
+    const auto sourceReading = sourceMeter.result();
+    result.sourceTruePeakDbtp = sourceReading.truePeakDbtp;
+    result.sourceIntegratedLufs = sourceReading.integratedLufs;
+    if (decodedMeter.framesAdded() > 0) {
+        const auto decoded = decodedMeter.result();
+        result.decodedTruePeakDbtp = decoded.truePeakDbtp;
+        result.decodedIntegratedLufs = decoded.integratedLufs;
+    }
+    return result;
+}
+
 // The round trip of frames [from, to) of `source` through `stream`. Memory: the two meters, the
 // resampler, libsndfile's codec state and a few blocks of kBlockFrames. With `keep`, the decoded
 // audio is also appended there (the AudioBuffer form).
@@ -166,7 +226,8 @@ CodecResult roundTrip(const AudioSource& source, std::size_t from, std::size_t t
     const auto nc = static_cast<std::size_t>(channels);
     const double rateHz = source.sampleRateHz();
     const std::size_t frames = to > from ? to - from : 0;
-    const double encodeRateHz = codec == Codec::Opus && !opusTakesRate(rateHz) ? 48000.0 : rateHz;
+    if (codec == Codec::Aac) return aacRoundTrip(source, from, to, options, keep);
+    const double encodeRateHz = encodeRateFor(codec, rateHz);
     SF_VIRTUAL_IO vio = EncodedStream::io();
 
     // Encode: source blocks -> source meter -> resampler -> staged blocks of kBlockFrames -> encoder.
@@ -177,10 +238,17 @@ CodecResult roundTrip(const AudioSource& source, std::size_t from, std::size_t t
         SF_INFO info{};
         info.samplerate = static_cast<int>(encodeRateHz);
         info.channels = channels;
-        info.format = SF_FORMAT_OGG | (codec == Codec::Vorbis ? SF_FORMAT_VORBIS : SF_FORMAT_OPUS);
+        info.format = codec == Codec::Mp3 ? SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III
+                                          : SF_FORMAT_OGG | (codec == Codec::Vorbis ? SF_FORMAT_VORBIS : SF_FORMAT_OPUS);
         SndPtr out(sf_open_virtual(&vio, SFM_WRITE, &info, &stream));
         if (!out) fail(codec, "the encoder did not open", nullptr);
-        double level = codec == Codec::Vorbis ? options.vorbisCompressionLevel : options.opusCompressionLevel;
+        if (codec == Codec::Mp3) {
+            int mode = SF_BITRATE_MODE_CONSTANT;  // before the level: the level then sets the CBR rate
+            sf_command(out.get(), SFC_SET_BITRATE_MODE, &mode, sizeof mode);
+        }
+        double level = codec == Codec::Vorbis ? options.vorbisCompressionLevel
+                       : codec == Codec::Opus ? options.opusCompressionLevel
+                                              : options.mp3CompressionLevel;
         sf_command(out.get(), SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
         std::vector<float> staged(kBlockFrames * nc);  // interleaved
         std::size_t stagedFrames = 0;
@@ -241,15 +309,27 @@ CodecResult roundTrip(const AudioSource& source, std::size_t from, std::size_t t
             for (std::size_t c = 0; c < dc; ++c) keep->samples[c].insert(keep->samples[c].end(), v.data[c], v.data[c] + v.frames);
     }
     if (sf_error(in.get()) != SF_ERR_NO_ERROR) fail(codec, "decoding failed", in.get());
-    result.sourceTruePeakDbtp = sourceMeter.result().truePeakDbtp;
-    if (decodedMeter.framesAdded() > 0) result.decodedTruePeakDbtp = decodedMeter.result().truePeakDbtp;
+    const auto sourceReading = sourceMeter.result();
+    result.sourceTruePeakDbtp = sourceReading.truePeakDbtp;
+    result.sourceIntegratedLufs = sourceReading.integratedLufs;
+    if (decodedMeter.framesAdded() > 0) {
+        const auto decoded = decodedMeter.result();
+        result.decodedTruePeakDbtp = decoded.truePeakDbtp;
+        result.decodedIntegratedLufs = decoded.integratedLufs;
+    }
     return result;
 }
 
 }  // namespace
 
 std::string codecName(Codec c) {
-    return c == Codec::Vorbis ? "Ogg Vorbis" : "Opus";
+    switch (c) {
+        case Codec::Vorbis: return "Ogg Vorbis";
+        case Codec::Opus: return "Opus";
+        case Codec::Aac: return "AAC";
+        case Codec::Mp3: return "MP3";
+    }
+    return "?";
 }
 
 CodecResult codecRoundTrip(const AudioSource& source, std::size_t from, std::size_t to, Codec codec,

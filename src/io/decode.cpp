@@ -45,6 +45,7 @@ std::string formatName(int format) {
     case SF_FORMAT_OGG: return "ogg";
     case SF_FORMAT_CAF: return "caf";
     case SF_FORMAT_W64: return "w64";
+    case SF_FORMAT_MPEG: return "mp3";  // libsndfile reads MPEG Layer III through mpg123
     default: return "other";
     }
 }

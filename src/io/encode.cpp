@@ -6,6 +6,10 @@
 #include <sndfile.h>
 #include <taglib/flacfile.h>
 #include <taglib/flacpicture.h>
+#include <taglib/attachedpictureframe.h>
+#include <taglib/id3v2tag.h>
+#include <taglib/mpegfile.h>
+#include <taglib/tpropertymap.h>
 #include <taglib/xiphcomment.h>
 
 #include <cmath>
@@ -16,6 +20,7 @@
 #include <vector>
 
 #include "io/output_stream.hpp"
+#include "io/wav_meta.hpp"
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/text.hpp"
@@ -78,6 +83,9 @@ TextFields flacTextFields(const Tags& t) {
     put("COMPOSER", t.composer);
     put("ISRC", t.isrc);
     put("BARCODE", t.catalog);
+    put("LABEL", t.label);
+    put("COPYRIGHT", t.copyright);
+    put("PRODUCEDNOTICE", t.phonographicCopyright);  // TagLib's name for ID3v2.4 TPRO (the P line)
     putInt("TRACKNUMBER", t.trackNumber);
     putInt("TRACKTOTAL", t.trackTotal);
     putInt("DISCNUMBER", t.discNumber);
@@ -103,6 +111,32 @@ TextFields wavTextFields(const Tags& t) {
     put("SOFTWARE", std::string("lacquer ") + LACQUER_VERSION);
     if (t.trackNumber > 0) put("TRACKNUMBER", std::to_string(t.trackNumber));
     if (!t.isrc.empty()) put("COMMENT", "ISRC " + t.isrc);
+    put("COPYRIGHT", t.copyright);
+    return f;
+}
+
+TextFields id3TextFields(const Tags& t) {
+    TextFields f;
+    auto put = [&](const char* key, const std::string& value) {
+        if (!value.empty()) f.emplace_back(key, value);
+    };
+    auto ofTotal = [](int n, int total) {
+        return n <= 0 ? std::string() : total > 0 ? std::to_string(n) + "/" + std::to_string(total) : std::to_string(n);
+    };
+    put("TITLE", t.title);
+    put("ARTIST", t.artist);
+    put("ALBUM", t.album);
+    put("ALBUMARTIST", t.albumArtist);
+    put("DATE", t.date);
+    put("GENRE", t.genre);
+    put("COMPOSER", t.composer);
+    put("ISRC", t.isrc);
+    put("LABEL", t.label);
+    put("COPYRIGHT", t.copyright);
+    put("PRODUCEDNOTICE", t.phonographicCopyright);
+    put("BARCODE", t.catalog);
+    put("TRACKNUMBER", ofTotal(t.trackNumber, t.trackTotal));
+    put("DISCNUMBER", ofTotal(t.discNumber, t.discTotal));
     return f;
 }
 
@@ -137,7 +171,7 @@ void setWavStrings(SNDFILE* f, const Tags& t) {
     static const std::pair<const char*, int> kIds[] = {
         {"TITLE", SF_STR_TITLE}, {"ARTIST", SF_STR_ARTIST},     {"ALBUM", SF_STR_ALBUM},
         {"DATE", SF_STR_DATE},   {"GENRE", SF_STR_GENRE},       {"SOFTWARE", SF_STR_SOFTWARE},
-        {"TRACKNUMBER", SF_STR_TRACKNUMBER}, {"COMMENT", SF_STR_COMMENT}};
+        {"TRACKNUMBER", SF_STR_TRACKNUMBER}, {"COMMENT", SF_STR_COMMENT}, {"COPYRIGHT", SF_STR_COPYRIGHT}};
     for (const auto& [key, value] : wavTextFields(t))
         for (const auto& [name, id] : kIds)
             if (key == name && text::tagProblem(value).empty()) sf_set_string(f, id, value.c_str());  // a NUL would cut it
@@ -355,7 +389,9 @@ struct WavWriter::Impl {
         if (dataBytes > kWavMaxDataBytes) {
             container = SF_FORMAT_RF64;
             rf64 = true;
-        } else if (bits > 16 || channels > 2) {
+        } else if (channels > 2) {
+            // Stores ask for format code 0x0001 and refuse 0xFFFE; EXTENSIBLE only where the
+            // format requires it (more than 2 channels need the channel mask).
             container = SF_FORMAT_WAVEX;
         }
         const int sub = format == WavSampleFormat::Pcm16   ? SF_FORMAT_PCM_16
@@ -371,7 +407,10 @@ struct WavWriter::Impl {
         sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
         // The PEAK chunk carries a timestamp: without this, two renders of a float WAV differ.
         sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
+        // Before the first sample: libsndfile then writes every chunk into the header, ahead of
+        // `data` (strings set later would land after it).
         setWavStrings(f, tags);
+        detail::addWavMetadataChunks(f, path, tags, container == SF_FORMAT_RF64);
         if (format == WavSampleFormat::Float32)
             interFloat.resize(kChunkFrames * static_cast<std::size_t>(channels));
         else
@@ -448,6 +487,131 @@ void WavWriter::commit() {
 }
 
 std::uint64_t WavWriter::framesWritten() const {
+    return impl_->frames;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+double mp3CompressionLevel(int bitrateKbps) { return std::max(0.0, (320.0 - bitrateKbps - 0.25) / 288.0); }
+
+namespace {
+
+void tagMp3(const fs::path& out, const fs::path& display, const Tags& t) {
+    TagLib::MPEG::File file(out.c_str(), false);
+    if (!file.isValid()) ioFail(display, "TagLib cannot open the MP3 it just wrote");
+    TagLib::PropertyMap pm;
+    for (const auto& [key, value] : id3TextFields(t)) {
+        if (const std::string why = text::tagProblem(value); !why.empty()) ioFail(display, "tag " + key + " " + why);
+        pm.insert(key, TagLib::StringList(TagLib::String(value, TagLib::String::UTF8)));
+    }
+    TagLib::ID3v2::Tag* tag = file.ID3v2Tag(true);
+    tag->setProperties(pm);
+    if (t.cover) {
+        // A regular file, opened without blocking (as for FLAC's picture); its size was checked
+        // before processing (render/limits.hpp).
+        const std::string bytes = readInputFile(*t.cover, ErrorKind::Input, kMaxMp3CoverBytes);
+        auto* pic = new TagLib::ID3v2::AttachedPictureFrame;  // owned by `tag` after addFrame
+        pic->setType(TagLib::ID3v2::AttachedPictureFrame::FrontCover);
+        const auto ext = t.cover->extension().string();
+        pic->setMimeType(ext == ".png" || ext == ".PNG" ? "image/png" : "image/jpeg");
+        pic->setDescription("Front cover");
+        pic->setTextEncoding(TagLib::String::UTF8);
+        pic->setPicture(TagLib::ByteVector(bytes.data(), static_cast<unsigned>(bytes.size())));
+        tag->addFrame(pic);
+    }
+    // ID3v2.4 only (no ID3v1 trailer: it holds 30 Latin-1 bytes per field and no ISRC).
+    if (!file.save(TagLib::MPEG::File::ID3v2, TagLib::File::StripOthers, TagLib::ID3v2::v4))
+        ioFail(display, "TagLib could not write the tags");
+}
+
+}  // namespace
+
+// Member order: the SNDFILE is closed first (in ~Impl), then the stream, then the AtomicFile.
+struct Mp3Writer::Impl {
+    fs::path path;
+    int channels;
+    Tags tags;
+    std::uint64_t frames = 0;
+    bool done = false;
+    AtomicFile file;
+    detail::OutputStream out;
+    SF_VIRTUAL_IO vio{vioLength, vioSeek, vioRead, vioWrite, vioTell};
+    SNDFILE* f = nullptr;
+    std::vector<float> inter;
+
+    Impl(const fs::path& p, int ch, double rateHz, int kbps, const Tags& t)
+        : path(p), channels(ch), tags(t), file(p), out(file.tempPath(), p) {
+        if (channels < 1 || channels > 2) ioFail(path, "an MP3 holds 1 or 2 channels, not " + std::to_string(channels));
+        if (rateHz != 32000.0 && rateHz != 44100.0 && rateHz != 48000.0)
+            ioFail(path, "MPEG-1 Layer III takes 32000, 44100 or 48000 Hz");
+        if (kbps < 32 || kbps > 320) ioFail(path, "MPEG-1 Layer III bitrates are 32 to 320 kb/s");
+        SF_INFO info{};
+        info.samplerate = static_cast<int>(rateHz);
+        info.channels = channels;
+        info.format = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
+        f = sf_open_virtual(&vio, SFM_WRITE, &info, &out);
+        out.throwIfFailed();
+        if (!f) ioFail(path, std::string("libsndfile cannot create it: ") + sf_strerror(nullptr));
+        // Constant bitrate first: the compression level then picks the rate.
+        int mode = SF_BITRATE_MODE_CONSTANT;
+        double level = mp3CompressionLevel(kbps);
+        sf_command(f, SFC_SET_BITRATE_MODE, &mode, sizeof mode);  // returns 0 on success (libsndfile 1.2.0)
+        if (sf_command(f, SFC_SET_COMPRESSION_LEVEL, &level, sizeof level) != SF_TRUE)
+            ioFail(path, std::string("LAME refused ") + std::to_string(kbps) + " kb/s CBR: " + sf_strerror(f));
+        inter.resize(kChunkFrames * static_cast<std::size_t>(channels));
+    }
+    ~Impl() {
+        if (f != nullptr) {
+            out.abandon();
+            sf_close(f);
+        }
+    }
+};
+
+Mp3Writer::Mp3Writer(const fs::path& path, int channels, double sampleRateHz, int bitrateKbps, const Tags& tags)
+    : impl_(std::make_unique<Impl>(path, channels, sampleRateHz, bitrateKbps, tags)) {}
+
+Mp3Writer::~Mp3Writer() = default;
+
+void Mp3Writer::write(const BlockView& block) {
+    Impl& w = *impl_;
+    if (w.done) ioFail(w.path, "write after the file was finished or failed");
+    checkBlock(w.path, block, w.channels);
+    const auto channels = static_cast<std::size_t>(w.channels);
+    for (std::size_t done = 0; done < block.frames; done += kChunkFrames) {
+        throwIfCancelled();
+        const std::size_t n = std::min(kChunkFrames, block.frames - done);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t c = 0; c < channels; ++c) w.inter[i * channels + c] = block.data[c][done + i];
+        const sf_count_t wrote = sf_writef_float(w.f, w.inter.data(), static_cast<sf_count_t>(n));
+        if (w.out.failed()) {
+            w.done = true;
+            w.out.throwIfFailed();
+        }
+        if (wrote != static_cast<sf_count_t>(n) || sf_error(w.f) != SF_ERR_NO_ERROR) {
+            w.done = true;
+            ioFail(w.path, std::string("encoding failed: ") + sf_strerror(w.f));
+        }
+        w.frames += n;
+    }
+}
+
+void Mp3Writer::commit() {
+    Impl& w = *impl_;
+    if (w.done) ioFail(w.path, "commit after the file was finished or failed");
+    w.done = true;
+    throwIfCancelled();
+    // sf_close flushes LAME and writes the Xing/LAME info frame through the stream.
+    const int rc = sf_close(w.f);
+    w.f = nullptr;
+    w.out.throwIfFailed();
+    if (rc != 0) ioFail(w.path, std::string("closing failed: ") + sf_error_number(rc));
+    w.out.close();
+    tagMp3(w.file.tempPath(), w.path, w.tags);
+    w.file.commit();
+}
+
+std::uint64_t Mp3Writer::framesWritten() const {
     return impl_->frames;
 }
 

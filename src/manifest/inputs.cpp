@@ -7,6 +7,7 @@
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/input_file.hpp"
 #include "manifest/resolver.hpp"
+#include "manifest/store_rules.hpp"
 
 namespace lacquer::manifest::detail {
 
@@ -36,6 +37,7 @@ constexpr double kMaxImpulseResponseS = 30.0;
 void Resolver::checkInputs() {
     trackDurationsS_.assign(plan_.tracks.size(), std::nullopt);
     auto& diags = c_.diagnostics();
+    int highestSourceRateHz = 0;
     for (const InputRef& in : c_.inputs()) {
         const std::string key = inputKey(in.kind);
         std::error_code ec;
@@ -83,6 +85,11 @@ void Resolver::checkInputs() {
                 diags.add(in.line, in.column,
                           fmt::format("cover '{}' is neither a PNG nor a JPEG image", in.written),
                           "export the cover as PNG or JPEG");
+            } else {
+                Node at;
+                at.line = in.line;
+                at.column = in.column;
+                checkCoverForStores(c_, at, in.written, in.path);  // store_rules.cpp
             }
             continue;
         }
@@ -121,6 +128,7 @@ void Resolver::checkInputs() {
             continue;
         }
         if (in.kind == InputRef::Kind::Track) {
+            highestSourceRateHz = std::max(highestSourceRateHz, info.sampleRateHz);
             // Explicit trim cuts are known now (auto cuts only after reading the audio: the render
             // checks those lengths).
             const double cutS = detail::explicitTrimS(plan_.tracks[static_cast<std::size_t>(in.trackIndex)].chain.trim);
@@ -134,6 +142,7 @@ void Resolver::checkInputs() {
             trackDurationsS_[in.trackIndex] = info.durationS() - cutS;
         }
     }
+    warnUpsampledVariants(plan_, highestSourceRateHz);  // store_rules.cpp
 
     // Timing checks against the probed lengths.
     const std::size_t n = plan_.tracks.size();

@@ -20,6 +20,7 @@
 #include "lacquer/io/input_file.hpp"
 #include "lacquer/manifest/codes.hpp"
 #include "manifest/resolver.hpp"
+#include "manifest/store_rules.hpp"
 
 namespace lacquer {
 
@@ -53,6 +54,7 @@ AlbumPlan parseImpl(const std::string& text, const std::string& displayName, con
         plan = resolver.run(*root);
         if (checkInputs == CheckInputs::Yes) resolver.checkInputs();
     }
+    detail::emitStoreWarnings(diags.empty());  // only for a valid manifest: error paths print errors alone
     if (!diags.empty()) throw Error(ErrorKind::Manifest, diags.sorted());
     plan.manifestSha256 = digestHex(DigestKind::Sha256, text);
     return plan;

@@ -9,6 +9,7 @@ std::string_view exportFormatName(ExportFormat f) {
         case ExportFormat::Flac: return "flac";
         case ExportFormat::Wav: return "wav";
         case ExportFormat::Cd: return "cd";
+        case ExportFormat::Mp3: return "mp3";
     }
     return "flac";
 }

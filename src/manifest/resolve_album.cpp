@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Resolving the manifest: the album, processing, tracks, variants (presets, sides, export, codec
 // headroom). The schema is documented key by key in docs/manifest.md; keep the two in step.
+#include <algorithm>
+
 #include "manifest/resolver.hpp"
 #include "manifest/checks_section.hpp"
+#include "manifest/store_rules.hpp"
 
 #include "lacquer/common/output_names.hpp"
 #include "lacquer/manifest/codes.hpp"
@@ -54,13 +57,17 @@ void Resolver::readProcessing(const Node* node) {
 
 void Resolver::readAlbum(const Node* node) {
     MapView m(c_, node, "album",
-              {"title", "artist", "date", "genre", "catalog", "cover", "disc_number", "disc_total"},
+              {"title", "artist", "date", "genre", "catalog", "cover", "disc_number", "disc_total", "label",
+               "copyright", "phonographic_copyright"},
               "in album");
     if (!m.valid()) return;
     AlbumMeta& a = plan_.album;
     if (auto t = m.text("title", true)) a.title = *t;
     if (auto t = m.text("artist", true)) a.artist = *t;
     if (auto t = m.text("genre")) a.genre = *t;
+    if (auto t = m.text("label")) a.label = *t;
+    readCopyrightLine(c_, m, "copyright", a.copyright);
+    readCopyrightLine(c_, m, "phonographic_copyright", a.phonographicCopyright);
     if (const Node* v = m.get("date")) {
         if (auto t = c_.text(*v, "date", false)) {
             // YYYY, YYYY-MM or YYYY-MM-DD: the ISO 8601 prefixes that tag readers expect in DATE.
@@ -335,15 +342,28 @@ void Resolver::readVariant(const Node& key, const Node& v) {
                                  ? m.get("export")
                                  : m.require("export", "add 'export: { format: flac }' (flac, wav or cd)");
     const bool formatKnown = readExport(exportNode, variant.exportSpec, preset);
+    if (formatKnown && variant.exportSpec.format == ExportFormat::Mp3 && !variant.vinylDisc.empty())
+        c_.error(exportNode ? *exportNode : *m.keyOf("preset"), "a vinyl premaster cannot be an mp3 export",
+                 "use format: wav for the plant (an mp3 is a promo or client copy)");
     readCodecHeadroom(m, variant, formatKnown);
     plan_.variants.push_back(std::move(variant));
 }
 
 void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool formatKnown) {
     const bool flac = formatKnown && variant.exportSpec.format == ExportFormat::Flac;
-    if (flac) variant.maxDecodedDbtp = variant.limiter ? variant.limiter->ceilingDbtp : -1.0;
+    const bool mp3 = formatKnown && variant.exportSpec.format == ExportFormat::Mp3;
+    if (flac || mp3) variant.maxDecodedDbtp = variant.limiter ? variant.limiter->ceilingDbtp : -1.0;
+    // An MP3 deliverable is itself the lossy file: the same rule as codec_headroom's mode lower,
+    // always — each track's ceiling comes down until its MP3 decodes under the variant's ceiling.
+    if (mp3) variant.lowerCeilingForCodecs = variant.limiter.has_value();
     const Node* node = m.get("codec_headroom");
     if (!node) return;
+    if (mp3) {
+        c_.error(*m.keyOf("codec_headroom"), "codec_headroom does not apply to an mp3 variant",
+                 "remove it: an mp3 variant's ceilings are always lowered until the decoded MP3 is under the "
+                 "limiter's ceiling");
+        return;
+    }
     if (formatKnown && !flac) {
         c_.error(
             *m.keyOf("codec_headroom"),
@@ -435,15 +455,21 @@ bool Resolver::readSides(const Node& v, VariantPlan& variant) {
 // depend on it. With a preset the export block is optional and its keys replace the preset's;
 // naming another format than the preset's starts from that format's own defaults.
 bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* preset) {
-    if (preset) spec = {preset->format, preset->sampleRateHz, preset->bitDepth, preset->dither};
-    MapView m(c_, node, "export", {"format", "sample_rate", "bit_depth", "dither"}, "in export");
+    if (preset) {
+        spec = ExportSpec{};
+        spec.format = preset->format;
+        spec.sampleRateHz = preset->sampleRateHz;
+        spec.bitDepth = preset->bitDepth;
+        spec.dither = preset->dither;
+    }
+    MapView m(c_, node, "export", {"format", "sample_rate", "bit_depth", "dither", "bitrate_kbps"}, "in export");
     if (!m.valid()) return preset != nullptr && node == nullptr;
-    static constexpr std::array kFormats{ExportFormat::Flac, ExportFormat::Wav, ExportFormat::Cd};
+    static constexpr std::array kFormats{ExportFormat::Flac, ExportFormat::Wav, ExportFormat::Cd, ExportFormat::Mp3};
     static constexpr std::array kDithers{DitherKind::None, DitherKind::Tpdf, DitherKind::Shaped};
     std::optional<std::size_t> format;
     bool formatKnown = preset != nullptr && !m.get("format");
-    if (const Node* f = preset ? m.get("format") : m.require("format", "add 'format:' (flac, wav or cd)"))
-        format = c_.choice(*f, "format", {"flac", "wav", "cd"});
+    if (const Node* f = preset ? m.get("format") : m.require("format", "add 'format:' (flac, wav, cd or mp3)"))
+        format = c_.choice(*f, "format", {"flac", "wav", "cd", "mp3"});
     if (format) {
         formatKnown = true;
         if (!preset || kFormats[*format] != preset->format) spec = ExportSpec{};
@@ -452,17 +478,29 @@ bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* pres
             spec.sampleRateHz = 44100;
             spec.bitDepth = 16;
         }
+        if (spec.format == ExportFormat::Mp3) {
+            spec.sampleRateHz = 44100;
+            spec.bitDepth = 32;  // encoded from the float master: no word length, no dither
+            spec.dither = DitherKind::None;
+            spec.bitrateKbps = 320;
+        }
     }
     const bool cd = formatKnown && spec.format == ExportFormat::Cd;
+    const bool mp3 = formatKnown && spec.format == ExportFormat::Mp3;
     if (auto rate = sampleRate(c_, m, "sample_rate")) {
         if (cd && *rate != 44100) {
             c_.error(*m.get("sample_rate"), fmt::format("a cd export is 44100 Hz, not {} Hz", *rate),
                      "remove sample_rate or set it to 44100 (Red Book)");
+        } else if (mp3 && *rate != 32000 && *rate != 44100 && *rate != 48000) {
+            c_.error(*m.get("sample_rate"), fmt::format("an mp3 export is 32000, 44100 or 48000 Hz, not {} Hz", *rate),
+                     "remove sample_rate (44100) or set one of the MPEG-1 Layer III rates");
         } else {
             spec.sampleRateHz = *rate;
         }
     }
-    if (const Node* b = m.get("bit_depth")) {
+    if (const Node* b = m.get("bit_depth"); b && mp3) {
+        c_.error(*b, "an mp3 export has no bit_depth (it is encoded from the float master)", "remove bit_depth");
+    } else if (b) {
         if (auto depth = c_.integer(*b, "bit_depth", 1, 64, "bit")) {
             if (*depth != 16 && *depth != 24 && *depth != 32) {
                 c_.error(*b, fmt::format("bit_depth {} is not supported", *depth),
@@ -478,7 +516,26 @@ bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* pres
             }
         }
     }
-    if (auto d = m.choice("dither", {"none", "tpdf", "shaped"})) spec.dither = kDithers[*d];
+    if (const Node* d = m.get("dither"); d && mp3) {
+        c_.error(*d, "an mp3 export takes no dither (it is encoded from the float master)", "remove dither");
+    } else if (auto k = m.choice("dither", {"none", "tpdf", "shaped"})) {
+        spec.dither = kDithers[*k];
+    }
+    if (const Node* b = m.get("bitrate_kbps")) {
+        // MPEG-1 Layer III's bitrates (ISO/IEC 11172-3, 2.4.2.3) from 128 kb/s: below it a master
+        // is not a client copy any more.
+        static constexpr std::array kRates{128, 160, 192, 224, 256, 320};
+        if (formatKnown && !mp3) {
+            c_.error(*b, fmt::format("bitrate_kbps applies to mp3 exports only; this one is {}", exportFormatName(spec.format)),
+                     "remove bitrate_kbps, or set format: mp3");
+        } else if (auto kbps = c_.integer(*b, "bitrate_kbps", 1, 10000, "kb/s")) {
+            if (std::find(kRates.begin(), kRates.end(), *kbps) == kRates.end())
+                c_.error(*b, fmt::format("bitrate_kbps {} is not an MP3 bitrate lacquer writes", *kbps),
+                         "use 128, 160, 192, 224, 256 or 320 (constant bitrate)");
+            else
+                spec.bitrateKbps = *kbps;
+        }
+    }
     return formatKnown;
 }
 

@@ -3,6 +3,7 @@
 // Block streaming shared by the render's steps: a source read in blocks, copied into a writer,
 // or shifted behind silence. Memory is one block, however long the source.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 #include "lacquer/common/audio.hpp"
@@ -25,6 +26,24 @@ void forEachBlock(const AudioSource& source, std::size_t from, std::size_t to, U
         use(v);
     }
 }
+
+// `source` scaled by a gain (the makeup gain an MP3 variant's tracks get before the encoder).
+class ScaledSource final : public AudioSource {
+public:
+    ScaledSource(const AudioSource& source, double gainDb) : source_(source), gain_(static_cast<float>(std::pow(10.0, gainDb / 20.0))) {}
+    int channels() const override { return source_.channels(); }
+    double sampleRateHz() const override { return source_.sampleRateHz(); }
+    std::size_t frames() const override { return source_.frames(); }
+    void read(std::size_t from, const BlockView& dst) const override {
+        source_.read(from, dst);
+        for (int c = 0; c < dst.channels; ++c)
+            for (std::size_t i = 0; i < dst.frames; ++i) dst.data[static_cast<std::size_t>(c)][i] *= gain_;
+    }
+
+private:
+    const AudioSource& source_;
+    float gain_;
+};
 
 // Streams frames [from, to) of a source into a writer (WavWriter or FlacWriter).
 template <class Writer>

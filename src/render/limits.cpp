@@ -9,6 +9,7 @@
 #include "lacquer/common/log.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/io/decode.hpp"
+#include "lacquer/io/encode.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/sequence/timeline.hpp"
 #include "lacquer/sequence/trim.hpp"
@@ -66,8 +67,19 @@ std::uint64_t maxFlacCoverBytes(bool png) {
 
 void checkLimits(const AlbumPlan& plan, const std::vector<const VariantPlan*>& variants) {
     std::vector<Diagnostic> errors;
-    bool flacChecked = false;
+    bool flacChecked = false, mp3Checked = false;
     for (const VariantPlan* v : variants) {
+        if (v->exportSpec.format == ExportFormat::Mp3 && plan.album.cover && !mp3Checked) {
+            mp3Checked = true;
+            std::error_code ec;
+            const auto bytes = fs::file_size(*plan.album.cover, ec);
+            if (!ec && bytes > io::kMaxMp3CoverBytes)
+                errors.push_back({plan.manifestPath.string(),
+                                  "cover '" + plan.album.cover->filename().string() + "' is " + mib(bytes) + " (" +
+                                      std::to_string(bytes) + " bytes); an MP3 copy embeds a cover of at most " +
+                                      std::to_string(io::kMaxMp3CoverBytes) + " bytes",
+                                  "use a smaller cover image (a 3000×3000 JPEG is about 2 MiB)"});
+        }
         if (v->exportSpec.format == ExportFormat::Cd) checkCd(plan, *v, errors);
         if (v->exportSpec.format == ExportFormat::Flac && plan.album.cover && !flacChecked) {
             flacChecked = true;

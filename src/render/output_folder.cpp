@@ -66,7 +66,7 @@ std::vector<std::string> plannedOutputs(const AlbumPlan& plan, const std::vector
     for (const VariantPlan* v : variants) {
         const std::string dir = v->name + "/";
         const auto& ex = v->exportSpec;
-        const std::string ext = ex.format == ExportFormat::Flac ? "flac" : "wav";
+        const std::string ext = checks::trackFileExtension(ex);
         for (const auto& t : plan.tracks) out.push_back(dir + trackFileName(t.number, t.title, ext));
         if (ex.format == ExportFormat::Cd) {
             out.push_back(dir + "album.wav");

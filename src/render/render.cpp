@@ -22,6 +22,7 @@
 #include "lacquer/common/cancel.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/log.hpp"
+#include "lacquer/common/progress.hpp"
 #include "lacquer/common/parallel.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/io/atomic_file.hpp"
@@ -127,7 +128,10 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
         }
     std::vector<ProcessedTrack> done(jobs.size());
     std::atomic<int> finished{0};
-    log::progress("processing tracks 0/" + std::to_string(jobs.size()));
+    // Work units for the percentage: a track through the shared chain, a track mastered (per
+    // variant), half a track written (per variant).
+    log::ProgressMeter meter(static_cast<double>(jobs.size()) + 1.5 * static_cast<double>(variants.size() * n));
+    meter.show("processing tracks 0/" + std::to_string(jobs.size()));
     // A worker streams its track: the most it holds is a convolution segment's input window and
     // output (on a real GPU two batches of the engine's 128 MiB budget each, with the window's
     // growth; on the CPU a few MiB to ~250 MiB for long reverbs on many cores), libsoxr's state
@@ -137,7 +141,7 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     parallelFor(jobs.size(), [&](std::size_t j) {
         throwIfCancelled();
         done[j] = processTrack(plan, jobs[j], *engine, irs, &scratch, spectralInputs(spectral[j], *engine, options.device));
-        log::progress("processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
+        meter.advance(1, "processing tracks " + std::to_string(++finished) + "/" + std::to_string(jobs.size()) + "  " + jobs[j].title);
     }, workersFor(perJob));
     if (stats) {
         stats->sharedChainRuns += static_cast<int>(jobs.size());
@@ -164,7 +168,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
         for (const auto& p : done) r.push_back({p.matchedSpectrum, p.noiseBefore, p.noiseAfter, p.denoiseBackend});
         return r;
     }());
-    report["variants"] = json::object();
+    report["variants"] = json::object();  // a JSON object sorts its keys: the order is kept beside it
+    report["variant_order"] = json::array();
+    for (const auto* v : variants) report["variant_order"].push_back(v->name);
     bool allOk = true;
     // Every variant is mastered before anything is written, so the Red Book checks of a CD
     // variant (they need the final track lengths) can stop the render with nothing written.
@@ -178,10 +184,12 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     // depends only on its own inputs: the bytes do not depend on the schedule.
     parallelFor(variants.size(), [&](std::size_t k) {
         const auto* v = variants[k];
-        log::progress("variant " + v->name + ": loudness and limiting");
+        meter.show("variant " + v->name + ": loudness and limiting");
         masters[k] = masterVariant(plan, *v, processedFor(k), &scratch);
-        if (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac)
+        if (v->exportSpec.format == ExportFormat::Mp3 ||
+            (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac))
             masters[k] = masterForCodecs(plan, *v, processedFor(k), scratch, std::move(masters[k]));
+        meter.advance(static_cast<double>(n), "variant " + v->name + ": mastered");
     });
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];
@@ -207,8 +215,9 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
     std::vector<json> sections(variants.size());
     parallelFor(variants.size(), [&](std::size_t k) {
         const auto* v = variants[k];
-        log::progress("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
+        meter.show("variant " + v->name + ": writing " + std::to_string(plan.tracks.size()) + " files");
         sections[k] = writeVariant(plan, *v, masters[k], processedFor(k), options.outDir, scratch.dir());
+        meter.advance(0.5 * static_cast<double>(n), "variant " + v->name + ": written");
     });
     for (std::size_t k = 0; k < variants.size(); ++k) {
         const auto* v = variants[k];

@@ -12,7 +12,8 @@ namespace lacquer::render {
 // The codec-headroom step (codec_headroom: { mode: lower }): round-trips `master`'s tracks through
 // Ogg Vorbis and Opus and masters again with lowered per-track ceilings until every track decodes
 // at or under max_decoded_dbtp (at most 4 passes). Returns the last master, its round trips and
-// ceilings with it.
+// ceilings with it. An MP3 variant takes the same step with its own encoder (MP3 at its
+// bitrate), always (its ceilings are lowered until the MP3 decodes under the limiter's ceiling).
 VariantMaster masterForCodecs(const AlbumPlan& plan, const VariantPlan& variant, const std::vector<ProcessedTrack>& tracks,
                               Scratch& scratch, VariantMaster master);
 

@@ -11,6 +11,7 @@
 #include "lacquer/delivery/codec.hpp"
 #include "lacquer/dither/quantiser.hpp"
 #include "lacquer/dynamics/apply.hpp"
+#include "lacquer/io/encode.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/loudness/analysis.hpp"
@@ -132,12 +133,72 @@ VariantMaster masterVariant(const AlbumPlan& plan, const VariantPlan& variant, c
     return m;
 }
 
+namespace {
+
+// An MP3 variant's tracks round-trip through the encode the written file gets (LAME CBR at the
+// export's bitrate, of the track with its makeup gain). Each pass (at most kMaxPasses):
+//   - loudness: the makeup gain moves by what the decoded track misses of the master's own
+//     loudness (LAME's low-pass and quantisation take 0.1-0.7 LU out), until within kLoudnessSlackLu;
+//   - true peak: a track whose MP3 decodes over the variant's ceiling (maxDecodedDbtp) gets its
+//     ceiling lowered by the excess plus 0.05 dB — codec_headroom mode lower's rule — and the
+//     variant is mastered again.
+VariantMaster masterForMp3(const AlbumPlan& plan, const VariantPlan& v, const std::vector<ProcessedTrack>& tracks,
+                           Scratch& scratch, VariantMaster master) {
+    constexpr int kMaxPasses = 6;
+    // A third of the ±0.1 LU the file's loudness is judged with (EBU Tech 3341), so the decoded
+    // file lands on target with room for the encoder's pass-to-pass wobble.
+    constexpr double kLoudnessSlackLu = 0.03;
+    const std::size_t n = plan.tracks.size();
+    delivery::CodecOptions options;
+    options.mp3CompressionLevel = io::mp3CompressionLevel(v.exportSpec.bitrateKbps);
+    std::vector<double> gains(n, 0.0);
+    for (int pass = 0; pass < kMaxPasses; ++pass) {
+        VariantMaster& m = master;
+        m.lossyGainDb = gains;
+        std::vector<delivery::CodecResult> trips(n);
+        parallelFor(n, [&](std::size_t i) {
+            throwIfCancelled();
+            const ScaledSource scaled(*m.timeline, gains[i]);
+            trips[i] = delivery::codecRoundTrip(scaled, m.marks[i], m.fileEnd(i), delivery::Codec::Mp3, scratch.dir(), options);
+        });
+        m.vorbisRoundTrips.clear();
+        m.opusRoundTrips.clear();
+        std::vector<double> ceilings(n);
+        for (std::size_t i = 0; i < n; ++i) ceilings[i] = m.ceilingDbtp(i, v);
+        bool lowered = false, moved = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& r = trips[i];
+            if (r.sourceIntegratedLufs && r.decodedIntegratedLufs) {
+                // The scaled source measures the master's loudness plus the gain.
+                const double miss = *r.sourceIntegratedLufs - gains[i] - *r.decodedIntegratedLufs;
+                if (std::abs(miss) > kLoudnessSlackLu) {
+                    gains[i] += miss;
+                    moved = true;
+                }
+            }
+            if (v.limiter && r.decodedTruePeakDbtp && *r.decodedTruePeakDbtp > v.maxDecodedDbtp) {
+                ceilings[i] -= *r.decodedTruePeakDbtp - v.maxDecodedDbtp + 0.05;
+                lowered = true;
+            }
+        }
+        if (!lowered && !moved) break;
+        if (pass + 1 == kMaxPasses) break;  // the file's own checks judge what is left
+        log::progress("variant " + v.name + ": MP3 loudness and headroom (pass " + std::to_string(pass + 1) + ")");
+        if (lowered) master = masterVariant(plan, v, tracks, &scratch, ceilings);
+    }
+    master.lossyGainDb = gains;
+    return master;
+}
+
+}  // namespace
+
 VariantMaster masterForCodecs(const AlbumPlan& plan, const VariantPlan& v, const std::vector<ProcessedTrack>& tracks,
                               Scratch& scratch, VariantMaster master) {
     // codec_headroom mode lower: round-trip each track through Ogg Vorbis and Opus, lower the
     // ceiling of every track that decodes over max_decoded_dbtp by its excess (plus 0.05 dB, since
     // the overshoot scales with level only roughly) and master again. The ceilings travel in the
     // master (trackCeilingsDbtp), from here to the limiter and to the report.
+    if (v.exportSpec.format == ExportFormat::Mp3) return masterForMp3(plan, v, tracks, scratch, std::move(master));
     constexpr int kMaxPasses = 4;
     const std::size_t n = plan.tracks.size();
     for (int pass = 0; pass < kMaxPasses; ++pass) {

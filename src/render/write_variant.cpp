@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "lacquer/checks/delivery_meta.hpp"
 #include "lacquer/checks/files.hpp"
 #include "lacquer/checks/targets.hpp"
 #include "lacquer/common/cancel.hpp"
@@ -14,6 +15,7 @@
 #include "lacquer/common/units.hpp"
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/delivery/codec.hpp"
+#include "lacquer/delivery/service_codec.hpp"
 #include "lacquer/delivery/ddp.hpp"
 #include "lacquer/delivery/streaming.hpp"
 #include "lacquer/delivery/vinyl.hpp"
@@ -71,6 +73,7 @@ json writeCdImage(const AlbumPlan& plan, const VariantPlan& variant, const Audio
     tags.album = plan.album.title;
     tags.date = plan.album.date;
     tags.genre = plan.album.genre;
+    checks::addDeliveryMeta(plan, tags, 0);
     {
         io::WavWriter writer(dir / "album.wav", programme.channels(), programme.sampleRateHz(), io::WavSampleFormat::Pcm16,
                              tags, programme.frames());
@@ -152,13 +155,38 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
                 opus[i] = delivery::codecRoundTrip(*parts.source, from, to, delivery::Codec::Opus, tempDir);
         });
     }
+    // AAC (Apple Music, YouTube, Spotify's web player) and MP3 (Deezer; promo copies): reported
+    // and warned about; codec_headroom's lowering acts on Vorbis and Opus (docs/delivery.md).
+    // codec_headroom: { mode: off } skips them too (no lossy round trips at all).
+    std::vector<delivery::CodecResult> aac(vorbis.size()), mp3(vorbis.size());
+    parallelFor(2 * vorbis.size(), [&](std::size_t job) {
+        throwIfCancelled();
+        const std::size_t i = job / 2;
+        const auto& [from, to] = parts.ranges[i];
+        (job % 2 == 0 ? aac : mp3)[i] =
+            delivery::codecRoundTrip(*parts.source, from, to, job % 2 == 0 ? delivery::Codec::Aac : delivery::Codec::Mp3, tempDir);
+    });
+    std::vector<delivery::DecodedPeaks> peaks(vorbis.size());
     json codec = json::array();
     for (std::size_t i = 0; i < vorbis.size(); ++i) {
+        peaks[i] = {vorbis[i].decodedTruePeakDbtp, opus[i].decodedTruePeakDbtp, aac[i].decodedTruePeakDbtp, mp3[i].decodedTruePeakDbtp};
         codec.push_back({{"number", plan.tracks[i].number},
                          {"vorbis_true_peak_dbtp", report::numberOrNull(vorbis[i].decodedTruePeakDbtp)},
                          {"vorbis_kbps", report::numberOrNull(vorbis[i].bitrateKbps, 0)},
                          {"opus_true_peak_dbtp", report::numberOrNull(opus[i].decodedTruePeakDbtp)},
-                         {"opus_kbps", report::numberOrNull(opus[i].bitrateKbps, 0)}});
+                         {"opus_kbps", report::numberOrNull(opus[i].bitrateKbps, 0)},
+                         {"aac_true_peak_dbtp", report::numberOrNull(aac[i].decodedTruePeakDbtp)},
+                         {"aac_kbps", report::numberOrNull(aac[i].bitrateKbps, 0)},
+                         {"mp3_true_peak_dbtp", report::numberOrNull(mp3[i].decodedTruePeakDbtp)},
+                         {"mp3_kbps", report::numberOrNull(mp3[i].bitrateKbps, 0)}});
+        for (const auto* r : {&aac[i], &mp3[i]})
+            if (r->decodedTruePeakDbtp && *r->decodedTruePeakDbtp > variant.maxDecodedDbtp)
+                checks.push_back(checks::toJson(checks::warning(
+                    "track.lossy_headroom_" + std::string(r->codec == delivery::Codec::Aac ? "aac" : "mp3"), plan.tracks[i].number,
+                    "track " + std::to_string(plan.tracks[i].number) + " (" + plan.tracks[i].title + ") " +
+                        delivery::codecName(r->codec) + " headroom",
+                    "decoded true peak " + checks::fmt2(*r->decodedTruePeakDbtp) + " dBTP after " + delivery::codecName(r->codec) +
+                        " at " + checks::fmt2(r->bitrateKbps) + " kb/s — over " + checks::fmt2(variant.maxDecodedDbtp) + " dBTP")));
         // With codec_headroom mode lower, the ceiling each track was limited with.
         if (variant.lowerCeilingForCodecs && variant.limiter)
             codec.back()["ceiling_dbtp"] = report::numberOrNull(master.ceilingDbtp(i, variant));
@@ -170,8 +198,15 @@ json streamingJson(const AlbumPlan& plan, const VariantPlan& variant, const Vari
                 variant, plan.tracks[i].number, plan.tracks[i].title, worst,
                 master.ceilingDbtp(i, variant))));
     }
+    for (auto& sv : services)
+        for (auto service : delivery::allServices())
+            if (sv["service"] == delivery::serviceName(service)) {
+                const auto sc = delivery::serviceCodec(service);
+                sv["codec"] = delivery::codecName(sc.codec);
+                sv["codec_streams"] = sc.streams;
+            }
     return {{"playback", services}, {"playback_markdown", delivery::playbackMarkdown(titles, levels, albumLufs)},
-            {"codec", codec}};
+            {"codec", codec}, {"codec_markdown", delivery::serviceCodecMarkdown(peaks, variant.maxDecodedDbtp)}};
 }
 
 // A vinyl premaster: sides (from the manifest or planned within the disc's side length), one file
@@ -211,6 +246,7 @@ json vinylJson(const AlbumPlan& plan, const VariantPlan& variant, const Parts& p
         tags.title = plan.album.title + " — side " + side.name;
         tags.artist = plan.album.artist;
         tags.album = plan.album.title;
+        checks::addDeliveryMeta(plan, tags, 0);
         const auto bits = variant.exportSpec.bitDepth;
         // Lead-in silence, the side's track files one after another, lead-out silence (what
         // delivery::assembleSide builds), streamed from the timeline into the file.
@@ -328,9 +364,16 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         if (albumPeak > 0) tags.albumPeak = albumPeak;
         files[i] = dir / trackFileName(t.number, t.title, checks::trackFileExtension(ex));
         const auto& [from, to] = parts.ranges[i];
+        tags.broadcast.timeReferenceFrames = from;  // bext: where the file starts on the album timeline
         if (ex.format == ExportFormat::Flac) {
             io::FlacWriter writer(files[i], parts.source->channels(), rate, ex.bitDepth, tags, to - from);
             copyFrames(*parts.source, from, to, writer);
+            writer.commit();
+        } else if (ex.format == ExportFormat::Mp3) {
+            io::Mp3Writer writer(files[i], parts.source->channels(), rate, ex.bitrateKbps, tags);
+            // With the makeup gain masterForCodecs measured for this track's MP3.
+            const ScaledSource scaled(*parts.source, i < master.lossyGainDb.size() ? master.lossyGainDb[i] : 0.0);
+            copyFrames(scaled, from, to, writer);
             writer.commit();
         } else {
             const auto wf = ex.bitDepth == 16 ? io::WavSampleFormat::Pcm16 : ex.bitDepth == 24 ? io::WavSampleFormat::Pcm24 : io::WavSampleFormat::Float32;
@@ -390,6 +433,11 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
                              {"channels", m.info.channels},
                              {"frames", m.info.frames}});
         addTrimJson(processed[i], "track " + std::to_string(t.number) + " (" + t.title + ")", tracks.back(), checks);
+        // An MP3 variant: the ceiling this track was limited with so that its MP3 decodes under
+        // the variant's ceiling (masterForCodecs), and the bitrate written.
+        if (ex.lossy() && variant.lowerCeilingForCodecs && variant.limiter)
+            tracks.back()["ceiling_dbtp"] = report::numberOrNull(master.ceilingDbtp(i, variant));
+        if (ex.lossy() && i < master.lossyGainDb.size()) tracks.back()["lossy_gain_db"] = report::numberOrNull(master.lossyGainDb[i]);
 
         checks::TrackReading reading;
         reading.number = t.number;
@@ -418,8 +466,9 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
     v["checks"] = checks;
     v["export"] = {{"format", std::string(exportFormatName(ex.format))},
                    {"sample_rate", ex.sampleRateHz},
-                   {"bit_depth", ex.bitDepth},
+                   {"bit_depth", ex.lossy() ? json(nullptr) : json(ex.bitDepth)},  // a lossy file has no word length
                    {"dither", ex.bitDepth == 16 ? (ex.dither == DitherKind::None ? "none" : ex.dither == DitherKind::Shaped ? "shaped" : "tpdf") : "none"}};
+    if (ex.lossy()) v["export"]["bitrate_kbps"] = ex.bitrateKbps;
     v["loudness_solve_iterations"] = master.solveIterations;
     if (!variant.preset.empty()) v["preset"] = variant.preset;
     if (variant.overridesChain) {

@@ -300,7 +300,8 @@ std::string variantSection(const std::string& name, const json& v) {
          (num(at(tg, "true_peak_dbtp")) ? fmt(at(tg, "true_peak_dbtp"), 1, "dBTP") : "none") + "</b></span>";
     if (ex.is_object())
         s += "<span><span class=\"k\">export</span> <b>" + text::forHtml(str(at(ex, "format"))) + "</b> " + text::forHtml(str(at(ex, "sample_rate"))) +
-             "&#8239;Hz, " + text::forHtml(str(at(ex, "bit_depth"))) + "&#8239;bit" +
+             "&#8239;Hz, " + (num(at(ex, "bitrate_kbps")) ? text::forHtml(str(at(ex, "bitrate_kbps"))) + "&#8239;kb/s"
+                                                           : text::forHtml(str(at(ex, "bit_depth"))) + "&#8239;bit") +
              (str(at(ex, "dither")).empty() || str(at(ex, "dither")) == "none" ? "" : ", " + text::forHtml(str(at(ex, "dither"))) + " dither") +
              "</span>";
     s += "</div><div class=\"kv\"><span><span class=\"k\">album</span> <b>" + fmt(at(al, "integrated_lufs"), 2, "LUFS") +
@@ -387,7 +388,9 @@ std::string toHtml(const json& r) {
              (num(at(tg, "true_peak_dbtp")) ? " / ceiling " + fmt(at(tg, "true_peak_dbtp"), 1, "dBTP") : "") + "<br>" +
              std::to_string(passed) + " of " + std::to_string(passed + failed) + " checks passed · " +
              text::forHtml(str(at(at(v, "export"), "format"))) + " " + text::forHtml(str(at(at(v, "export"), "sample_rate"))) + "&#8239;Hz/" +
-             text::forHtml(str(at(at(v, "export"), "bit_depth"))) + "&#8239;bit</div></div>";
+             (num(at(at(v, "export"), "bitrate_kbps")) ? text::forHtml(str(at(at(v, "export"), "bitrate_kbps"))) + "&#8239;kb/s"
+                                                        : text::forHtml(str(at(at(v, "export"), "bit_depth"))) + "&#8239;bit") +
+             "</div></div>";
     }
     if (vs.empty()) h += note("No variants in report.json.");
     h += "</div></section>\n";

@@ -11,6 +11,7 @@
 #include "lacquer/common/digest.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/common/text.hpp"
+#include "lacquer/report/summary.hpp"
 
 namespace lacquer::report {
 namespace fs = std::filesystem;
@@ -59,7 +60,8 @@ std::string toMarkdown(const json& r) {
     md += "- manifest: " + text::forMarkdown(r.value("manifest", "")) + "\n";
     md += "- lacquer: " + r.value("lacquer_version", "") + "\n";
     md += "- device: " + r.value("device", "") + "\n\n";
-    for (const auto& [name, v] : r["variants"].items()) {
+    for (const auto& name : variantOrder(r)) {
+        const auto& v = r["variants"][name];
         const auto& t = v["targets"];
         md += "## Variant `" + name + "`\n\n";
         md += "Targets: " + fmt(t["integrated_lufs"], "%.1f") + " LUFS (" + t.value("mode", "") + " mode), true peak ≤ " +
@@ -81,6 +83,8 @@ std::string toMarkdown(const json& r) {
                   text::forMarkdown(c["detail"].get<std::string>()) + " |\n";
         md += "\n";
         if (v.contains("streaming")) md += "### Playback on streaming services\n\n" + v["streaming"].value("playback_markdown", "") + "\n";
+        if (v.contains("streaming") && v["streaming"].contains("codec_markdown"))
+            md += "### The codec each service streams\n\n" + v["streaming"].value("codec_markdown", "") + "\n";
         if (v.contains("cd")) {
             md += "### CD: PQ sheet\n\n" + v["cd"].value("pq_sheet_markdown", "") + "\n";
             // A fence longer than any run of backticks in the sheet, so it cannot close early.

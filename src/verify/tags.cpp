@@ -4,12 +4,18 @@
 #include <sndfile.h>
 #include <taglib/flacfile.h>
 #include <taglib/flacpicture.h>
+#include <taglib/attachedpictureframe.h>
+#include <taglib/id3v2tag.h>
+#include <taglib/mpegfile.h>
+#include <taglib/tpropertymap.h>
+#include <taglib/wavfile.h>
 #include <taglib/xiphcomment.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/io/wav_chunks.hpp"
 
 namespace lacquer::verify {
 namespace fs = std::filesystem;
@@ -41,7 +47,28 @@ TagMap readWavTags(const fs::path& file) {
                                                   {SF_STR_COMMENT, "COMMENT"}, {SF_STR_SOFTWARE, "SOFTWARE"}};
     for (const auto& [id, name] : fields)
         if (const char* s = sf_get_string(f, id)) tags[name].push_back(s);
+    if (const char* s = sf_get_string(f, SF_STR_COPYRIGHT)) tags["COPYRIGHT"].push_back(s);
     sf_close(f);
+    // The `id3 ` chunk (TagLib's property names, prefixed ID3:) and the bext fields (BEXT:).
+    TagLib::RIFF::WAV::File w(file.c_str(), false);
+    if (w.isValid() && w.hasID3v2Tag()) {
+        for (const auto& [key, values] : w.ID3v2Tag()->properties())
+            for (const auto& v : values) tags["ID3:" + key.to8Bit(true)].push_back(v.to8Bit(true));
+    }
+    if (const auto b = io::readBroadcastFields(file)) {
+        tags["BEXT:DESCRIPTION"].push_back(b->description);
+        tags["BEXT:ORIGINATOR"].push_back(b->originator);
+    }
+    return tags;
+}
+
+TagMap readMp3Tags(const fs::path& file) {
+    TagLib::MPEG::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the MP3", "check the file");
+    TagMap tags;
+    if (!f.hasID3v2Tag()) return tags;
+    for (const auto& [key, values] : f.ID3v2Tag()->properties())
+        for (const auto& v : values) tags[key.to8Bit(true)].push_back(v.to8Bit(true));
     return tags;
 }
 
@@ -49,7 +76,21 @@ TagMap readWavTags(const fs::path& file) {
 
 TagMap readTags(const fs::path& file, const std::string& format) {
     if (format == "flac") return readFlacTags(file);
+    if (format == "mp3") return readMp3Tags(file);
     if (format == "wav") return readWavTags(file);
+    return {};
+}
+
+std::vector<char> readMp3FrontCover(const fs::path& file) {
+    TagLib::MPEG::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the MP3", "check the file");
+    if (!f.hasID3v2Tag()) return {};
+    for (const auto* frame : f.ID3v2Tag()->frameList("APIC")) {
+        const auto* p = dynamic_cast<const TagLib::ID3v2::AttachedPictureFrame*>(frame);
+        if (!p || p->type() != TagLib::ID3v2::AttachedPictureFrame::FrontCover) continue;
+        const auto data = p->picture();
+        return std::vector<char>(data.begin(), data.end());
+    }
     return {};
 }
 

@@ -21,5 +21,7 @@ TagMap readTags(const std::filesystem::path& file, const std::string& format);
 
 // The front-cover picture's bytes in a FLAC; empty when there is none.
 std::vector<char> readFlacFrontCover(const std::filesystem::path& file);
+// The APIC front cover's bytes of an MP3's ID3v2 tag (empty when there is none).
+std::vector<char> readMp3FrontCover(const std::filesystem::path& file);
 
 }  // namespace lacquer::verify

@@ -26,6 +26,7 @@
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/report/read_report.hpp"
 #include "lacquer/report/report.hpp"
+#include "verify/store_checks.hpp"
 #include "verify/inputs.hpp"
 #include "verify/tags.hpp"
 
@@ -157,7 +158,7 @@ void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, c
     // The cover as the manifest names it: a regular file opened without blocking (it may not
     // travel with a render verified elsewhere; then it is not compared).
     std::optional<std::string> coverBytes;
-    if (plan.album.cover && format == "flac") {
+    if (plan.album.cover && (format == "flac" || format == "mp3")) {
         try {
             coverBytes = io::readInputFile(*plan.album.cover, ErrorKind::Io, 64u << 20);
         } catch (const Error&) {
@@ -166,7 +167,7 @@ void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, c
     for (const auto& c : checks::checkTrackTags(plan, *job.track, format, found, job.measured))
         job.sink.judge(c, job.rel);
     if (coverBytes) {
-        const auto cover = readFlacFrontCover(file);
+        const auto cover = format == "mp3" ? readMp3FrontCover(file) : readFlacFrontCover(file);
         const std::vector<char> wantBytes(coverBytes->begin(), coverBytes->end());
         job.sink.expect(cover == wantBytes, job.rel, "front cover differs from the manifest's cover",
                         std::to_string(wantBytes.size()) + " bytes of " + plan.album.cover->filename().string(),
@@ -222,6 +223,9 @@ void checkFile(const AlbumPlan& plan, const fs::path& outDir, FileJob& job) {
         sameInt("frames", info.frames, "");
         // Against the manifest's export settings.
         for (const auto& c : checks::checkExportFormat(job.variant->exportSpec, info)) job.sink.judge(c, job.rel);
+        // The stores' WAV rules: format code, nothing after `data` (verify/store_checks.cpp).
+        if (info.format == "wav")
+            for (const auto& r : wavStoreRules(file)) job.sink.expect(r.holds, job.rel, r.what, r.expected, r.found);
 
         if (job.trackEntry) {
             const auto& t = *job.trackEntry;
@@ -349,9 +353,15 @@ void checkVariant(const AlbumPlan& plan, const VariantPlan& variant, const json&
         const auto rate = number(member(*ex, "sample_rate"));
         head.expect(rate && *rate == e.sampleRateHz, vname, "report.json's export rate differs from the manifest",
                     std::to_string(e.sampleRateHz) + " Hz", fmtValue(rate, 0, "Hz"));
-        const auto bits = number(member(*ex, "bit_depth"));
-        head.expect(bits && *bits == e.bitDepth, vname, "report.json's export bit depth differs from the manifest",
-                    std::to_string(e.bitDepth) + " bit", fmtValue(bits, 0, "bit"));
+        if (e.lossy()) {
+            const auto kbps = number(member(*ex, "bitrate_kbps"));
+            head.expect(kbps && *kbps == e.bitrateKbps, vname, "report.json's export bitrate differs from the manifest",
+                        std::to_string(e.bitrateKbps) + " kb/s", fmtValue(kbps, 0, "kb/s"));
+        } else {
+            const auto bits = number(member(*ex, "bit_depth"));
+            head.expect(bits && *bits == e.bitDepth, vname, "report.json's export bit depth differs from the manifest",
+                        std::to_string(e.bitDepth) + " bit", fmtValue(bits, 0, "bit"));
+        }
     }
 
     // The files: every track of the manifest, under the name the render gives it, listed once.

@@ -271,9 +271,13 @@ variants:
 TEST(Cli, InterruptedRenderLeavesNoPartialFileUnderAFinalName) {
     const auto dir = smallAlbum(60.0);  // long enough that the signal lands mid-render
     const auto outDir = dir / "out";
-    // Start a render, interrupt it with SIGINT shortly after it starts writing.
+    // Start a render, interrupt it with SIGINT once it is under way. A background job starts with
+    // SIGINT ignored until lacquer installs its handler, so wait for the output lock (taken after
+    // that) rather than a fixed 0.3 s, which a loaded machine or a slow dynamic load can outlast.
+    const std::string lock = (outDir / ".lacquer.lock").string();
     const std::string cmd = cli() + " render " + (dir / "album.yaml").string() + " --out " + outDir.string() +
-                            " & pid=$!; sleep 0.3; kill -INT $pid; wait $pid";
+                            " & pid=$!; for i in $(seq 600); do [ -e \"" + lock + "\" ] && break; sleep 0.05; done; "
+                            "sleep 0.3; kill -INT $pid; wait $pid";
     std::string out;
     const int rc = runCommand("bash -c '" + cmd + "'", &out);
     EXPECT_EQ(rc, 130) << out;

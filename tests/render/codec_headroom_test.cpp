@@ -6,6 +6,7 @@
 #include <sndfile.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "lacquer/manifest/manifest.hpp"
@@ -55,6 +56,22 @@ TEST(CodecHeadroomRender, CheckModeWarnsWhereALoudMasterDecodesOverTheLimit) {
             EXPECT_TRUE(c["ok"]) << c.dump();
         }
     EXPECT_FALSE(v["streaming"]["codec"][0].contains("ceiling_dbtp"));
+    // AAC and MP3 are measured too, at the rates asked for (AAC ABR within 25 % on 4 s tracks,
+    // MP3 320 kb/s CBR within 5 %: frame headers and the padding of a short file).
+    for (const auto& row : v["streaming"]["codec"]) {
+        ASSERT_TRUE(row["aac_true_peak_dbtp"].is_number()) << row.dump();
+        ASSERT_TRUE(row["mp3_true_peak_dbtp"].is_number()) << row.dump();
+        EXPECT_NEAR(row["aac_kbps"].get<double>(), 256.0, 0.25 * 256.0) << row.dump();
+        EXPECT_NEAR(row["mp3_kbps"].get<double>(), 320.0, 0.05 * 320.0) << row.dump();
+    }
+    // Each service names the codec it streams: Apple AAC, Spotify Vorbis, YouTube Opus, Deezer MP3.
+    std::map<std::string, std::string> codecOf;
+    for (const auto& sv : v["streaming"]["playback"]) codecOf[sv["service"]] = sv["codec"];
+    EXPECT_EQ(codecOf["Apple Music"], "AAC");
+    EXPECT_EQ(codecOf["Spotify (album)"], "Ogg Vorbis");
+    EXPECT_EQ(codecOf["YouTube"], "Opus");
+    EXPECT_EQ(codecOf["Deezer"], "MP3");
+    EXPECT_NE(v["streaming"]["codec_markdown"].get<std::string>().find("| Apple Music | AAC |"), std::string::npos);
 }
 
 TEST(CodecHeadroomRender, LowerModeLowersEachTracksCeilingUntilTheDecodedPeaksFit) {

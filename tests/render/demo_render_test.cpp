@@ -8,6 +8,7 @@
 
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/io/decode.hpp"
+#include "lacquer/io/wav_chunks.hpp"
 #include "lacquer/manifest/manifest.hpp"
 #include "lacquer/render/render.hpp"
 #include "render/spill.hpp"
@@ -71,6 +72,9 @@ TEST_F(DemoRender, FlacFilesPassFlacTestAndCarryTheirTags) {
             if (!tp.isrc.empty()) {
                 EXPECT_NE(out.find("ISRC=" + tp.isrc + "\n"), std::string::npos) << out;
             }
+            EXPECT_NE(out.find("LABEL=" + plan.album.label + "\n"), std::string::npos) << out;
+            EXPECT_NE(out.find("COPYRIGHT=" + plan.album.copyright + "\n"), std::string::npos) << out;
+            EXPECT_NE(out.find("PRODUCEDNOTICE=" + plan.album.phonographicCopyright + "\n"), std::string::npos) << out;
             EXPECT_NE(out.find("REPLAYGAIN_TRACK_GAIN="), std::string::npos) << out;
             EXPECT_NE(out.find("REPLAYGAIN_ALBUM_GAIN="), std::string::npos) << out;
             // STREAMINFO carries the MD5 and the total samples; a SEEKTABLE and PADDING follow.
@@ -145,6 +149,26 @@ TEST_F(DemoRender, TrackFilesConcatenatedEqualTheAlbumTimeline) {
         }
         EXPECT_EQ(pos, tl.frames()) << variant.name;
     }
+}
+
+// Spotify's file requirements (repeated by aggregators): format code 0x0001, never 0xFFFE, and
+// only audio after the start of `data`. Every WAV of the render: track files, album.wav, sides.
+TEST_F(DemoRender, EveryWavIsWaveFormatPcmWithMetadataBeforeData) {
+    ASSERT_LE(renderExit_, 1) << renderOutput_;
+    int wavs = 0;
+    for (const auto& e : fs::recursive_directory_iterator(outDir_)) {
+        if (e.path().extension() != ".wav") continue;
+        ++wavs;
+        const auto layout = io::readWavLayout(e.path());
+        EXPECT_EQ(layout.formatTag, io::kWaveFormatPcm) << e.path();
+        EXPECT_TRUE(layout.chunksAfterData().empty()) << e.path();
+        EXPECT_TRUE(layout.has("bext")) << e.path();
+        std::string out;
+        ASSERT_EQ(runCommand("ffprobe -v error -select_streams a:0 -show_entries stream=codec_tag -of csv=p=0 '" +
+                                 e.path().string() + "'", &out), 0) << out;
+        EXPECT_EQ(out.substr(0, 6), "0x0001") << e.path();
+    }
+    EXPECT_GE(wavs, 8);  // 6 CD tracks, album.wav, at least 2 vinyl sides
 }
 
 TEST_F(DemoRender, ReportSaysWhereTheTimeWent) {

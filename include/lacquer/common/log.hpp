@@ -3,6 +3,7 @@
 // The one levelled logger. Warnings go to stderr as "warning: <where>: <what>"; progress lines go
 // to stdout only when it is a terminal. DSP code never logs.
 #include <string>
+#include <vector>
 
 namespace lacquer::log {
 
@@ -14,5 +15,8 @@ void info(const std::string& line);
 // Overwrites the current terminal line; no-op when stdout is not a terminal.
 void progress(const std::string& line);
 void endProgress();
+// While `sink` is set, every warning is also appended to it as "<where>: <what>" (for the
+// --json outputs); nullptr stops. The sink must outlive the capture.
+void captureWarnings(std::vector<std::string>* sink);
 
 }  // namespace lacquer::log

@@ -13,7 +13,8 @@
 //
 // Opus runs at 48 kHz (libsndfile accepts only 8/12/16/24/48 kHz for Opus): other rates are
 // resampled to 48 kHz (libsoxr, very high quality) before encoding, and the decoded audio stays
-// at 48 kHz. Vorbis encodes at the source rate. Decoded floats are read as they come, without
+// at 48 kHz. Likewise MP3 above 48 kHz (MPEG-1 Layer III takes 32/44.1/48 kHz) and AAC above
+// 96 kHz or at a rate outside its table go to 48 kHz. Vorbis encodes at the source rate. Decoded floats are read as they come, without
 // clipping, so overs above 0 dBFS are measured.
 #include <cstddef>
 #include <filesystem>
@@ -24,8 +25,11 @@
 
 namespace lacquer::delivery {
 
-enum class Codec { Vorbis, Opus };
-std::string codecName(Codec c);  // "Ogg Vorbis", "Opus"
+// Vorbis and Opus through libsndfile (libvorbis, libopus); MP3 through libsndfile's MPEG
+// support (LAME to encode, mpg123 to decode); AAC-LC through FFmpeg's libavcodec (its native
+// encoder and decoder; packets go from one to the other, no file).
+enum class Codec { Vorbis, Opus, Aac, Mp3 };
+std::string codecName(Codec c);  // "Ogg Vorbis", "Opus", "AAC", "MP3"
 
 struct CodecOptions {
     // libsndfile's SFC_SET_COMPRESSION_LEVEL, 0 (best quality, most bits) to 1 (fewest bits).
@@ -35,6 +39,12 @@ struct CodecOptions {
     // actually produced is reported in CodecResult.
     double vorbisCompressionLevel = 0.5;
     double opusCompressionLevel = 0.77;
+    // AAC-LC at 256 kb/s: Apple Music's AAC stream (Apple Digital Masters) and the rate YouTube
+    // Music Premium and Spotify's web player stream AAC at.
+    int aacBitrateKbps = 256;
+    // MP3 CBR through LAME; libsndfile maps level 0 to 320 kb/s (measured), the rate of promo
+    // and download MP3s and of Deezer's premium MP3 stream.
+    double mp3CompressionLevel = 0.0;  // io::mp3CompressionLevel(kbps) for another CBR rate
 };
 
 struct CodecResult {
@@ -46,6 +56,8 @@ struct CodecResult {
     AudioBuffer decoded;
     std::optional<double> sourceTruePeakDbtp;   // true peak of the source (as loudness::measure)
     std::optional<double> decodedTruePeakDbtp;  // true peak of the decoded audio (as loudness::measure)
+    std::optional<double> sourceIntegratedLufs;   // integrated loudness of the source and of the
+    std::optional<double> decodedIntegratedLufs;  // decoded audio (BS.1770; undefined under 400 ms)
     // decoded - source true peak (dB); nullopt when either is undefined.
     std::optional<double> overshootDb() const {
         if (!sourceTruePeakDbtp || !decodedTruePeakDbtp) return std::nullopt;

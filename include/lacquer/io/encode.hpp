@@ -25,8 +25,22 @@
 
 namespace lacquer::io {
 
+// Broadcast Wave `bext` (EBU Tech 3285 v1), WAV only: written when `originator` is not empty.
+struct BroadcastInfo {
+    std::string description;          // at most 256 bytes
+    std::string originator;           // at most 32
+    std::string originatorReference;  // at most 32
+    std::string date;                 // "yyyy-mm-dd"
+    std::string time;                 // "hh:mm:ss"
+    std::uint64_t timeReferenceFrames = 0;  // first frame's position, in frames since the reference
+};
+
 struct Tags {
     std::string title, artist, album, albumArtist, date, genre, composer, isrc, catalog;
+    // Label, copyright (C line) and phonographic copyright (P line); the lines as written,
+    // "YYYY owner" (the ID3v2.4 TCOP/TPRO form).
+    std::string label, copyright, phonographicCopyright;
+    BroadcastInfo broadcast;
     int trackNumber = 0, trackTotal = 0, discNumber = 0, discTotal = 0;
     // ReplayGain 2.0 (reference -18 LUFS); written when set.
     std::optional<double> trackGainDb, trackPeak, albumGainDb, albumPeak;
@@ -38,14 +52,24 @@ struct Tags {
 // them). Empty values are left out. `lacquer verify` compares a file's tags with the same lists.
 using TextFields = std::vector<std::pair<std::string, std::string>>;
 TextFields flacTextFields(const Tags& t);  // ReplayGain fields included; the cover is not text
-TextFields wavTextFields(const Tags& t);   // TITLE ARTIST ALBUM DATE GENRE SOFTWARE TRACKNUMBER COMMENT
+TextFields wavTextFields(const Tags& t);   // LIST/INFO: TITLE ARTIST ALBUM DATE GENRE SOFTWARE TRACKNUMBER COMMENT COPYRIGHT
+// The WAV `id3 ` chunk's fields under TagLib's property names (TRCK/TPOS as "n/N"): TITLE ARTIST
+// ALBUM ALBUMARTIST DATE GENRE COMPOSER ISRC LABEL COPYRIGHT PRODUCEDNOTICE BARCODE TRACKNUMBER
+// DISCNUMBER.
+TextFields id3TextFields(const Tags& t);
 
 enum class WavSampleFormat { Pcm16, Pcm24, Float32 };
 
-// WAV through libsndfile: WAVE_FORMAT_PCM for 16-bit stereo, EXTENSIBLE above 16 bits or 2
-// channels, RF64 when expectedFrames' data passes 4 GiB (decided up front: the container is
-// chosen before the first byte); LIST/INFO tags (title, artist, album, date, genre, track number,
-// software, ISRC as comment). channels 1..kMaxChannels.
+// WAV through libsndfile: format code WAVE_FORMAT_PCM (0x0001) for 16- and 24-bit PCM and
+// WAVE_FORMAT_IEEE_FLOAT (0x0003) for float up to 2 channels (stores refuse 0xFFFE there),
+// EXTENSIBLE only above 2 channels, RF64 when expectedFrames' data passes 4 GiB (decided up front:
+// the container is chosen before the first byte). Every metadata chunk precedes `data` (stores
+// take only audio after its start): LIST/INFO (title, artist, album, date, genre, track number,
+// copyright, software, ISRC as comment), `bext` when tags.broadcast.originator is set, and an
+// `id3 ` chunk (ID3v2.4: the same fields plus ISRC in TSRC, label TPUB, C line TCOP, P line TPRO,
+// barcode), in RF64 too (whose fmt libsndfile writes as EXTENSIBLE: RF64 is past the stores'
+// WAV rules, which cover RIFF files under 4 GiB).
+// channels 1..kMaxChannels.
 // Frame count: the header carries the frames actually written (libsndfile rewrites it at commit),
 // so fewer or more frames than expectedFrames are fine, except that a plain (non-RF64) WAV cannot
 // pass 4 GiB: a write() that would is refused with Error(Io).
@@ -85,6 +109,39 @@ public:
     ~FlacWriter();
     FlacWriter(const FlacWriter&) = delete;
     FlacWriter& operator=(const FlacWriter&) = delete;
+
+    void write(const BlockView& block);
+    void commit();
+    std::uint64_t framesWritten() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// MP3 (MPEG-1 Layer III, constant bitrate) through libsndfile's LAME encoder, for promo and
+// client copies: float input (no word length, no dither; the render lowers each track's ceiling
+// until the decoded file meets it), a Xing/LAME info frame (encoder delay
+// and padding, so decoders return exactly the frames written), then an ID3v2.4 tag through TagLib
+// with the id3TextFields (TSRC, TPUB, TCOP, TPRO, TXXX:BARCODE, ...) and the cover as an APIC front
+// cover; no ID3v1 trailer and no ReplayGain (its values would be the master's, not the decoded
+// file's, and verify holds ReplayGain to 0.01 dB of the file). sampleRateHz: 32000, 44100 or
+// 48000; bitrateKbps: an MPEG-1 Layer III rate from 32 to 320; channels 1 or 2.
+// libsndfile's SFC_SET_COMPRESSION_LEVEL for LAME CBR at `bitrateKbps` (32-320): libsndfile maps
+// level L to int(320 - L * 288) kb/s at 32-48 kHz (mpeg_l3_encode.c); the level aims a quarter kb/s
+// above the rate so the truncation lands on it. Mp3Writer and delivery's MP3 round trip use it.
+double mp3CompressionLevel(int bitrateKbps);
+
+// The largest cover Mp3Writer embeds (ID3v2.4 frames hold 256 MiB; a copy's cover need not be
+// larger than FLAC's 16 MiB picture block). render::checkLimits refuses a larger one up front.
+inline constexpr std::uint64_t kMaxMp3CoverBytes = 16u << 20;
+
+class Mp3Writer {
+public:
+    Mp3Writer(const std::filesystem::path& path, int channels, double sampleRateHz, int bitrateKbps, const Tags& tags);
+    ~Mp3Writer();
+    Mp3Writer(const Mp3Writer&) = delete;
+    Mp3Writer& operator=(const Mp3Writer&) = delete;
 
     void write(const BlockView& block);
     void commit();

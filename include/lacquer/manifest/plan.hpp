@@ -65,16 +65,19 @@ struct LoudnessParams {
 };
 
 
-enum class ExportFormat { Flac, Wav, Cd };
+// Mp3: a lossy deliverable (promo and client copies), MPEG-1 Layer III CBR through LAME.
+enum class ExportFormat { Flac, Wav, Cd, Mp3 };
 
-// "flac", "wav", "cd": the manifest's word for a format (report.json's export format too).
+// "flac", "wav", "cd", "mp3": the manifest's word for a format (report.json's export format too).
 std::string_view exportFormatName(ExportFormat f);
 
 struct ExportSpec {
     ExportFormat format = ExportFormat::Flac;
     int sampleRateHz = 48000;
-    int bitDepth = 24;           // 16, 24, or 32 (32 = float, WAV only)
+    int bitDepth = 24;           // 16, 24, or 32 (32 = float, WAV only; an MP3 is encoded from float: 32)
     DitherKind dither = DitherKind::Tpdf;  // applied only when bitDepth == 16
+    int bitrateKbps = 0;         // MP3 only: the CBR bitrate (an MPEG-1 Layer III rate, 128-320)
+    bool lossy() const { return format == ExportFormat::Mp3; }
 };
 
 struct TrackPlan {
@@ -146,6 +149,11 @@ struct AlbumMeta {
     std::string genre;
     std::string catalog;              // 13 digits (EAN-13) after validation; UPC-A gets a leading 0
     std::optional<std::filesystem::path> cover;  // absolute; PNG or JPEG
+    // Label and the copyright (C) and phonographic copyright (P) lines, "YYYY owner" (the
+    // ID3v2.4 TCOP/TPRO form); empty = not written.
+    std::string label;
+    std::string copyright;
+    std::string phonographicCopyright;
     int discNumber = 1;
     int discTotal = 1;
 };

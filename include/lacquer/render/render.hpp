@@ -113,6 +113,11 @@ struct VariantMaster {
     // Lossy round trips of this master's tracks (decoded audio dropped), when codec_headroom
     // already made them; empty otherwise (the report then makes them).
     std::vector<delivery::CodecResult> vorbisRoundTrips, opusRoundTrips;
+    // An MP3 variant: the gain (dB) each track gets on its way into the encoder, so that its MP3
+    // decodes at the master's loudness (LAME at 128-320 kb/s takes 0.1-0.7 LU out of dense
+    // material, measured); empty otherwise. masterForCodecs sets it and holds the decoded peaks
+    // under the ceiling with it applied.
+    std::vector<double> lossyGainDb;
     // Each track file's range of the quantised timeline [marks[i], fileEnd(i)), metered in the
     // quantisation pass (for the ReplayGain tags; a CD, cut from its programme, meters its own).
     std::shared_ptr<const std::vector<loudness::Meter>> trackMeters;
