@@ -29,6 +29,9 @@ lacquer_require_pkg(OPENSSL libcrypto libssl-dev)
 # linked: they would load ~80 shared objects into every lacquer process).
 lacquer_require_pkg(AVCODEC libavcodec libavcodec-dev)
 lacquer_require_pkg(AVUTIL libavutil libavutil-dev)
+# libavformat's MP4 muxer and demuxer for AAC (.m4a) copies: headers only, dlopen()ed by
+# src/io/m4a.cpp like libavcodec above.
+lacquer_require_pkg(AVFORMAT libavformat libavformat-dev)
 lacquer_require_cmake(CLI11 libcli11-dev)
 lacquer_require_cmake(nlohmann_json nlohmann-json3-dev)
 lacquer_require_cmake(fmt libfmt-dev)
