@@ -18,6 +18,7 @@
 
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/input_file.hpp"
+#include "lacquer/io/m4a.hpp"
 
 namespace lacquer::io {
 namespace {
@@ -173,9 +174,24 @@ constexpr std::size_t kChunkFrames = 65536;
 // FileSource's position after a failed read or seek: the next read seeks.
 constexpr std::size_t kUnknownPosition = std::numeric_limits<std::size_t>::max();
 
+// lacquer's AAC copies (.m4a, MP4) are read through libavformat + libavcodec (io/m4a.hpp), which
+// libsndfile cannot; only by that extension, so no other input reaches FFmpeg's demuxers.
+bool isM4a(const fs::path& file) { return file.extension() == ".m4a"; }
+
+AudioInfo m4aInfo(const M4aInfo& i) {
+    AudioInfo info;
+    info.sampleRateHz = i.sampleRateHz;
+    info.channels = i.channels;
+    info.frames = static_cast<std::int64_t>(i.frames);
+    info.format = "m4a";
+    info.encoding = "aac";
+    return info;
+}
+
 }  // namespace
 
 AudioInfo probe(const fs::path& file) {
+    if (isM4a(file)) return m4aInfo(probeM4a(file));
     SF_INFO sfinfo{};
     SndfilePtr f = openForRead(file, sfinfo);
     return infoOf(sfinfo);
@@ -189,6 +205,8 @@ struct FileSource::Impl {
     SndfilePtr sf;
     std::size_t position = 0;  // the frame libsndfile reads next
     std::vector<float> interleaved;
+    AudioBuffer decoded;  // a .m4a, decoded whole at construction (copies are minutes long)
+    bool inMemory = false;
 
     [[noreturn]] void throwTruncated(std::size_t endsAt) {
         position = kUnknownPosition;
@@ -206,6 +224,20 @@ struct FileSource::Impl {
 FileSource::FileSource(const fs::path& file, Channels channels) : impl_(std::make_unique<Impl>()) {
     Impl& m = *impl_;
     m.file = file;
+    if (isM4a(file)) {
+        m.inMemory = true;
+        const M4aInfo i = decodeM4a(file, [&](const BlockView& v) {
+            if (m.decoded.samples.empty()) m.decoded.samples.resize(static_cast<std::size_t>(v.channels));
+            for (int c = 0; c < v.channels; ++c) {
+                auto& ch = m.decoded.samples[static_cast<std::size_t>(c)];
+                ch.insert(ch.end(), v.channel(c), v.channel(c) + v.frames);
+            }
+        });
+        m.info = m4aInfo(i);
+        m.decoded.sampleRateHz = i.sampleRateHz;
+        m.outChannels = channels == Channels::Stereo ? 2 : i.channels;
+        return;
+    }
     SF_INFO sfinfo{};
     m.sf = openForRead(file, sfinfo);
     m.info = infoOf(sfinfo);
@@ -237,6 +269,13 @@ void FileSource::read(std::size_t from, const BlockView& dst) const {
     const std::size_t have = from < total ? std::min(dst.frames, total - from) : 0;
     for (int c = 0; c < dst.channels; ++c) std::fill(dst.channel(c) + have, dst.channel(c) + dst.frames, 0.0f);
     if (have == 0) return;
+    if (m.inMemory) {
+        for (int c = 0; c < dst.channels; ++c) {
+            const auto& ch = m.decoded.samples[static_cast<std::size_t>(std::min(c, m.info.channels - 1))];
+            std::copy(ch.begin() + static_cast<std::ptrdiff_t>(from), ch.begin() + static_cast<std::ptrdiff_t>(from + have), dst.channel(c));
+        }
+        return;
+    }
 
     const std::lock_guard<std::mutex> lock(m.mutex);
     if (m.position != from) {

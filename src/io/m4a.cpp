@@ -344,6 +344,26 @@ void M4aWriter::commit() {
 
 std::uint64_t M4aWriter::framesWritten() const { return impl_->frames; }
 
+M4aInfo probeM4a(const fs::path& path) {
+    const Av& a = av();
+    AVFormatContext* raw = nullptr;
+    int r = a.avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+    if (r < 0) throw Error(ErrorKind::Input, path.string(), "cannot open it: " + avText(r), "is it an .m4a this lacquer wrote?");
+    std::unique_ptr<AVFormatContext, InputDeleter> ic(raw);
+    r = a.avformat_find_stream_info(ic.get(), nullptr);
+    const int si = r < 0 ? r : a.av_find_best_stream(ic.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    if (si < 0) throw Error(ErrorKind::Input, path.string(), "no audio stream: " + avText(si), "is it an .m4a this lacquer wrote?");
+    const AVStream* st = ic->streams[si];
+    M4aInfo info;
+    info.sampleRateHz = st->codecpar->sample_rate;
+    info.channels = st->codecpar->ch_layout.nb_channels;
+    info.bitRate = ic->bit_rate;
+    // The edit list's duration, in the stream's timescale (the sample rate, as M4aWriter writes it).
+    if (st->duration > 0 && st->time_base.den > 0)
+        info.frames = static_cast<std::uint64_t>(st->duration * st->time_base.num * static_cast<std::int64_t>(info.sampleRateHz) / st->time_base.den);
+    return info;
+}
+
 M4aInfo decodeM4a(const fs::path& path, const std::function<void(const BlockView&)>& sink) {
     auto fail = [&](const std::string& what, int err) -> void {
         throw Error(ErrorKind::Input, path.string(), what + ": " + avText(err), "is it an .m4a this lacquer wrote?");

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "lacquer/common/error.hpp"
+#include "lacquer/io/decode.hpp"
 #include "lacquer/io/m4a.hpp"
 #include "support/audio_files.hpp"
 #include "support/paths.hpp"
@@ -148,6 +149,29 @@ TEST(M4a, FfmpegAndDecodeM4aReturnTheFramesWrittenInLine) {
         for (long lag : {-1024L, -48L, -1L, 1L, 48L, 1024L}) EXPECT_GT(errorAt(lag), at0 + 10.0) << rate << " lag " << lag;
         std::printf("[ measured ] %.0f Hz: error at lag 0 %.1f dB\n", rate, at0);
     }
+}
+
+// io::probe and io::FileSource read lacquer's .m4a copies (the render's measure-back and verify
+// go through them): the same frames as decodeM4a, mono as dual mono with Channels::Stereo.
+TEST(M4a, ProbeAndFileSourceReadTheM4a) {
+    const auto dir = test::scratchDir();
+    const auto file = dir / "t.m4a";
+    writeM4a(file, testSignal(48000), 128, {});
+    const auto info = io::probe(file);
+    EXPECT_EQ(info.format, "m4a");
+    EXPECT_EQ(info.encoding, "aac");
+    EXPECT_EQ(info.sampleRateHz, 48000);
+    EXPECT_EQ(info.frames, static_cast<std::int64_t>(kFrames));
+    const auto ours = readBack(file);
+    const auto viaSource = io::decode(file, io::Channels::Native);
+    EXPECT_EQ(viaSource.samples, ours.samples);
+    auto mono = testSignal(44100);
+    mono.samples.resize(1);
+    writeM4a(dir / "m.m4a", mono, 128, {});
+    const auto stereo = io::decode(dir / "m.m4a", io::Channels::Stereo);
+    ASSERT_EQ(stereo.channels(), 2);
+    EXPECT_EQ(stereo.frames(), kFrames);
+    EXPECT_EQ(stereo.samples[0], stereo.samples[1]);
 }
 
 TEST(M4a, BadArgumentsAreOneIoError) {

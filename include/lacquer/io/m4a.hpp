@@ -59,6 +59,9 @@ struct M4aInfo {
     std::int64_t bitRate = 0;   // the container's average, bits/s
 };
 
+// The header only: rate, channels, the edit list's length in frames (what decodeM4a returns).
+M4aInfo probeM4a(const std::filesystem::path& path);
+
 // Decodes an .m4a's first audio stream to planar float, block by block, honouring its edit list.
 // Throws Error(Input) naming the file when it cannot be opened or decoded.
 M4aInfo decodeM4a(const std::filesystem::path& path, const std::function<void(const BlockView&)>& sink);
