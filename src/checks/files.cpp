@@ -2,6 +2,7 @@
 #include "lacquer/checks/files.hpp"
 
 #include "lacquer/checks/delivery_meta.hpp"
+#include "lacquer/io/m4a.hpp"
 #include "lacquer/io/wav_chunks.hpp"
 
 #include <cmath>
@@ -94,7 +95,7 @@ std::string trackFileName(int number, const std::string& title, const std::strin
 }
 
 std::string trackFileExtension(const ExportSpec& e) {
-    return e.format == ExportFormat::Flac ? "flac" : e.format == ExportFormat::Mp3 ? "mp3" : "wav";
+    return e.format == ExportFormat::Flac ? "flac" : e.format == ExportFormat::Mp3 ? "mp3" : e.format == ExportFormat::Aac ? "m4a" : "wav";
 }
 
 io::Tags trackTags(const AlbumPlan& plan, const TrackPlan& t) {
@@ -135,10 +136,10 @@ std::vector<Check> checkTrackTags(const AlbumPlan& plan, const TrackPlan& t, con
     std::vector<Check> out;
     const bool flac = format == "flac";
     const io::Tags tags = trackTags(plan, t);
-    if (format == "mp3") {
-        // The ID3v2.4 tag (TagLib's property names; ReplayGain judged below with the others').
+    if (format == "mp3" || format == "m4a") {
+        // The ID3v2.4 tag or the MP4 atoms (TagLib's property names for both).
         TagMap want;
-        for (const auto& [k, v] : io::id3TextFields(tags)) want[k] = {v};
+        for (const auto& [k, v] : format == "mp3" ? io::id3TextFields(tags) : io::m4aTextFields(tags)) want[k] = {v};
         std::set<std::string> keys;
         for (const auto& [k, v] : want) keys.insert(k);
         for (const auto& k : {"TITLE", "ARTIST", "ALBUM", "ALBUMARTIST", "DATE", "GENRE", "COMPOSER", "ISRC", "LABEL",

@@ -10,6 +10,7 @@ std::string_view exportFormatName(ExportFormat f) {
         case ExportFormat::Wav: return "wav";
         case ExportFormat::Cd: return "cd";
         case ExportFormat::Mp3: return "mp3";
+        case ExportFormat::Aac: return "aac";
     }
     return "flac";
 }

@@ -342,16 +342,19 @@ void Resolver::readVariant(const Node& key, const Node& v) {
                                  ? m.get("export")
                                  : m.require("export", "add 'export: { format: flac }' (flac, wav or cd)");
     const bool formatKnown = readExport(exportNode, variant.exportSpec, preset);
-    if (formatKnown && variant.exportSpec.format == ExportFormat::Mp3 && !variant.vinylDisc.empty())
-        c_.error(exportNode ? *exportNode : *m.keyOf("preset"), "a vinyl premaster cannot be an mp3 export",
-                 "use format: wav for the plant (an mp3 is a promo or client copy)");
+    if (formatKnown && variant.exportSpec.lossy() && !variant.vinylDisc.empty()) {
+        const auto name = exportFormatName(variant.exportSpec.format);
+        c_.error(exportNode ? *exportNode : *m.keyOf("preset"), fmt::format("a vinyl premaster cannot be an {} export", name),
+                 fmt::format("use format: wav for the plant (an {} is a promo or client copy)", name));
+    }
     readCodecHeadroom(m, variant, formatKnown);
     plan_.variants.push_back(std::move(variant));
 }
 
 void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool formatKnown) {
     const bool flac = formatKnown && variant.exportSpec.format == ExportFormat::Flac;
-    const bool mp3 = formatKnown && variant.exportSpec.format == ExportFormat::Mp3;
+    // MP3 and AAC deliverables (the same rules; the messages name the format).
+    const bool mp3 = formatKnown && variant.exportSpec.lossy();
     if (flac || mp3) variant.maxDecodedDbtp = variant.limiter ? variant.limiter->ceilingDbtp : -1.0;
     // An MP3 deliverable is itself the lossy file: the same rule as codec_headroom's mode lower,
     // always — each track's ceiling comes down until its MP3 decodes under the variant's ceiling.
@@ -359,9 +362,12 @@ void Resolver::readCodecHeadroom(const MapView& m, VariantPlan& variant, bool fo
     const Node* node = m.get("codec_headroom");
     if (!node) return;
     if (mp3) {
-        c_.error(*m.keyOf("codec_headroom"), "codec_headroom does not apply to an mp3 variant",
-                 "remove it: an mp3 variant's ceilings are always lowered until the decoded MP3 is under the "
-                 "limiter's ceiling");
+        const std::string name(exportFormatName(variant.exportSpec.format));
+        std::string upper = name == "mp3" ? "MP3" : "AAC";
+        c_.error(*m.keyOf("codec_headroom"), fmt::format("codec_headroom does not apply to an {} variant", name),
+                 fmt::format("remove it: an {} variant's ceilings are always lowered until the decoded {} is under the "
+                             "limiter's ceiling",
+                             name, upper));
         return;
     }
     if (formatKnown && !flac) {
@@ -464,12 +470,12 @@ bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* pres
     }
     MapView m(c_, node, "export", {"format", "sample_rate", "bit_depth", "dither", "bitrate_kbps"}, "in export");
     if (!m.valid()) return preset != nullptr && node == nullptr;
-    static constexpr std::array kFormats{ExportFormat::Flac, ExportFormat::Wav, ExportFormat::Cd, ExportFormat::Mp3};
+    static constexpr std::array kFormats{ExportFormat::Flac, ExportFormat::Wav, ExportFormat::Cd, ExportFormat::Mp3, ExportFormat::Aac};
     static constexpr std::array kDithers{DitherKind::None, DitherKind::Tpdf, DitherKind::Shaped};
     std::optional<std::size_t> format;
     bool formatKnown = preset != nullptr && !m.get("format");
-    if (const Node* f = preset ? m.get("format") : m.require("format", "add 'format:' (flac, wav, cd or mp3)"))
-        format = c_.choice(*f, "format", {"flac", "wav", "cd", "mp3"});
+    if (const Node* f = preset ? m.get("format") : m.require("format", "add 'format:' (flac, wav, cd, mp3 or aac)"))
+        format = c_.choice(*f, "format", {"flac", "wav", "cd", "mp3", "aac"});
     if (format) {
         formatKnown = true;
         if (!preset || kFormats[*format] != preset->format) spec = ExportSpec{};
@@ -484,9 +490,18 @@ bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* pres
             spec.dither = DitherKind::None;
             spec.bitrateKbps = 320;
         }
+        if (spec.format == ExportFormat::Aac) {
+            spec.sampleRateHz = 44100;
+            spec.bitDepth = 32;  // encoded from the float master: no word length, no dither
+            spec.dither = DitherKind::None;
+            spec.bitrateKbps = 256;  // the stores' AAC copy rate (iTunes Plus)
+        }
     }
     const bool cd = formatKnown && spec.format == ExportFormat::Cd;
     const bool mp3 = formatKnown && spec.format == ExportFormat::Mp3;
+    const bool aac = formatKnown && spec.format == ExportFormat::Aac;
+    const bool lossy = mp3 || aac;
+    const auto name = exportFormatName(spec.format);
     if (auto rate = sampleRate(c_, m, "sample_rate")) {
         if (cd && *rate != 44100) {
             c_.error(*m.get("sample_rate"), fmt::format("a cd export is 44100 Hz, not {} Hz", *rate),
@@ -494,12 +509,15 @@ bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* pres
         } else if (mp3 && *rate != 32000 && *rate != 44100 && *rate != 48000) {
             c_.error(*m.get("sample_rate"), fmt::format("an mp3 export is 32000, 44100 or 48000 Hz, not {} Hz", *rate),
                      "remove sample_rate (44100) or set one of the MPEG-1 Layer III rates");
+        } else if (aac && *rate != 44100 && *rate != 48000) {
+            c_.error(*m.get("sample_rate"), fmt::format("an aac export is 44100 or 48000 Hz, not {} Hz", *rate),
+                     "remove sample_rate (44100) or set it to 48000");
         } else {
             spec.sampleRateHz = *rate;
         }
     }
-    if (const Node* b = m.get("bit_depth"); b && mp3) {
-        c_.error(*b, "an mp3 export has no bit_depth (it is encoded from the float master)", "remove bit_depth");
+    if (const Node* b = m.get("bit_depth"); b && lossy) {
+        c_.error(*b, fmt::format("an {} export has no bit_depth (it is encoded from the float master)", name), "remove bit_depth");
     } else if (b) {
         if (auto depth = c_.integer(*b, "bit_depth", 1, 64, "bit")) {
             if (*depth != 16 && *depth != 24 && *depth != 32) {
@@ -516,22 +534,23 @@ bool Resolver::readExport(const Node* node, ExportSpec& spec, const Preset* pres
             }
         }
     }
-    if (const Node* d = m.get("dither"); d && mp3) {
-        c_.error(*d, "an mp3 export takes no dither (it is encoded from the float master)", "remove dither");
+    if (const Node* d = m.get("dither"); d && lossy) {
+        c_.error(*d, fmt::format("an {} export takes no dither (it is encoded from the float master)", name), "remove dither");
     } else if (auto k = m.choice("dither", {"none", "tpdf", "shaped"})) {
         spec.dither = kDithers[*k];
     }
     if (const Node* b = m.get("bitrate_kbps")) {
         // MPEG-1 Layer III's bitrates (ISO/IEC 11172-3, 2.4.2.3) from 128 kb/s: below it a master
         // is not a client copy any more.
+        // AAC takes the same list (FFmpeg's encoder takes any rate; these are the copies' usual ones).
         static constexpr std::array kRates{128, 160, 192, 224, 256, 320};
-        if (formatKnown && !mp3) {
-            c_.error(*b, fmt::format("bitrate_kbps applies to mp3 exports only; this one is {}", exportFormatName(spec.format)),
-                     "remove bitrate_kbps, or set format: mp3");
+        if (formatKnown && !lossy) {
+            c_.error(*b, fmt::format("bitrate_kbps applies to mp3 and aac exports only; this one is {}", name),
+                     "remove bitrate_kbps, or set format: mp3 or aac");
         } else if (auto kbps = c_.integer(*b, "bitrate_kbps", 1, 10000, "kb/s")) {
             if (std::find(kRates.begin(), kRates.end(), *kbps) == kRates.end())
-                c_.error(*b, fmt::format("bitrate_kbps {} is not an MP3 bitrate lacquer writes", *kbps),
-                         "use 128, 160, 192, 224, 256 or 320 (constant bitrate)");
+                c_.error(*b, fmt::format("bitrate_kbps {} is not an {} bitrate lacquer writes", *kbps, aac ? "AAC" : "MP3"),
+                         aac ? "use 128, 160, 192, 224, 256 or 320" : "use 128, 160, 192, 224, 256 or 320 (constant bitrate)");
             else
                 spec.bitrateKbps = *kbps;
         }

@@ -10,6 +10,7 @@
 #include "lacquer/delivery/cd.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/encode.hpp"
+#include "lacquer/io/m4a.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/sequence/timeline.hpp"
 #include "lacquer/sequence/trim.hpp"
@@ -69,14 +70,16 @@ void checkLimits(const AlbumPlan& plan, const std::vector<const VariantPlan*>& v
     std::vector<Diagnostic> errors;
     bool flacChecked = false, mp3Checked = false;
     for (const VariantPlan* v : variants) {
-        if (v->exportSpec.format == ExportFormat::Mp3 && plan.album.cover && !mp3Checked) {
+        // M4aWriter embeds covers up to the same size (kMaxM4aCoverBytes == kMaxMp3CoverBytes).
+        static_assert(io::kMaxM4aCoverBytes == io::kMaxMp3CoverBytes);
+        if (v->exportSpec.lossy() && plan.album.cover && !mp3Checked) {
             mp3Checked = true;
             std::error_code ec;
             const auto bytes = fs::file_size(*plan.album.cover, ec);
             if (!ec && bytes > io::kMaxMp3CoverBytes)
                 errors.push_back({plan.manifestPath.string(),
                                   "cover '" + plan.album.cover->filename().string() + "' is " + mib(bytes) + " (" +
-                                      std::to_string(bytes) + " bytes); an MP3 copy embeds a cover of at most " +
+                                      std::to_string(bytes) + " bytes); an MP3 or AAC copy embeds a cover of at most " +
                                       std::to_string(io::kMaxMp3CoverBytes) + " bytes",
                                   "use a smaller cover image (a 3000×3000 JPEG is about 2 MiB)"});
         }

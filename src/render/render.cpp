@@ -186,7 +186,7 @@ RenderResult renderAlbum(const AlbumPlan& plan, const RenderOptions& options, Re
         const auto* v = variants[k];
         meter.show("variant " + v->name + ": loudness and limiting");
         masters[k] = masterVariant(plan, *v, processedFor(k), &scratch);
-        if (v->exportSpec.format == ExportFormat::Mp3 ||
+        if (v->exportSpec.lossy() ||
             (v->lowerCeilingForCodecs && v->limiter && v->exportSpec.format == ExportFormat::Flac))
             masters[k] = masterForCodecs(plan, *v, processedFor(k), scratch, std::move(masters[k]));
         meter.advance(static_cast<double>(n), "variant " + v->name + ": mastered");

@@ -149,8 +149,14 @@ VariantMaster masterForMp3(const AlbumPlan& plan, const VariantPlan& v, const st
     // file lands on target with room for the encoder's pass-to-pass wobble.
     constexpr double kLoudnessSlackLu = 0.03;
     const std::size_t n = plan.tracks.size();
+    // An AAC variant takes the same steps through FFmpeg's AAC encoder at its bitrate (the encode
+    // M4aWriter makes: same encoder, same frames, so the same packets; the file's edit list only
+    // trims the priming and padding the round trip keeps, which change neither measure).
+    const bool aac = v.exportSpec.format == ExportFormat::Aac;
+    const auto codec = aac ? delivery::Codec::Aac : delivery::Codec::Mp3;
     delivery::CodecOptions options;
     options.mp3CompressionLevel = io::mp3CompressionLevel(v.exportSpec.bitrateKbps);
+    options.aacBitrateKbps = v.exportSpec.bitrateKbps;
     std::vector<double> gains(n, 0.0);
     for (int pass = 0; pass < kMaxPasses; ++pass) {
         VariantMaster& m = master;
@@ -159,7 +165,7 @@ VariantMaster masterForMp3(const AlbumPlan& plan, const VariantPlan& v, const st
         parallelFor(n, [&](std::size_t i) {
             throwIfCancelled();
             const ScaledSource scaled(*m.timeline, gains[i]);
-            trips[i] = delivery::codecRoundTrip(scaled, m.marks[i], m.fileEnd(i), delivery::Codec::Mp3, scratch.dir(), options);
+            trips[i] = delivery::codecRoundTrip(scaled, m.marks[i], m.fileEnd(i), codec, scratch.dir(), options);
         });
         m.vorbisRoundTrips.clear();
         m.opusRoundTrips.clear();
@@ -183,7 +189,7 @@ VariantMaster masterForMp3(const AlbumPlan& plan, const VariantPlan& v, const st
         }
         if (!lowered && !moved) break;
         if (pass + 1 == kMaxPasses) break;  // the file's own checks judge what is left
-        log::progress("variant " + v.name + ": MP3 loudness and headroom (pass " + std::to_string(pass + 1) + ")");
+        log::progress("variant " + v.name + (aac ? ": AAC" : ": MP3") + " loudness and headroom (pass " + std::to_string(pass + 1) + ")");
         if (lowered) master = masterVariant(plan, v, tracks, &scratch, ceilings);
     }
     master.lossyGainDb = gains;
@@ -198,7 +204,7 @@ VariantMaster masterForCodecs(const AlbumPlan& plan, const VariantPlan& v, const
     // ceiling of every track that decodes over max_decoded_dbtp by its excess (plus 0.05 dB, since
     // the overshoot scales with level only roughly) and master again. The ceilings travel in the
     // master (trackCeilingsDbtp), from here to the limiter and to the report.
-    if (v.exportSpec.format == ExportFormat::Mp3) return masterForMp3(plan, v, tracks, scratch, std::move(master));
+    if (v.exportSpec.lossy()) return masterForMp3(plan, v, tracks, scratch, std::move(master));
     constexpr int kMaxPasses = 4;
     const std::size_t n = plan.tracks.size();
     for (int pass = 0; pass < kMaxPasses; ++pass) {

@@ -22,6 +22,7 @@
 #include "lacquer/io/atomic_file.hpp"
 #include "lacquer/io/decode.hpp"
 #include "lacquer/io/encode.hpp"
+#include "lacquer/io/m4a.hpp"
 #include "lacquer/loudness/meter.hpp"
 #include "lacquer/render/render.hpp"
 #include "lacquer/report/plots.hpp"
@@ -372,6 +373,12 @@ json writeVariant(const AlbumPlan& plan, const VariantPlan& variant, const Varia
         } else if (ex.format == ExportFormat::Mp3) {
             io::Mp3Writer writer(files[i], parts.source->channels(), rate, ex.bitrateKbps, tags);
             // With the makeup gain masterForCodecs measured for this track's MP3.
+            const ScaledSource scaled(*parts.source, i < master.lossyGainDb.size() ? master.lossyGainDb[i] : 0.0);
+            copyFrames(scaled, from, to, writer);
+            writer.commit();
+        } else if (ex.format == ExportFormat::Aac) {
+            io::M4aWriter writer(files[i], parts.source->channels(), rate, ex.bitrateKbps, tags);
+            // With the makeup gain masterForCodecs measured for this track's AAC.
             const ScaledSource scaled(*parts.source, i < master.lossyGainDb.size() ? master.lossyGainDb[i] : 0.0);
             copyFrames(scaled, from, to, writer);
             writer.commit();

@@ -6,6 +6,9 @@
 #include <taglib/flacpicture.h>
 #include <taglib/attachedpictureframe.h>
 #include <taglib/id3v2tag.h>
+#include <taglib/mp4coverart.h>
+#include <taglib/mp4file.h>
+#include <taglib/mp4tag.h>
 #include <taglib/mpegfile.h>
 #include <taglib/tpropertymap.h>
 #include <taglib/wavfile.h>
@@ -72,11 +75,22 @@ TagMap readMp3Tags(const fs::path& file) {
     return tags;
 }
 
+TagMap readM4aTags(const fs::path& file) {
+    TagLib::MP4::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the M4A", "check the file");
+    TagMap tags;
+    if (!f.tag()) return tags;
+    for (const auto& [key, values] : f.tag()->properties())
+        for (const auto& v : values) tags[key.to8Bit(true)].push_back(v.to8Bit(true));
+    return tags;
+}
+
 }  // namespace
 
 TagMap readTags(const fs::path& file, const std::string& format) {
     if (format == "flac") return readFlacTags(file);
     if (format == "mp3") return readMp3Tags(file);
+    if (format == "m4a") return readM4aTags(file);
     if (format == "wav") return readWavTags(file);
     return {};
 }
@@ -92,6 +106,16 @@ std::vector<char> readMp3FrontCover(const fs::path& file) {
         return std::vector<char>(data.begin(), data.end());
     }
     return {};
+}
+
+std::vector<char> readM4aFrontCover(const fs::path& file) {
+    TagLib::MP4::File f(file.c_str(), false);
+    if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the M4A", "check the file");
+    if (!f.tag() || !f.tag()->contains("covr")) return {};
+    const auto covers = f.tag()->item("covr").toCoverArtList();
+    if (covers.isEmpty()) return {};
+    const auto data = covers.front().data();  // the front cover: M4aWriter writes one
+    return std::vector<char>(data.begin(), data.end());
 }
 
 std::vector<char> readFlacFrontCover(const fs::path& file) {

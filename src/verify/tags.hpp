@@ -23,5 +23,6 @@ TagMap readTags(const std::filesystem::path& file, const std::string& format);
 std::vector<char> readFlacFrontCover(const std::filesystem::path& file);
 // The APIC front cover's bytes of an MP3's ID3v2 tag (empty when there is none).
 std::vector<char> readMp3FrontCover(const std::filesystem::path& file);
+std::vector<char> readM4aFrontCover(const std::filesystem::path& file);  // the first `covr` image
 
 }  // namespace lacquer::verify

@@ -158,7 +158,7 @@ void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, c
     // The cover as the manifest names it: a regular file opened without blocking (it may not
     // travel with a render verified elsewhere; then it is not compared).
     std::optional<std::string> coverBytes;
-    if (plan.album.cover && (format == "flac" || format == "mp3")) {
+    if (plan.album.cover && (format == "flac" || format == "mp3" || format == "m4a")) {
         try {
             coverBytes = io::readInputFile(*plan.album.cover, ErrorKind::Io, 64u << 20);
         } catch (const Error&) {
@@ -167,7 +167,9 @@ void checkTags(const AlbumPlan& plan, FileJob& job, const std::string& format, c
     for (const auto& c : checks::checkTrackTags(plan, *job.track, format, found, job.measured))
         job.sink.judge(c, job.rel);
     if (coverBytes) {
-        const auto cover = format == "mp3" ? readMp3FrontCover(file) : readFlacFrontCover(file);
+        const auto cover = format == "mp3"   ? readMp3FrontCover(file)
+                           : format == "m4a" ? readM4aFrontCover(file)
+                                             : readFlacFrontCover(file);
         const std::vector<char> wantBytes(coverBytes->begin(), coverBytes->end());
         job.sink.expect(cover == wantBytes, job.rel, "front cover differs from the manifest's cover",
                         std::to_string(wantBytes.size()) + " bytes of " + plan.album.cover->filename().string(),

@@ -46,8 +46,8 @@ TEST(Mp3Export, WrongKeysAndValuesAreOneErrorEach) {
 )"),
                 ElementsAre("album.yaml:11:45: bitrate_kbps 300 is not an MP3 bitrate lacquer writes — use 128, 160, "
                             "192, 224, 256 or 320 (constant bitrate)",
-                            "album.yaml:12:46: bitrate_kbps applies to mp3 exports only; this one is flac — remove "
-                            "bitrate_kbps, or set format: mp3",
+                            "album.yaml:12:46: bitrate_kbps applies to mp3 and aac exports only; this one is flac — remove "
+                            "bitrate_kbps, or set format: mp3 or aac",
                             "album.yaml:13:42: an mp3 export has no bit_depth (it is encoded from the float master) — "
                             "remove bit_depth",
                             "album.yaml:13:54: an mp3 export takes no dither (it is encoded from the float master) — "

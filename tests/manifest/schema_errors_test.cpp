@@ -346,7 +346,7 @@ tracks: [ { file: a.wav, title: A } ]
 variants:
   cd: { export: { format: cd, sample_rate: 48000, bit_depth: 24 } }
   hires: { export: { format: flac, sample_rate: 44000, bit_depth: 32 } }
-  lossy: { preset: streaming, export: { format: aac, dither: tpfd } }
+  lossy: { preset: streaming, export: { format: ogg, dither: tpfd } }
 )";
     EXPECT_THAT(
         manifestErrors(yaml),
@@ -359,7 +359,7 @@ variants:
             "176400 or 192000",
             "album.yaml:6:67: bit_depth 32 (float) is only available for wav — use 16 or 24, or format: "
             "wav",
-            "album.yaml:7:49: format 'aac' is not one of flac, wav, cd or mp3 — use one of those",
+            "album.yaml:7:49: format 'ogg' is not one of flac, wav, cd, mp3 or aac — use one of those",
             "album.yaml:7:62: dither 'tpfd' is not one of none, tpdf or shaped — did you mean 'tpdf'?"));
 }
 

@@ -172,7 +172,7 @@ variants:
         FAIL() << "no error";
     } catch (const Error& e) {
         ASSERT_EQ(e.diagnostics().size(), 1u);
-        EXPECT_NE(e.diagnostics()[0].what.find("an MP3 copy embeds a cover of at most 16777216 bytes"), std::string::npos)
+        EXPECT_NE(e.diagnostics()[0].what.find("an MP3 or AAC copy embeds a cover of at most 16777216 bytes"), std::string::npos)
             << e.diagnostics()[0].line();
     }
     EXPECT_NO_THROW(render::checkLimits(plan, {&plan.variants[1]}));  // a WAV embeds no cover

@@ -66,9 +66,10 @@ struct LoudnessParams {
 
 
 // Mp3: a lossy deliverable (promo and client copies), MPEG-1 Layer III CBR through LAME.
-enum class ExportFormat { Flac, Wav, Cd, Mp3 };
+// Aac: the same, AAC-LC in an .m4a (MP4) through FFmpeg's native encoder (io/m4a.hpp).
+enum class ExportFormat { Flac, Wav, Cd, Mp3, Aac };
 
-// "flac", "wav", "cd", "mp3": the manifest's word for a format (report.json's export format too).
+// "flac", "wav", "cd", "mp3", "aac": the manifest's word for a format (report.json's export format too).
 std::string_view exportFormatName(ExportFormat f);
 
 struct ExportSpec {
@@ -76,8 +77,8 @@ struct ExportSpec {
     int sampleRateHz = 48000;
     int bitDepth = 24;           // 16, 24, or 32 (32 = float, WAV only; an MP3 is encoded from float: 32)
     DitherKind dither = DitherKind::Tpdf;  // applied only when bitDepth == 16
-    int bitrateKbps = 0;         // MP3 only: the CBR bitrate (an MPEG-1 Layer III rate, 128-320)
-    bool lossy() const { return format == ExportFormat::Mp3; }
+    int bitrateKbps = 0;         // MP3: the CBR bitrate (an MPEG-1 Layer III rate, 128-320); AAC: the target (128-320)
+    bool lossy() const { return format == ExportFormat::Mp3 || format == ExportFormat::Aac; }
 };
 
 struct TrackPlan {
