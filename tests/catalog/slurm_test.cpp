@@ -131,9 +131,11 @@ bool stagingLeft(const fs::path& outDir, const std::string& album) { return wait
 TEST(CatalogSlurm, CancelledTasksLeaveNothingPartialAndAResubmissionFinishesThem) {
     REQUIRE_SLURM();
     const auto dir = test::scratchDir();
-    // 12 s mixes: a few seconds of rendering, long enough to cancel the task while it renders.
-    test::makeAlbum(dir / "cat", "a-term", 12.0, 1);
-    test::makeAlbum(dir / "cat", "b-kill", 12.0, 2);
+    // 30 s mixes: a few seconds of rendering even on an idle machine with issue 13's faster chain
+    // (12 s mixes once finished inside the 300 ms below), long enough to cancel the task while it
+    // renders.
+    test::makeAlbum(dir / "cat", "a-term", 30.0, 1);
+    test::makeAlbum(dir / "cat", "b-kill", 30.0, 2);
     test::makeAlbum(dir / "cat", "c-short", kSeconds, 3);
     const std::string run = "catalog run " + q(dir / "cat") + " --out " + q(dir / "out") + " --device cpu --engine slurm";
     std::string out;

@@ -180,7 +180,9 @@ TEST(VinylCorrelation, AWideQuietPassageDoesNotWarnButAWideLoudOneDoes) {
     const auto loud = lowFrequencyCorrelation(inPhaseThenQuadrature(0.5));
     EXPECT_GT(*loud.overall, 0.5);  // 8 s in phase, 2 s uncorrelated: about 0.8 energy-weighted
     EXPECT_NEAR(*loud.minimum, 0.0, 0.02);
-    EXPECT_NEAR(loud.minimumAtS, 8.0, 0.51);  // windows start every 0.5 s
+    // One of the windows wholly inside the quadrature part (8.0, 8.5 or 9.0 s: they tie).
+    EXPECT_GE(loud.minimumAtS, 8.0);
+    EXPECT_LE(loud.minimumAtS, 9.0);
     EXPECT_TRUE(anyContains(cuttingWarnings("t", loud, {}), "falls to"));
 }
 
