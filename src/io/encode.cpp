@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "lacquer/io/taglib_lock.hpp"
 #include "lacquer/io/encode.hpp"
 
 #include <FLAC/metadata.h>
@@ -143,6 +144,7 @@ TextFields id3TextFields(const Tags& t) {
 namespace {
 
 void tagFlac(const fs::path& out, const fs::path& display, const Tags& t) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::FLAC::File file(out.c_str(), false);
     if (!file.isValid()) ioFail(display, "TagLib cannot open the FLAC it just wrote");
     TagLib::Ogg::XiphComment* x = file.xiphComment(true);
@@ -497,6 +499,7 @@ double mp3CompressionLevel(int bitrateKbps) { return std::max(0.0, (320.0 - bitr
 namespace {
 
 void tagMp3(const fs::path& out, const fs::path& display, const Tags& t) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::MPEG::File file(out.c_str(), false);
     if (!file.isValid()) ioFail(display, "TagLib cannot open the MP3 it just wrote");
     TagLib::PropertyMap pm;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "lacquer/io/taglib_lock.hpp"
 #include "lacquer/io/m4a.hpp"
 
 #include <dlfcn.h>
@@ -162,6 +163,7 @@ struct InputDeleter {
 };
 
 void tagM4a(const fs::path& out, const fs::path& display, const Tags& t) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::MP4::File file(out.c_str(), false);
     if (!file.isValid()) ioFail(display, "TagLib cannot open the M4A it just wrote");
     TagLib::MP4::Tag* tag = file.tag();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "lacquer/io/taglib_lock.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/wav_chunks.hpp"
 
@@ -26,6 +27,7 @@ void setField(char (&field)[N], const std::string& value) {
 }  // namespace
 
 std::string renderId3v2(const Tags& t) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::PropertyMap pm;
     for (const auto& [key, value] : id3TextFields(t))
         pm.insert(key, TagLib::StringList(TagLib::String(value, TagLib::String::UTF8)));

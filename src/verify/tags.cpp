@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lacquer/io/taglib_lock.hpp"
 #include "lacquer/common/error.hpp"
 #include "lacquer/io/wav_chunks.hpp"
 
@@ -26,6 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 TagMap readFlacTags(const fs::path& file) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::FLAC::File f(file.c_str(), false);
     if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the FLAC", "check the file");
     TagMap tags;
@@ -66,6 +68,7 @@ TagMap readWavTags(const fs::path& file) {
 }
 
 TagMap readMp3Tags(const fs::path& file) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::MPEG::File f(file.c_str(), false);
     if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the MP3", "check the file");
     TagMap tags;
@@ -76,6 +79,7 @@ TagMap readMp3Tags(const fs::path& file) {
 }
 
 TagMap readM4aTags(const fs::path& file) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::MP4::File f(file.c_str(), false);
     if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the M4A", "check the file");
     TagMap tags;
@@ -96,6 +100,7 @@ TagMap readTags(const fs::path& file, const std::string& format) {
 }
 
 std::vector<char> readMp3FrontCover(const fs::path& file) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::MPEG::File f(file.c_str(), false);
     if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the MP3", "check the file");
     if (!f.hasID3v2Tag()) return {};
@@ -109,6 +114,7 @@ std::vector<char> readMp3FrontCover(const fs::path& file) {
 }
 
 std::vector<char> readM4aFrontCover(const fs::path& file) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::MP4::File f(file.c_str(), false);
     if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the M4A", "check the file");
     if (!f.tag() || !f.tag()->contains("covr")) return {};
@@ -119,6 +125,7 @@ std::vector<char> readM4aFrontCover(const fs::path& file) {
 }
 
 std::vector<char> readFlacFrontCover(const fs::path& file) {
+    const std::lock_guard tagLock(io::tagLibMutex());  // TagLib is not thread-safe
     TagLib::FLAC::File f(file.c_str(), false);
     if (!f.isValid()) throw Error(ErrorKind::Io, file.string(), "TagLib cannot open the FLAC", "check the file");
     for (const auto* p : f.pictureList()) {
